@@ -1,0 +1,345 @@
+//! Checks a `ModuleGraph` against a registry and resolves names to indices.
+//!
+//! Errors carry a `Location` (which node, parameter or cable field) rather than a text
+//! position, so that the DSL can map them to line and column and code-built graphs can
+//! still name the culprit.
+
+use super::graph::ModuleGraph;
+use super::suggest::did_you_mean;
+use crate::modules::{
+    ModuleDescriptor, ModuleType, ParamError, ParamValue, Registry, Shape, AUDIO_OUT, MAX_CHANNELS,
+    MAX_LENGTH,
+};
+use std::collections::HashMap;
+use std::fmt;
+
+/// The part of a graph an error is about. Indices are positions in `nodes` / `cables`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// The patch as a whole.
+    Patch,
+    /// A node's name (its key).
+    Node(usize),
+    /// A node's `module` value.
+    NodeModule(usize),
+    /// A node's `channels` value.
+    NodeChannels(usize),
+    /// A node's `length` value.
+    NodeLength(usize),
+    /// The name of parameter `.1` of node `.0`.
+    ParamName(usize, usize),
+    /// The value of parameter `.1` of node `.0`.
+    ParamValue(usize, usize),
+    /// Element `.2` of the array value of parameter `.1` of node `.0`.
+    ParamElement(usize, usize, usize),
+    /// A field of a cable.
+    Cable(usize, CableField),
+}
+
+/// A field of a cable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CableField {
+    /// The cable entry itself.
+    Entry,
+    /// `from`.
+    From,
+    /// `output`.
+    Output,
+    /// `to`.
+    To,
+    /// `input`.
+    Input,
+    /// `scale`.
+    Scale,
+}
+
+/// One problem found in a graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphError {
+    /// What the error is about.
+    pub location: Location,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A node after validation: its type, shape, descriptor and every parameter value.
+#[derive(Clone)]
+pub struct ValidNode {
+    /// The node's name.
+    pub name: String,
+    /// Its module type.
+    pub module_type: ModuleType,
+    /// Its shape, normalised (unused fields at their defaults).
+    pub shape: Shape,
+    /// Its ports and parameters.
+    pub descriptor: ModuleDescriptor,
+    /// Every parameter value in descriptor order (defaults where the patch sets none).
+    pub params: Vec<ParamValue>,
+}
+
+/// A cable after validation, by node and port position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValidCable {
+    /// Source node position in `ValidGraph::nodes`.
+    pub from: usize,
+    /// Source output position.
+    pub output: usize,
+    /// Destination node position.
+    pub to: usize,
+    /// Destination input position.
+    pub input: usize,
+    /// Gain.
+    pub scale: f32,
+}
+
+/// A graph that passed validation: what the planner and the inspector work from.
+#[derive(Clone)]
+pub struct ValidGraph {
+    /// Nodes in the order of the source graph.
+    pub nodes: Vec<ValidNode>,
+    /// Cables in the order of the source graph.
+    pub cables: Vec<ValidCable>,
+    /// Position of the `AudioOut` node.
+    pub audio_out: usize,
+}
+
+impl ValidGraph {
+    /// Position of the node called `name`.
+    pub fn node_index(&self, name: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.name == name)
+    }
+}
+
+/// Validates `graph` against `registry`: every error found, or the resolved graph.
+pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, Vec<GraphError>> {
+    let mut errors = Vec::new();
+    let mut err = |location, message: String| errors.push(GraphError { location, message });
+
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    let mut nodes: Vec<Option<ValidNode>> = Vec::with_capacity(graph.nodes.len());
+    for (n, node) in graph.nodes.iter().enumerate() {
+        if node.name.is_empty() {
+            err(Location::Node(n), "a node name must not be empty".into());
+        }
+        if by_name.insert(&node.name, n).is_some() {
+            err(
+                Location::Node(n),
+                format!(
+                    "duplicate node name `{}`: node names must be unique",
+                    node.name
+                ),
+            );
+        }
+        let Some(module_type) = registry.get(&node.module) else {
+            err(
+                Location::NodeModule(n),
+                format!(
+                    "unknown module `{}` on node `{}`{}",
+                    node.module,
+                    node.name,
+                    did_you_mean(&node.module, registry.names())
+                ),
+            );
+            nodes.push(None);
+            continue;
+        };
+        let mut shape_ok = true;
+        if let Some(c) = node.channels.filter(|c| !(1..=MAX_CHANNELS).contains(c)) {
+            err(
+                Location::NodeChannels(n),
+                format!(
+                    "`channels` of node `{}` is {c}, expected 1..{MAX_CHANNELS}",
+                    node.name
+                ),
+            );
+            shape_ok = false;
+        }
+        if let Some(l) = node.length.filter(|l| !(1..=MAX_LENGTH).contains(l)) {
+            err(
+                Location::NodeLength(n),
+                format!(
+                    "`length` of node `{}` is {l}, expected 1..{MAX_LENGTH}",
+                    node.name
+                ),
+            );
+            shape_ok = false;
+        }
+        if !shape_ok {
+            nodes.push(None);
+            continue;
+        }
+        let shape = module_type.shape_use.normalise(node.shape());
+        let descriptor = module_type.descriptor(shape);
+        let mut params: Vec<ParamValue> = descriptor
+            .params
+            .iter()
+            .map(|p| p.default_value())
+            .collect();
+        let mut params_ok = true;
+        for (p, (name, value)) in node.params.iter().enumerate() {
+            let Some(index) = descriptor.param_index(name) else {
+                let known: Vec<&str> = descriptor.params.iter().map(|d| d.name).collect();
+                let expected = if known.is_empty() {
+                    format!("`{}` has no parameters", node.module)
+                } else {
+                    format!("expected one of {}", known.join(", "))
+                };
+                err(
+                    Location::ParamName(n, p),
+                    format!(
+                        "unknown parameter `{name}` for {} node `{}`{}; {expected}",
+                        node.module,
+                        node.name,
+                        did_you_mean(name, known.iter().copied())
+                    ),
+                );
+                params_ok = false;
+                continue;
+            };
+            match descriptor.params[index].accept(value) {
+                Ok(v) => params[index] = v,
+                Err(e) => {
+                    let location = match e {
+                        ParamError::BadElement(i, _) => Location::ParamElement(n, p, i),
+                        _ => Location::ParamValue(n, p),
+                    };
+                    err(location, format!("node `{}`: {}", node.name, e.message()));
+                    params_ok = false;
+                }
+            }
+        }
+        nodes.push(params_ok.then(|| ValidNode {
+            name: node.name.clone(),
+            module_type: module_type.clone(),
+            shape,
+            descriptor,
+            params,
+        }));
+    }
+
+    let node_names = || graph.nodes.iter().map(|n| n.name.as_str());
+    let mut cables = Vec::with_capacity(graph.cables.len());
+    for (c, cable) in graph.cables.iter().enumerate() {
+        let from = by_name.get(cable.from.as_str()).copied();
+        let to = by_name.get(cable.to.as_str()).copied();
+        if from.is_none() {
+            err(
+                Location::Cable(c, CableField::From),
+                format!(
+                    "cable from missing node `{}`{}",
+                    cable.from,
+                    did_you_mean(&cable.from, node_names())
+                ),
+            );
+        }
+        if to.is_none() {
+            err(
+                Location::Cable(c, CableField::To),
+                format!(
+                    "cable to missing node `{}`{}",
+                    cable.to,
+                    did_you_mean(&cable.to, node_names())
+                ),
+            );
+        }
+        if !cable.scale.is_finite() {
+            err(
+                Location::Cable(c, CableField::Scale),
+                format!("cable scale must be a finite number, found {}", cable.scale),
+            );
+        }
+        let from_node = from.and_then(|i| nodes[i].as_ref());
+        let to_node = to.and_then(|i| nodes[i].as_ref());
+        let output = from_node.and_then(|node| {
+            let d = &node.descriptor;
+            let found = d.output_index(&cable.output.name, cable.output.position());
+            if found.is_none() {
+                err(
+                    Location::Cable(c, CableField::Output),
+                    port_message(
+                        "output",
+                        &cable.output.to_string(),
+                        node,
+                        &d.output_labels(),
+                    ),
+                );
+            }
+            found
+        });
+        let input = to_node.and_then(|node| {
+            let d = &node.descriptor;
+            let found = d.input_index(&cable.input.name, cable.input.position());
+            if found.is_none() {
+                err(
+                    Location::Cable(c, CableField::Input),
+                    port_message("input", &cable.input.to_string(), node, &d.input_labels()),
+                );
+            }
+            found
+        });
+        if let (Some(from), Some(output), Some(to), Some(input)) = (from, output, to, input) {
+            cables.push(ValidCable {
+                from,
+                output,
+                to,
+                input,
+                scale: cable.scale as f32,
+            });
+        }
+    }
+
+    let outs: Vec<usize> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.module == AUDIO_OUT)
+        .map(|(i, _)| i)
+        .collect();
+    match outs.as_slice() {
+        [] => err(
+            Location::Patch,
+            format!("the patch has no `{AUDIO_OUT}` node: add exactly one to hear anything"),
+        ),
+        [_] => {}
+        [first, rest @ ..] => {
+            for &extra in rest {
+                err(
+                    Location::NodeModule(extra),
+                    format!(
+                        "a second `{AUDIO_OUT}` node `{}`: a patch has exactly one (the first is `{}`)",
+                        graph.nodes[extra].name, graph.nodes[*first].name
+                    ),
+                );
+            }
+        }
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ValidGraph {
+        nodes: nodes.into_iter().flatten().collect(),
+        cables,
+        audio_out: outs[0],
+    })
+}
+
+fn port_message(kind: &str, written: &str, node: &ValidNode, labels: &[String]) -> String {
+    let expected = if labels.is_empty() {
+        format!("`{}` has no {kind}s", node.descriptor.name)
+    } else {
+        format!("expected one of {}", labels.join(", "))
+    };
+    format!(
+        "unknown {kind} `{written}` on {} node `{}`{}; {expected}",
+        node.descriptor.name,
+        node.name,
+        did_you_mean(written, labels.iter().map(String::as_str))
+    )
+}

@@ -1,0 +1,6 @@
+//! patches-tui: a terminal live-coding environment for modular audio.
+//!
+//! Layering, lowest first: [`modules`] <- [`engine`] core <- [`dsl`] <- backends <- UI.
+
+pub mod engine;
+pub mod modules;

@@ -1,0 +1,26 @@
+//! Module API (descriptors, the `Module` trait, the registry) and the seed module set.
+
+pub mod descriptor;
+pub mod module;
+pub mod registry;
+
+pub mod audio_out;
+pub mod envelope;
+pub mod filter;
+pub mod glide;
+pub mod mix;
+pub mod notes;
+pub mod oscillators;
+pub mod sequencers;
+
+pub use descriptor::*;
+pub use module::{Module, ModuleHarness, ProcessIo};
+pub use registry::{Layout, ModuleType, Registry};
+
+/// Name of the sink module type; a patch has exactly one.
+pub const AUDIO_OUT: &str = "AudioOut";
+
+/// The seed module types, in the order of `modules.md`.
+pub fn seed_types() -> Vec<ModuleType> {
+    vec![oscillators::sine_type(), audio_out::audio_out_type()]
+}
