@@ -1,8 +1,20 @@
 //! The engine: graph, validation, planner, execution plan, runtime and backends.
 
+pub mod control;
 pub mod graph;
+pub mod observe;
+pub mod offline;
+pub mod order;
+pub mod plan;
+pub mod planner;
+pub mod runtime;
 pub mod suggest;
 pub mod validate;
 
+pub use control::{CommitOutcome, Engine, EngineConfig};
 pub use graph::{Cable, ModuleGraph, Node, PortRef};
+pub use observe::{EngineCounters, NodeLevel, ObservationReceiver};
+pub use offline::{render, OfflineRenderer, StereoBuffer};
+pub use planner::{CommitSummary, Planner, PoolSizes};
+pub use runtime::Runtime;
 pub use validate::{validate, CableField, GraphError, Location, ValidCable, ValidGraph, ValidNode};

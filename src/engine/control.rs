@@ -1,0 +1,196 @@
+//! The control side of the engine: plans commits, hands them to the audio thread over the
+//! plan ring, and runs the cleanup thread that drops what the audio thread retires.
+
+use super::observe::{observation_rings, Counters, EngineCounters, ObservationReceiver};
+use super::plan::PlanUpdate;
+use super::planner::{CommitSummary, Planner, PoolSizes};
+use super::runtime::Runtime;
+use super::validate::ValidGraph;
+use rtrb::{Consumer, Producer, RingBuffer};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Plans that may wait on the ring for the audio thread.
+const PLAN_RING: usize = 4;
+/// Updates the audio thread may hand back before the cleanup thread drains them.
+const RETIRE_RING: usize = 64;
+
+/// Options for a new engine.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineConfig {
+    /// Sample rate in Hz.
+    pub sample_rate: f32,
+    /// Initial pool sizes.
+    pub pools: PoolSizes,
+    /// Node levels the observation ring holds (0: no observation).
+    pub observed_levels: usize,
+    /// Output frames the observation ring holds.
+    pub observed_samples: usize,
+}
+
+impl EngineConfig {
+    /// Defaults for `sample_rate`, with observation.
+    pub fn new(sample_rate: f32) -> Self {
+        EngineConfig {
+            sample_rate,
+            pools: PoolSizes::default(),
+            observed_levels: 1 << 14,
+            observed_samples: 1 << 15,
+        }
+    }
+
+    /// The same without observation rings (offline rendering).
+    pub fn unobserved(self) -> Self {
+        EngineConfig {
+            observed_levels: 0,
+            ..self
+        }
+    }
+}
+
+/// What happened to a commit.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommitOutcome {
+    /// Planned and handed to the audio thread.
+    Sent(CommitSummary),
+    /// The plan ring is full: the graph waits and is planned by `pump` once there is room;
+    /// a newer commit replaces it.
+    Queued,
+}
+
+/// The control side of a running engine.
+pub struct Engine {
+    planner: Planner,
+    plans: Producer<Box<PlanUpdate>>,
+    pending: Option<ValidGraph>,
+    counters: Counters,
+    observations: Option<ObservationReceiver>,
+    cleanup: Cleanup,
+}
+
+impl Engine {
+    /// A new engine and the runtime the audio callback will own.
+    pub fn new(config: EngineConfig) -> (Engine, Runtime) {
+        let (plan_tx, plan_rx) = RingBuffer::new(PLAN_RING);
+        let (retire_tx, retire_rx) = RingBuffer::new(RETIRE_RING);
+        let counters = Arc::new(EngineCounters::default());
+        let mut runtime = Runtime::new(config.pools, plan_rx, retire_tx, counters.clone());
+        let observations = (config.observed_levels > 0).then(|| {
+            let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
+            runtime.set_observer(tx);
+            rx
+        });
+        let engine = Engine {
+            planner: Planner::new(config.sample_rate, config.pools),
+            plans: plan_tx,
+            pending: None,
+            counters,
+            observations,
+            cleanup: Cleanup::spawn(retire_rx),
+        };
+        (engine, runtime)
+    }
+
+    /// Plans `graph` and sends it, or queues it when the plan ring is full.
+    pub fn commit(&mut self, graph: ValidGraph) -> CommitOutcome {
+        if self.plans.is_full() {
+            self.pending = Some(graph);
+            return CommitOutcome::Queued;
+        }
+        self.pending = None;
+        CommitOutcome::Sent(self.send(&graph))
+    }
+
+    /// Sends the queued graph if the ring has room now.
+    pub fn pump(&mut self) -> Option<CommitSummary> {
+        if self.plans.is_full() {
+            return None;
+        }
+        let graph = self.pending.take()?;
+        Some(self.send(&graph))
+    }
+
+    /// Whether a commit is waiting for room on the plan ring.
+    pub fn has_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    fn send(&mut self, graph: &ValidGraph) -> CommitSummary {
+        let planned = self.planner.plan(graph);
+        // Cannot fail: the caller checked for room and only this side pushes.
+        let _ = self.plans.push(planned.update);
+        self.planner = planned.next;
+        planned.summary
+    }
+
+    /// The planner's picture of what runs.
+    pub fn planner(&self) -> &Planner {
+        &self.planner
+    }
+
+    /// Counters updated by the audio thread.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// The observation rings' receiving side, when observation is on.
+    pub fn observations(&mut self) -> Option<&mut ObservationReceiver> {
+        self.observations.as_mut()
+    }
+
+    /// Updates dropped so far by the cleanup thread.
+    pub fn cleaned(&self) -> u64 {
+        self.cleanup.count.load(Ordering::Relaxed)
+    }
+
+    /// The cleanup thread's id, for tests that check where things are dropped.
+    pub fn cleanup_thread(&self) -> Option<std::thread::ThreadId> {
+        self.cleanup.handle.as_ref().map(|h| h.thread().id())
+    }
+}
+
+/// The thread that drops retired modules, old plans and old pools.
+struct Cleanup {
+    stop: Arc<AtomicBool>,
+    count: Arc<std::sync::atomic::AtomicU64>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Cleanup {
+    fn spawn(mut retired: Consumer<Box<PlanUpdate>>) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let count = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (stop_flag, counter) = (stop.clone(), count.clone());
+        let handle = std::thread::Builder::new()
+            .name("patches-cleanup".into())
+            .spawn(move || loop {
+                let stopping = stop_flag.load(Ordering::Acquire);
+                while let Ok(update) = retired.pop() {
+                    drop(update);
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+                if stopping {
+                    break;
+                }
+                std::thread::park_timeout(Duration::from_millis(5));
+            })
+            .ok();
+        Cleanup {
+            stop,
+            count,
+            handle,
+        }
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(handle) = self.handle.take() {
+            handle.thread().unpark();
+            let _ = handle.join();
+        }
+    }
+}

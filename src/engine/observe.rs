@@ -1,0 +1,78 @@
+//! Observation data the audio thread publishes for meters and scopes (ring 3).
+//!
+//! The audio thread never waits: when a ring is full, the block's data is dropped.
+
+use rtrb::{Consumer, Producer, RingBuffer};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Level of one node's first output over one block.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NodeLevel {
+    /// Plan the node belongs to.
+    pub plan_id: u64,
+    /// Position of the node in that plan's graph.
+    pub node: u32,
+    /// Largest absolute sample value in the block.
+    pub peak: f32,
+    /// Root mean square over the block.
+    pub rms: f32,
+}
+
+/// Counters the audio thread updates with relaxed atomic stores.
+#[derive(Debug, Default)]
+pub struct EngineCounters {
+    /// Samples that were NaN or infinite and replaced by 0.
+    pub non_finite: AtomicU64,
+    /// Samples outside [-1, 1] that were clamped.
+    pub clamped: AtomicU64,
+    /// Frames processed since the start.
+    pub frames: AtomicU64,
+    /// Id of the plan now running (0 before the first).
+    pub plan_id: AtomicU64,
+    /// Levels dropped because the observation ring was full.
+    pub dropped_levels: AtomicU64,
+}
+
+impl EngineCounters {
+    /// Reads a counter.
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+/// The audio side of the observation rings.
+pub struct ObservationSender {
+    pub(crate) levels: Producer<NodeLevel>,
+    pub(crate) samples: Producer<[f32; 2]>,
+}
+
+/// The control side of the observation rings.
+pub struct ObservationReceiver {
+    /// Node levels, one per metered node per block.
+    pub levels: Consumer<NodeLevel>,
+    /// Output frames after the guard, left and right.
+    pub samples: Consumer<[f32; 2]>,
+}
+
+/// A pair of observation rings holding `levels` node levels and `samples` output frames.
+pub fn observation_rings(
+    levels: usize,
+    samples: usize,
+) -> (ObservationSender, ObservationReceiver) {
+    let (level_tx, level_rx) = RingBuffer::new(levels);
+    let (sample_tx, sample_rx) = RingBuffer::new(samples);
+    (
+        ObservationSender {
+            levels: level_tx,
+            samples: sample_tx,
+        },
+        ObservationReceiver {
+            levels: level_rx,
+            samples: sample_rx,
+        },
+    )
+}
+
+/// Shared handle to the counters.
+pub type Counters = Arc<EngineCounters>;

@@ -1,0 +1,116 @@
+//! Offline rendering: the same engine and runtime, driven from the calling thread instead of
+//! a device callback. Deterministic: the same patch and schedule give the same samples.
+
+use super::control::{CommitOutcome, Engine, EngineConfig};
+use super::planner::CommitSummary;
+use super::runtime::Runtime;
+use super::validate::ValidGraph;
+use crate::modules::MAX_BLOCK;
+
+/// A stereo render: one vector per channel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StereoBuffer {
+    /// Left channel.
+    pub left: Vec<f32>,
+    /// Right channel.
+    pub right: Vec<f32>,
+}
+
+impl StereoBuffer {
+    /// Number of frames.
+    pub fn frames(&self) -> usize {
+        self.left.len()
+    }
+}
+
+/// Drives an engine offline in blocks of a fixed size.
+pub struct OfflineRenderer {
+    engine: Engine,
+    runtime: Runtime,
+    block_size: usize,
+}
+
+impl OfflineRenderer {
+    /// A renderer at `sample_rate` Hz in blocks of `block_size` frames (1..=MAX_BLOCK).
+    pub fn new(sample_rate: f32, block_size: usize) -> Self {
+        let (engine, runtime) = Engine::new(EngineConfig::new(sample_rate).unobserved());
+        OfflineRenderer {
+            engine,
+            runtime,
+            block_size: block_size.clamp(1, MAX_BLOCK),
+        }
+    }
+
+    /// Commits `graph` exactly as a live commit would; it takes effect at the next frame.
+    pub fn commit(&mut self, graph: ValidGraph) -> CommitSummary {
+        match self.engine.commit(graph) {
+            CommitOutcome::Sent(summary) => summary,
+            // Several commits at one instant can fill the plan ring: adopt what waits (no
+            // frames pass) until the queued graph is sent, so no commit is lost.
+            CommitOutcome::Queued => loop {
+                self.runtime.adopt_pending();
+                if let Some(summary) = self.engine.pump() {
+                    break summary;
+                }
+            },
+        }
+    }
+
+    /// Appends `frames` frames to `out`.
+    pub fn render_into(&mut self, out: &mut StereoBuffer, frames: usize) {
+        let start = out.frames();
+        out.left.resize(start + frames, 0.0);
+        out.right.resize(start + frames, 0.0);
+        let mut done = 0;
+        while done < frames {
+            let n = self.block_size.min(frames - done);
+            let range = start + done..start + done + n;
+            self.runtime
+                .process(&mut out.left[range.clone()], &mut out.right[range]);
+            done += n;
+        }
+    }
+
+    /// Frames rendered so far.
+    pub fn position(&self) -> u64 {
+        self.runtime.position()
+    }
+
+    /// The engine (counters, planner).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+/// Renders `frames` frames of `initial`, switching to each graph of `schedule` at its frame
+/// (sorted or not), and calls `progress(done, total)` now and then.
+pub fn render(
+    initial: ValidGraph,
+    schedule: Vec<(u64, ValidGraph)>,
+    frames: u64,
+    sample_rate: f32,
+    block_size: usize,
+    mut progress: impl FnMut(u64, u64),
+) -> StereoBuffer {
+    let mut renderer = OfflineRenderer::new(sample_rate, block_size);
+    let mut out = StereoBuffer {
+        left: Vec::with_capacity(frames as usize),
+        right: Vec::with_capacity(frames as usize),
+    };
+    renderer.commit(initial);
+    let mut schedule = schedule;
+    schedule.sort_by_key(|(at, _)| *at);
+    let mut schedule = schedule.into_iter().peekable();
+    let chunk = (sample_rate as u64).max(1);
+    while renderer.position() < frames {
+        let now = renderer.position();
+        while let Some((_, graph)) = schedule.next_if(|(at, _)| *at <= now) {
+            renderer.commit(graph);
+        }
+        let until = schedule.peek().map_or(frames, |(at, _)| (*at).min(frames));
+        let n = (until - now).min(chunk);
+        renderer.render_into(&mut out, n as usize);
+        progress(renderer.position(), frames);
+    }
+    out
+}

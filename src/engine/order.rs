@@ -1,0 +1,171 @@
+//! Execution order: strongly connected components in topological order.
+//!
+//! Nodes outside feedback loops run one after another, each for a whole block. The members
+//! of a loop run sample by sample; inside a loop, a cable that points back to a member that
+//! runs earlier (or to its own node) is a feedback cable and carries one sample of delay.
+//! Every other cable carries none.
+
+/// One entry of the execution order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Group {
+    /// A node outside any loop.
+    Single(usize),
+    /// The members of a feedback loop, in their run order.
+    Loop(Vec<usize>),
+}
+
+/// The run order of a graph and which edges close feedback loops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// Groups in topological order.
+    pub groups: Vec<Group>,
+    /// For each edge given to `order`, whether it is a feedback edge.
+    pub feedback: Vec<bool>,
+}
+
+/// Orders `node_count` nodes connected by `edges` (from, to). Deterministic: ties keep the
+/// order in which nodes were written.
+pub fn order(node_count: usize, edges: &[(usize, usize)]) -> Order {
+    let mut successors = vec![Vec::new(); node_count];
+    for &(from, to) in edges {
+        successors[from].push(to);
+    }
+    let components = tarjan(&successors);
+    let mut rank = vec![0usize; node_count];
+    let mut groups = Vec::with_capacity(components.len());
+    let mut next_rank = 0;
+    // Tarjan emits components in reverse topological order.
+    for mut members in components.into_iter().rev() {
+        let looped = members.len() > 1 || edges.iter().any(|&(f, t)| f == t && f == members[0]);
+        if looped {
+            members = loop_order(&members, &successors);
+        }
+        for &m in &members {
+            rank[m] = next_rank;
+            next_rank += 1;
+        }
+        groups.push(if looped {
+            Group::Loop(members)
+        } else {
+            Group::Single(members[0])
+        });
+    }
+    let feedback = edges.iter().map(|&(f, t)| rank[t] <= rank[f]).collect();
+    Order { groups, feedback }
+}
+
+/// Reverse DFS post-order of a loop's members from the first one written, so that only the
+/// DFS back edges (one per simple cycle) point backwards.
+fn loop_order(members: &[usize], successors: &[Vec<usize>]) -> Vec<usize> {
+    let start = *members.iter().min().unwrap_or(&0);
+    let mut visited: Vec<usize> = vec![start];
+    let mut post = Vec::with_capacity(members.len());
+    let mut calls = vec![(start, 0usize)];
+    while let Some(&mut (v, ref mut next)) = calls.last_mut() {
+        if let Some(&w) = successors[v].get(*next) {
+            *next += 1;
+            if members.contains(&w) && !visited.contains(&w) {
+                visited.push(w);
+                calls.push((w, 0));
+            }
+            continue;
+        }
+        post.push(v);
+        calls.pop();
+    }
+    post.reverse();
+    post
+}
+
+/// Iterative Tarjan: components in reverse topological order.
+fn tarjan(successors: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let n = successors.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        let mut calls = vec![(root, 0usize)];
+        index[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut next)) = calls.last_mut() {
+            if let Some(&w) = successors[v].get(*next) {
+                *next += 1;
+                if index[w] == UNSEEN {
+                    index[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                components.push(component);
+            }
+        }
+    }
+    components
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_runs_in_signal_order_without_feedback() {
+        let o = order(3, &[(2, 1), (1, 0)]);
+        assert_eq!(
+            o.groups,
+            vec![Group::Single(2), Group::Single(1), Group::Single(0)]
+        );
+        assert_eq!(o.feedback, vec![false, false]);
+    }
+
+    #[test]
+    fn loop_has_exactly_one_feedback_edge() {
+        // 0 -> 1 -> 2 -> 0, and 2 -> 3 outside the loop.
+        let o = order(4, &[(0, 1), (1, 2), (2, 0), (2, 3)]);
+        assert_eq!(o.groups, vec![Group::Loop(vec![0, 1, 2]), Group::Single(3)]);
+        assert_eq!(o.feedback, vec![false, false, true, false]);
+    }
+
+    #[test]
+    fn self_loop_is_feedback() {
+        let o = order(2, &[(0, 0), (0, 1)]);
+        assert_eq!(o.groups, vec![Group::Loop(vec![0]), Group::Single(1)]);
+        assert_eq!(o.feedback, vec![true, false]);
+    }
+
+    #[test]
+    fn cycle_written_backwards_still_has_one_feedback_edge() {
+        // 0 -> 2 -> 1 -> 0.
+        let o = order(3, &[(0, 2), (2, 1), (1, 0)]);
+        assert_eq!(o.groups, vec![Group::Loop(vec![0, 2, 1])]);
+        assert_eq!(o.feedback, vec![false, false, true]);
+    }
+}

@@ -1,0 +1,140 @@
+//! What the planner hands to the audio thread: the execution plan and the update that
+//! installs it.
+//!
+//! Everything here is allocated on the control thread. The audio thread only moves boxes
+//! between slots, writes into preallocated arrays and sends the update back (with the
+//! retired modules and the replaced plan in it) to be dropped on the cleanup thread.
+
+use crate::modules::{Module, ParamValue};
+use std::ops::Range;
+
+/// Index of the buffer that always reads zero (unconnected inputs).
+pub const ZERO_BUFFER: u32 = 0;
+/// Marks a mix term without delay.
+pub const NO_DELAY: u32 = u32::MAX;
+
+/// One source summed into a mixed input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MixTerm {
+    /// Buffer of the source output.
+    pub source: u32,
+    /// Cable scale.
+    pub scale: f32,
+    /// Delay slot of a feedback cable, or `NO_DELAY`.
+    pub delay: u32,
+}
+
+/// An input fed by several cables, a scaled cable or a feedback cable: summed into `target`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mix {
+    /// The buffer the module reads.
+    pub target: u32,
+    /// Range of terms in `ExecutionPlan::terms`.
+    pub terms: Range<u32>,
+}
+
+/// How one node runs: its slot in the module pool, its buffers and the mixes before it.
+pub struct NodeExec {
+    /// Slot in the module pool.
+    pub slot: u32,
+    /// Buffer read by each input.
+    pub inputs: Box<[u32]>,
+    /// Buffer written by each output.
+    pub outputs: Box<[u32]>,
+    /// Range of this node's mixes in `ExecutionPlan::mixes`.
+    pub mixes: Range<u32>,
+    /// Input pointers, resolved on the audio thread when the plan is adopted.
+    pub input_ptrs: Box<[*const f32]>,
+    /// Output pointers, resolved on the audio thread when the plan is adopted.
+    pub output_ptrs: Box<[*mut f32]>,
+}
+
+/// One step of a block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Run node `.0` (an index into `ExecutionPlan::nodes`) for the whole block.
+    Block(u32),
+    /// Run these nodes sample by sample (a feedback loop), then store the delayed samples.
+    Loop(Range<u32>),
+}
+
+/// A node whose first output is metered, for the observation ring.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Meter {
+    /// Position of the node in the graph the plan was made from.
+    pub node: u32,
+    /// Buffer of its first output.
+    pub buffer: u32,
+}
+
+/// The program the audio thread runs each block.
+pub struct ExecutionPlan {
+    /// Identifies the plan (increases with every commit).
+    pub id: u64,
+    /// Nodes in run order.
+    pub nodes: Vec<NodeExec>,
+    /// Steps in run order.
+    pub steps: Vec<Step>,
+    /// Mixed inputs of every node.
+    pub mixes: Vec<Mix>,
+    /// Terms of every mix.
+    pub terms: Vec<MixTerm>,
+    /// Feedback cables of loops: (delay slot, source buffer), stored after each block.
+    pub delays: Vec<(u32, u32)>,
+    /// Buffers read as the left and right output.
+    pub output: [u32; 2],
+    /// Metered nodes.
+    pub meters: Vec<Meter>,
+}
+
+// SAFETY: the raw pointers in `NodeExec` are only written and read by the runtime that owns
+// the buffer pool they point into; they are resolved again whenever a plan is adopted.
+unsafe impl Send for ExecutionPlan {}
+
+/// Connectivity of one node's ports.
+pub struct Connectivity {
+    /// Slot of the node.
+    pub slot: u32,
+    /// Whether each input has a cable.
+    pub inputs: Box<[bool]>,
+    /// Whether each output has a cable.
+    pub outputs: Box<[bool]>,
+}
+
+/// A parameter change for a live module.
+pub struct ParamUpdate {
+    /// Slot of the module.
+    pub slot: u32,
+    /// Parameter index.
+    pub index: u32,
+    /// New value.
+    pub value: ParamValue,
+}
+
+/// Everything the audio thread does to switch to a new plan. Sent on the plan ring and
+/// returned on the retire ring.
+#[derive(Default)]
+pub struct PlanUpdate {
+    /// The plan to run; after adoption, empty.
+    pub plan: Option<Box<ExecutionPlan>>,
+    /// After adoption, the plan that was replaced.
+    pub replaced: Option<Box<ExecutionPlan>>,
+    /// Fresh instances to put into slots; after adoption, empty.
+    pub installs: Vec<(u32, Option<Box<dyn Module>>)>,
+    /// Slots to empty; after adoption, the retired instances.
+    pub retires: Vec<(u32, Option<Box<dyn Module>>)>,
+    /// Parameter diffs for kept modules.
+    pub params: Vec<ParamUpdate>,
+    /// Connectivity changes for kept modules.
+    pub connectivity: Vec<Connectivity>,
+    /// Buffers to zero (new outputs).
+    pub clear_buffers: Vec<u32>,
+    /// Delay slots to zero (new feedback cables).
+    pub clear_delays: Vec<u32>,
+    /// A larger module pool; after adoption, the old one (empty).
+    pub module_pool: Option<Vec<Option<Box<dyn Module>>>>,
+    /// A larger buffer pool; after adoption, the old one.
+    pub buffer_pool: Option<Vec<f32>>,
+    /// A larger delay pool; after adoption, the old one.
+    pub delay_pool: Option<Vec<f32>>,
+}

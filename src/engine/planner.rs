@@ -1,0 +1,460 @@
+//! The planner: a pure function from (what runs now, new graph) to an update for the audio
+//! thread and the planner state that holds once the update is adopted.
+//!
+//! Identity is the node name. Same name, type and shape: the live instance is kept and gets
+//! only its parameter diff (a parameter deleted from the patch reverts to its default).
+//! Otherwise a fresh instance is made here, on the control thread. Output buffers of kept
+//! nodes and delay slots of surviving feedback cables are stable, so their contents carry on.
+
+use super::order::{order, Group};
+use super::plan::{
+    Connectivity, ExecutionPlan, Meter, Mix, MixTerm, NodeExec, ParamUpdate, PlanUpdate, Step,
+    NO_DELAY, ZERO_BUFFER,
+};
+use super::validate::ValidGraph;
+use crate::modules::{ParamValue, Shape, MAX_BLOCK};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// Hands out indices from a pool and takes them back.
+#[derive(Debug, Clone)]
+struct Slots {
+    free: Vec<u32>,
+    next: u32,
+}
+
+impl Slots {
+    fn starting_at(next: u32) -> Self {
+        Slots {
+            free: Vec::new(),
+            next,
+        }
+    }
+
+    fn take(&mut self) -> u32 {
+        self.free.pop().unwrap_or_else(|| {
+            self.next += 1;
+            self.next - 1
+        })
+    }
+
+    fn give_back(&mut self, index: u32) {
+        self.free.push(index);
+    }
+
+    /// How many indices have ever been handed out: the pool size needed.
+    fn high_water(&self) -> usize {
+        self.next as usize
+    }
+}
+
+/// A node that is running (or will run once the last update is adopted).
+#[derive(Debug, Clone)]
+struct LiveNode {
+    module: &'static str,
+    shape: Shape,
+    slot: u32,
+    params: Vec<ParamValue>,
+    outputs: Vec<u32>,
+    mix_buffers: Vec<u32>,
+    connected_inputs: Vec<bool>,
+    connected_outputs: Vec<bool>,
+}
+
+/// Identity of a feedback cable: endpoints and which of several equal cables it is.
+type CableKey = (String, usize, String, usize, usize);
+
+/// What a commit did, node by node.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommitSummary {
+    /// Kept with no change.
+    pub kept: Vec<String>,
+    /// Kept with a parameter change.
+    pub changed: Vec<String>,
+    /// New instances (new names, or rebuilt after a type or shape change).
+    pub added: Vec<String>,
+    /// Names that are gone.
+    pub removed: Vec<String>,
+    /// Time spent planning.
+    pub plan_time: Duration,
+    /// Id of the plan.
+    pub plan_id: u64,
+}
+
+impl std::fmt::Display for CommitSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} kept, {} changed, {} added, {} removed in {:.2} ms",
+            self.kept.len(),
+            self.changed.len(),
+            self.added.len(),
+            self.removed.len(),
+            self.plan_time.as_secs_f64() * 1000.0
+        )
+    }
+}
+
+/// The result of planning: send `update`, then adopt `next` as the planner.
+pub struct Planned {
+    /// What to send to the audio thread.
+    pub update: Box<PlanUpdate>,
+    /// The planner state once `update` runs.
+    pub next: Planner,
+    /// What the commit does.
+    pub summary: CommitSummary,
+}
+
+/// The control side's exact picture of what the audio thread runs.
+#[derive(Debug, Clone)]
+pub struct Planner {
+    sample_rate: f32,
+    nodes: HashMap<String, LiveNode>,
+    delays: HashMap<CableKey, u32>,
+    module_slots: Slots,
+    buffers: Slots,
+    delay_slots: Slots,
+    module_capacity: usize,
+    buffer_capacity: usize,
+    delay_capacity: usize,
+    plan_id: u64,
+}
+
+/// Pool sizes a runtime starts with; they grow (on the control thread) when a plan needs more.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSizes {
+    /// Module slots.
+    pub modules: usize,
+    /// Buffers of `MAX_BLOCK` samples (including the zero buffer).
+    pub buffers: usize,
+    /// Feedback delay slots.
+    pub delays: usize,
+}
+
+impl Default for PoolSizes {
+    fn default() -> Self {
+        PoolSizes {
+            modules: 256,
+            buffers: 1024,
+            delays: 64,
+        }
+    }
+}
+
+impl Planner {
+    /// The state of an empty runtime with pools of `sizes`.
+    pub fn new(sample_rate: f32, sizes: PoolSizes) -> Self {
+        Planner {
+            sample_rate,
+            nodes: HashMap::new(),
+            delays: HashMap::new(),
+            module_slots: Slots::starting_at(0),
+            buffers: Slots::starting_at(ZERO_BUFFER + 1),
+            delay_slots: Slots::starting_at(0),
+            module_capacity: sizes.modules,
+            buffer_capacity: sizes.buffers,
+            delay_capacity: sizes.delays,
+            plan_id: 0,
+        }
+    }
+
+    /// The sample rate instances are made for.
+    pub fn sample_rate(&self) -> f32 {
+        self.sample_rate
+    }
+
+    /// Id of the last plan made.
+    pub fn plan_id(&self) -> u64 {
+        self.plan_id
+    }
+
+    /// Plans `graph` against the current state. Pure: `self` is not changed.
+    pub fn plan(&self, graph: &ValidGraph) -> Planned {
+        let started = Instant::now();
+        let mut next = self.clone();
+        next.plan_id += 1;
+        let mut update = Box::<PlanUpdate>::default();
+        let mut summary = CommitSummary {
+            plan_id: next.plan_id,
+            ..CommitSummary::default()
+        };
+
+        // Retire what is gone or rebuilt; free per-plan mix buffers.
+        let mut old_nodes = std::mem::take(&mut next.nodes);
+        for live in old_nodes.values_mut() {
+            for b in live.mix_buffers.drain(..) {
+                next.buffers.give_back(b);
+            }
+        }
+        let mut names: Vec<&String> = old_nodes.keys().collect();
+        names.sort();
+        let mut retired = Vec::new();
+        for name in names {
+            let live = &old_nodes[name];
+            let survives = graph.node_index(name).is_some_and(|i| {
+                let n = &graph.nodes[i];
+                n.module_type.name == live.module && n.shape == live.shape
+            });
+            if !survives {
+                retired.push(name.clone());
+                if graph.node_index(name).is_none() {
+                    summary.removed.push(name.clone());
+                }
+            }
+        }
+        for name in retired {
+            if let Some(live) = old_nodes.remove(&name) {
+                update.retires.push((live.slot, None));
+                next.module_slots.give_back(live.slot);
+                for b in live.outputs {
+                    next.buffers.give_back(b);
+                }
+            }
+        }
+
+        // Keep or create every node.
+        let mut fresh = vec![None; graph.nodes.len()];
+        for (n, node) in graph.nodes.iter().enumerate() {
+            let live = match old_nodes.remove(&node.name) {
+                Some(mut live) => {
+                    if live.params == node.params {
+                        summary.kept.push(node.name.clone());
+                    } else {
+                        summary.changed.push(node.name.clone());
+                    }
+                    for (i, (old, new)) in live.params.iter().zip(&node.params).enumerate() {
+                        if old != new {
+                            update.params.push(ParamUpdate {
+                                slot: live.slot,
+                                index: i as u32,
+                                value: new.clone(),
+                            });
+                        }
+                    }
+                    live.params.clone_from(&node.params);
+                    live
+                }
+                None => {
+                    let slot = next.module_slots.take();
+                    let mut instance = node.module_type.instantiate(node.shape, self.sample_rate);
+                    for (i, value) in node.params.iter().enumerate() {
+                        instance.set_param(i, value);
+                    }
+                    fresh[n] = Some(update.installs.len());
+                    update.installs.push((slot, Some(instance)));
+                    summary.added.push(node.name.clone());
+                    let outputs: Vec<u32> = node
+                        .descriptor
+                        .outputs
+                        .iter()
+                        .map(|_| next.buffers.take())
+                        .collect();
+                    update.clear_buffers.extend(&outputs);
+                    LiveNode {
+                        module: node.module_type.name,
+                        shape: node.shape,
+                        slot,
+                        params: node.params.clone(),
+                        outputs,
+                        mix_buffers: Vec::new(),
+                        connected_inputs: Vec::new(),
+                        connected_outputs: Vec::new(),
+                    }
+                }
+            };
+            next.nodes.insert(node.name.clone(), live);
+        }
+
+        next.build_plan(graph, &fresh, &mut update);
+        next.grow_pools(&mut update);
+        summary.plan_time = started.elapsed();
+        Planned {
+            update,
+            next,
+            summary,
+        }
+    }
+
+    /// Builds the execution plan for `graph` (whose nodes are all in `self.nodes`); `fresh`
+    /// gives, for each new node, its position in `update.installs`.
+    fn build_plan(&mut self, graph: &ValidGraph, fresh: &[Option<usize>], update: &mut PlanUpdate) {
+        let edges: Vec<(usize, usize)> = graph.cables.iter().map(|c| (c.from, c.to)).collect();
+        let order = order(graph.nodes.len(), &edges);
+
+        // Feedback delay slots, stable by cable identity.
+        let mut old_delays = std::mem::take(&mut self.delays);
+        let mut seen: HashMap<(usize, usize, usize, usize), usize> = HashMap::new();
+        let mut cable_delay = vec![NO_DELAY; graph.cables.len()];
+        for (c, cable) in graph.cables.iter().enumerate() {
+            if !order.feedback[c] {
+                continue;
+            }
+            let nth = seen
+                .entry((cable.from, cable.output, cable.to, cable.input))
+                .or_insert(0);
+            let key = (
+                graph.nodes[cable.from].name.clone(),
+                cable.output,
+                graph.nodes[cable.to].name.clone(),
+                cable.input,
+                *nth,
+            );
+            *nth += 1;
+            let slot = old_delays.remove(&key).unwrap_or_else(|| {
+                let s = self.delay_slots.take();
+                update.clear_delays.push(s);
+                s
+            });
+            cable_delay[c] = slot;
+            self.delays.insert(key, slot);
+        }
+        for (_, slot) in old_delays {
+            self.delay_slots.give_back(slot);
+        }
+
+        // Cables into each input.
+        let mut incoming: Vec<Vec<Vec<usize>>> = graph
+            .nodes
+            .iter()
+            .map(|n| vec![Vec::new(); n.descriptor.inputs.len()])
+            .collect();
+        for (c, cable) in graph.cables.iter().enumerate() {
+            incoming[cable.to][cable.input].push(c);
+        }
+        let mut connected_outputs: Vec<Vec<bool>> = graph
+            .nodes
+            .iter()
+            .map(|n| vec![false; n.descriptor.outputs.len()])
+            .collect();
+        for cable in &graph.cables {
+            connected_outputs[cable.from][cable.output] = true;
+        }
+
+        let mut plan = ExecutionPlan {
+            id: self.plan_id,
+            nodes: Vec::with_capacity(graph.nodes.len()),
+            steps: Vec::with_capacity(order.groups.len()),
+            mixes: Vec::new(),
+            terms: Vec::new(),
+            delays: Vec::new(),
+            output: [ZERO_BUFFER; 2],
+            meters: Vec::new(),
+        };
+        let mut add_node = |plan: &mut ExecutionPlan, n: usize, this: &mut Planner| {
+            let node = &graph.nodes[n];
+            let outputs_of =
+                |i: usize, this: &Planner| this.nodes[&graph.nodes[i].name].outputs.clone();
+            let mix_start = plan.mixes.len() as u32;
+            let mut inputs = Vec::with_capacity(incoming[n].len());
+            let mut mix_buffers = Vec::new();
+            for cables in &incoming[n] {
+                let direct = match cables.as_slice() {
+                    [c] if graph.cables[*c].scale == 1.0 && cable_delay[*c] == NO_DELAY => Some(*c),
+                    _ => None,
+                };
+                let buffer = if cables.is_empty() {
+                    ZERO_BUFFER
+                } else if let Some(c) = direct {
+                    let cable = &graph.cables[c];
+                    outputs_of(cable.from, this)[cable.output]
+                } else {
+                    let target = this.buffers.take();
+                    mix_buffers.push(target);
+                    let start = plan.terms.len() as u32;
+                    for &c in cables {
+                        let cable = &graph.cables[c];
+                        let source = outputs_of(cable.from, this)[cable.output];
+                        plan.terms.push(MixTerm {
+                            source,
+                            scale: cable.scale,
+                            delay: cable_delay[c],
+                        });
+                        if cable_delay[c] != NO_DELAY {
+                            plan.delays.push((cable_delay[c], source));
+                        }
+                    }
+                    plan.mixes.push(Mix {
+                        target,
+                        terms: start..plan.terms.len() as u32,
+                    });
+                    target
+                };
+                inputs.push(buffer);
+            }
+            let live = this
+                .nodes
+                .get_mut(&node.name)
+                .expect("every node is live after planning");
+            live.mix_buffers = mix_buffers;
+            let connected_inputs: Vec<bool> = incoming[n].iter().map(|c| !c.is_empty()).collect();
+            if live.connected_inputs != connected_inputs
+                || live.connected_outputs != connected_outputs[n]
+            {
+                live.connected_inputs = connected_inputs.clone();
+                live.connected_outputs = connected_outputs[n].clone();
+                match fresh[n].and_then(|i| update.installs[i].1.as_mut()) {
+                    Some(instance) => {
+                        instance.set_connectivity(&connected_inputs, &connected_outputs[n])
+                    }
+                    _ => update.connectivity.push(Connectivity {
+                        slot: live.slot,
+                        inputs: connected_inputs.into_boxed_slice(),
+                        outputs: connected_outputs[n].clone().into_boxed_slice(),
+                    }),
+                }
+            }
+            if let Some(&first) = live.outputs.first() {
+                plan.meters.push(Meter {
+                    node: n as u32,
+                    buffer: first,
+                });
+            }
+            if n == graph.audio_out {
+                plan.output = [inputs[0], inputs[1]];
+            }
+            plan.nodes.push(NodeExec {
+                slot: live.slot,
+                input_ptrs: vec![std::ptr::null(); inputs.len()].into_boxed_slice(),
+                output_ptrs: vec![std::ptr::null_mut(); live.outputs.len()].into_boxed_slice(),
+                inputs: inputs.into_boxed_slice(),
+                outputs: live.outputs.clone().into_boxed_slice(),
+                mixes: mix_start..plan.mixes.len() as u32,
+            });
+        };
+        for group in &order.groups {
+            match group {
+                Group::Single(n) => {
+                    add_node(&mut plan, *n, self);
+                    plan.steps.push(Step::Block(plan.nodes.len() as u32 - 1));
+                }
+                Group::Loop(members) => {
+                    let start = plan.nodes.len() as u32;
+                    for &n in members {
+                        add_node(&mut plan, n, self);
+                    }
+                    plan.steps.push(Step::Loop(start..plan.nodes.len() as u32));
+                }
+            }
+        }
+        update.plan = Some(Box::new(plan));
+    }
+
+    /// Puts larger pools into `update` when the plan needs more than the runtime has.
+    fn grow_pools(&mut self, update: &mut PlanUpdate) {
+        let grown = |needed: usize, capacity: &mut usize| {
+            (needed > *capacity).then(|| {
+                *capacity = needed.max(*capacity * 2);
+                *capacity
+            })
+        };
+        if let Some(size) = grown(self.module_slots.high_water(), &mut self.module_capacity) {
+            update.module_pool = Some((0..size).map(|_| None).collect());
+        }
+        if let Some(size) = grown(self.buffers.high_water(), &mut self.buffer_capacity) {
+            update.buffer_pool = Some(vec![0.0; size * MAX_BLOCK]);
+        }
+        if let Some(size) = grown(self.delay_slots.high_water(), &mut self.delay_capacity) {
+            update.delay_pool = Some(vec![0.0; size]);
+        }
+    }
+}

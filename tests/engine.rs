@@ -1,0 +1,232 @@
+//! Engine behaviour: hot reload identity rules, feedback, block-size invariance, cleanup.
+
+mod support;
+
+use patches_tui::engine::{Cable, ModuleGraph, Node, OfflineRenderer, StereoBuffer};
+use patches_tui::modules::ParamValue;
+use support::{test_registry, valid, TRACER_DROPS};
+
+const SR: f32 = 48000.0;
+
+fn ramp_patch(name: &str, offset: Option<f64>) -> ModuleGraph {
+    let mut ramp = Node::new(name, "Ramp");
+    if let Some(o) = offset {
+        ramp = ramp.with_param("offset", ParamValue::Float(o));
+    }
+    ModuleGraph::new()
+        .with_node(ramp)
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new(name, "out", "out", "left").with_scale(1e-6))
+}
+
+fn two_sines(right_freq: f64) -> ModuleGraph {
+    ModuleGraph::new()
+        .with_node(
+            Node::new("a", "SineOscillator").with_param("frequency", ParamValue::Float(440.0)),
+        )
+        .with_node(
+            Node::new("b", "SineOscillator").with_param("frequency", ParamValue::Float(right_freq)),
+        )
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("a", "out", "out", "left").with_scale(0.5))
+        .with_cable(Cable::new("b", "out", "out", "right").with_scale(0.5))
+}
+
+/// Renders `before` for `switch` frames, then `after` (if any) for the rest of `total`.
+fn render_switch(
+    before: &ModuleGraph,
+    after: Option<&ModuleGraph>,
+    switch: usize,
+    total: usize,
+    block: usize,
+) -> StereoBuffer {
+    let registry = test_registry();
+    let mut r = OfflineRenderer::new(SR, block);
+    let mut out = StereoBuffer::default();
+    r.commit(valid(before, &registry));
+    r.render_into(&mut out, switch);
+    if let Some(after) = after {
+        r.commit(valid(after, &registry));
+    }
+    r.render_into(&mut out, total - switch);
+    out
+}
+
+#[test]
+fn changing_one_node_leaves_the_others_bit_identical() {
+    let base = render_switch(&two_sines(330.0), None, 1000, 5000, 64);
+    let changed = render_switch(&two_sines(330.0), Some(&two_sines(550.0)), 1000, 5000, 64);
+    assert_eq!(
+        base.left, changed.left,
+        "untouched node must be bit-identical"
+    );
+    assert_eq!(base.right[..1000], changed.right[..1000]);
+    assert_ne!(base.right[1000..], changed.right[1000..]);
+}
+
+#[test]
+fn kept_node_keeps_its_state_and_renamed_node_restarts() {
+    let kept = render_switch(
+        &ramp_patch("r", None),
+        Some(&ramp_patch("r", None)),
+        100,
+        200,
+        32,
+    );
+    assert_eq!(kept.left[150], 150.0 * 1e-6);
+    let renamed = render_switch(
+        &ramp_patch("r", None),
+        Some(&ramp_patch("s", None)),
+        100,
+        200,
+        32,
+    );
+    assert_eq!(renamed.left[99], 99.0 * 1e-6);
+    assert_eq!(renamed.left[100], 0.0, "a renamed node is a fresh instance");
+    assert_eq!(renamed.left[150], 50.0 * 1e-6);
+}
+
+#[test]
+fn deleting_a_parameter_restores_its_default() {
+    let out = render_switch(
+        &ramp_patch("r", Some(1000.0)),
+        Some(&ramp_patch("r", None)),
+        10,
+        20,
+        4,
+    );
+    assert_eq!(out.left[9], (1000.0 + 9.0) * 1e-6f32);
+    assert_eq!(
+        out.left[10],
+        10.0 * 1e-6,
+        "offset back to its default, state kept"
+    );
+}
+
+#[test]
+fn retyped_or_reshaped_node_is_rebuilt() {
+    let mut reshaped = ramp_patch("r", None);
+    reshaped.nodes[0].length = Some(3);
+    let out = render_switch(&ramp_patch("r", None), Some(&reshaped), 10, 20, 8);
+    assert_eq!(out.left[10], 0.0, "new shape, new instance");
+
+    let mut retyped = ramp_patch("r", None);
+    retyped.nodes[0] = Node::new("r", "Impulse");
+    let out = render_switch(&ramp_patch("r", None), Some(&retyped), 10, 20, 8);
+    assert_eq!(out.left[10], 1e-6, "the new Impulse fires at once");
+    assert_eq!(out.left[11], 0.0);
+}
+
+fn feedback_patch() -> ModuleGraph {
+    // imp -> a; a -> b (x0.5); b -> a closes the loop.
+    ModuleGraph::new()
+        .with_node(Node::new("imp", "Impulse"))
+        .with_node(Node::new("a", "Pass"))
+        .with_node(Node::new("b", "Pass"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("imp", "out", "a", "in"))
+        .with_cable(Cable::new("a", "out", "b", "in").with_scale(0.5))
+        .with_cable(Cable::new("b", "out", "a", "in"))
+        .with_cable(Cable::new("a", "out", "out", "left"))
+}
+
+#[test]
+fn feedback_loop_carries_exactly_one_sample_of_delay() {
+    for block in [1, 7, 64, 512] {
+        let out = render_switch(&feedback_patch(), None, 0, 600, block);
+        for (n, &x) in out.left.iter().enumerate().take(40) {
+            assert_eq!(x, 0.5f32.powi(n as i32), "block {block}, sample {n}");
+        }
+        assert!(out.left.iter().all(|x| x.is_finite()));
+    }
+}
+
+#[test]
+fn chains_outside_loops_carry_no_delay() {
+    let chain = ModuleGraph::new()
+        .with_node(Node::new("imp", "Impulse"))
+        .with_node(Node::new("p1", "Pass"))
+        .with_node(Node::new("p2", "Pass"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("p1", "out", "p2", "in"))
+        .with_cable(Cable::new("imp", "out", "p1", "in"))
+        .with_cable(Cable::new("p2", "out", "out", "left"));
+    let out = render_switch(&chain, None, 0, 10, 64);
+    assert_eq!(out.left[0], 1.0);
+    assert_eq!(out.left[1], 0.0);
+}
+
+#[test]
+fn surviving_feedback_cable_keeps_its_delayed_sample() {
+    // Re-commit the same loop mid-stream: the decay must continue as if nothing happened.
+    let steady = render_switch(&feedback_patch(), None, 0, 100, 8);
+    let recommitted = render_switch(&feedback_patch(), Some(&feedback_patch()), 13, 100, 8);
+    assert_eq!(steady, recommitted);
+}
+
+#[test]
+fn several_cables_into_one_input_are_summed_with_their_scales() {
+    let patch = ModuleGraph::new()
+        .with_node(Node::new("imp", "Impulse"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("imp", "out", "out", "left").with_scale(0.25))
+        .with_cable(Cable::new("imp", "out", "out", "left").with_scale(0.5));
+    let out = render_switch(&patch, None, 0, 4, 4);
+    assert_eq!(out.left[0], 0.75);
+    assert_eq!(out.right[0], 0.0, "an unconnected input reads zero");
+}
+
+#[test]
+fn output_guard_zeroes_non_finite_and_clamps() {
+    let patch = ModuleGraph::new()
+        .with_node(Node::new("r", "Ramp").with_param("offset", ParamValue::Float(0.0)))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("r", "out", "out", "left").with_scale(f64::from(f32::MAX)))
+        .with_cable(Cable::new("r", "out", "out", "right").with_scale(-0.5));
+    let registry = test_registry();
+    let mut r = OfflineRenderer::new(SR, 16);
+    let mut out = StereoBuffer::default();
+    r.commit(valid(&patch, &registry));
+    r.render_into(&mut out, 8);
+    assert_eq!(out.left[0], 0.0);
+    assert!(out.left[1..].iter().all(|&x| x == 1.0 || x == 0.0));
+    assert_eq!(out.right[4], -1.0);
+    assert!(out
+        .left
+        .iter()
+        .chain(&out.right)
+        .all(|x| (-1.0..=1.0).contains(x)));
+}
+
+#[test]
+fn retired_modules_are_dropped_on_the_cleanup_thread() {
+    let registry = test_registry();
+    let tracer = |name: &str| {
+        ModuleGraph::new()
+            .with_node(Node::new(name, "Tracer"))
+            .with_node(Node::new("out", "AudioOut"))
+            .with_cable(Cable::new(name, "out", "out", "left"))
+    };
+    let mut r = OfflineRenderer::new(SR, 64);
+    let mut out = StereoBuffer::default();
+    let cleanup = r.engine().cleanup_thread().expect("cleanup thread runs");
+    TRACER_DROPS.lock().unwrap().clear();
+    for i in 0..20 {
+        r.commit(valid(&tracer(&format!("t{i}")), &registry));
+        r.render_into(&mut out, 64);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while TRACER_DROPS.lock().unwrap().len() < 19 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let drops = TRACER_DROPS.lock().unwrap().clone();
+    assert!(
+        drops.len() >= 19,
+        "19 retired tracers dropped, saw {}",
+        drops.len()
+    );
+    assert!(
+        drops.iter().all(|&t| t == cleanup),
+        "every retired module dropped on the cleanup thread"
+    );
+}

@@ -1,0 +1,151 @@
+//! Test-only module types that make engine behaviour easy to measure.
+#![allow(dead_code)]
+
+use patches_tui::engine::{validate, ModuleGraph, ValidGraph};
+use patches_tui::modules::{
+    Layout, Module, ModuleType, ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ProcessIo,
+    Registry, ShapeUse,
+};
+use std::sync::Mutex;
+
+/// `Ramp`: outputs `offset` + the number of samples it has processed (its state).
+struct Ramp {
+    count: f32,
+    offset: f32,
+}
+
+impl Module for Ramp {
+    fn set_param(&mut self, _index: usize, value: &ParamValue) {
+        self.offset = value.as_f64().unwrap_or(0.0) as f32;
+    }
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let offset = self.offset;
+        for o in io.output(0) {
+            *o = self.count + offset;
+            self.count += 1.0;
+        }
+    }
+}
+
+/// `Pass`: output = input (plus `gain` times nothing else).
+struct Pass;
+
+impl Module for Pass {
+    fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let input = io.input(0);
+        io.output(0).copy_from_slice(input);
+    }
+}
+
+/// `Impulse`: 1.0 at its first sample, then 0.
+struct Impulse {
+    fired: bool,
+}
+
+impl Module for Impulse {
+    fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        for o in io.output(0) {
+            *o = if self.fired { 0.0 } else { 1.0 };
+            self.fired = true;
+        }
+    }
+}
+
+/// Threads on which `Tracer` instances were dropped.
+pub static TRACER_DROPS: Mutex<Vec<std::thread::ThreadId>> = Mutex::new(Vec::new());
+
+/// `Tracer`: outputs zero and records the thread it is dropped on.
+struct Tracer;
+
+impl Module for Tracer {
+    fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        io.output(0).fill(0.0);
+    }
+}
+
+impl Drop for Tracer {
+    fn drop(&mut self) {
+        TRACER_DROPS
+            .lock()
+            .unwrap()
+            .push(std::thread::current().id());
+    }
+}
+
+fn one_in_one_out(_: patches_tui::modules::Shape) -> Layout {
+    Layout {
+        inputs: vec![PortDescriptor::new("in", "input")],
+        outputs: vec![PortDescriptor::new("out", "output")],
+        params: vec![],
+    }
+}
+
+/// The seed registry plus `Ramp`, `Pass`, `Impulse` and `Tracer`.
+pub fn test_registry() -> Registry {
+    let mut registry = Registry::seed();
+    registry.register(ModuleType {
+        name: "Ramp",
+        doc: "sample counter",
+        shape_use: ShapeUse {
+            channels: false,
+            length: true,
+        },
+        describe: |_| Layout {
+            inputs: vec![],
+            outputs: vec![PortDescriptor::new("out", "count")],
+            params: vec![ParamDescriptor {
+                name: "offset",
+                kind: ParamKind::Float {
+                    min: -1e6,
+                    max: 1e6,
+                    default: 0.0,
+                    unit: "",
+                },
+                doc: "added to the count",
+            }],
+        },
+        create: |_, _| {
+            Box::new(Ramp {
+                count: 0.0,
+                offset: 0.0,
+            })
+        },
+    });
+    registry.register(ModuleType {
+        name: "Pass",
+        doc: "identity",
+        shape_use: ShapeUse::default(),
+        describe: one_in_one_out,
+        create: |_, _| Box::new(Pass),
+    });
+    registry.register(ModuleType {
+        name: "Impulse",
+        doc: "one impulse",
+        shape_use: ShapeUse::default(),
+        describe: |_| Layout {
+            inputs: vec![],
+            outputs: vec![PortDescriptor::new("out", "impulse")],
+            params: vec![],
+        },
+        create: |_, _| Box::new(Impulse { fired: false }),
+    });
+    registry.register(ModuleType {
+        name: "Tracer",
+        doc: "records its drop thread",
+        shape_use: ShapeUse::default(),
+        describe: one_in_one_out,
+        create: |_, _| Box::new(Tracer),
+    });
+    registry
+}
+
+/// Validates a graph that must be valid.
+pub fn valid(graph: &ModuleGraph, registry: &Registry) -> ValidGraph {
+    match validate(graph, registry) {
+        Ok(v) => v,
+        Err(errors) => panic!("invalid test graph: {errors:?}"),
+    }
+}
