@@ -149,3 +149,14 @@ pub fn valid(graph: &ModuleGraph, registry: &Registry) -> ValidGraph {
         Err(errors) => panic!("invalid test graph: {errors:?}"),
     }
 }
+
+/// Graphs of the example sets once the DSL can read them; until then, built in code.
+pub fn example_graphs() -> Vec<ModuleGraph> {
+    vec![ModuleGraph::new()
+        .with_node(patches_tui::engine::Node::new("osc", "SineOscillator"))
+        .with_node(patches_tui::engine::Node::new("out", "AudioOut"))
+        .with_cable(patches_tui::engine::Cable::new("osc", "out", "out", "left"))
+        .with_cable(patches_tui::engine::Cable::new(
+            "osc", "out", "out", "right",
+        ))]
+}

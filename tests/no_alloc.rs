@@ -1,0 +1,237 @@
+//! The audio thread never allocates or frees: a counting global allocator watches the thread
+//! that runs the runtime while the control side commits 1000+ random patches.
+
+mod support;
+
+use patches_tui::engine::{validate, Cable, Engine, EngineConfig, ModuleGraph, Node};
+use patches_tui::modules::{ParamKind, ParamValue, Registry};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+struct CountingAllocator;
+
+thread_local! {
+    static ON_AUDIO_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+static AUDIO_ALLOCS: AtomicU64 = AtomicU64::new(0);
+static AUDIO_FREES: AtomicU64 = AtomicU64::new(0);
+
+fn on_audio_thread() -> bool {
+    ON_AUDIO_THREAD.try_with(Cell::get).unwrap_or(false)
+}
+
+// SAFETY: forwards to the system allocator; only counts.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if on_audio_thread() {
+            AUDIO_ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if on_audio_thread() {
+            AUDIO_FREES.fetch_add(1, Ordering::Relaxed);
+        }
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if on_audio_thread() {
+            AUDIO_ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// A small deterministic random generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A random variation of `graph`: a parameter change, a removal, a rename, an added node or
+/// a reshape. May be invalid; the caller validates.
+fn mutate(graph: &ModuleGraph, registry: &Registry, rng: &mut Rng, serial: usize) -> ModuleGraph {
+    let mut g = graph.clone();
+    let n = rng.below(g.nodes.len());
+    match rng.below(5) {
+        0 | 1 => {
+            let node = &mut g.nodes[n];
+            let Some(t) = registry.get(&node.module) else {
+                return g;
+            };
+            let d = t.descriptor(node.shape());
+            if d.params.is_empty() {
+                return g;
+            }
+            let p = &d.params[rng.below(d.params.len())];
+            let value = match &p.kind {
+                ParamKind::Float { min, max, .. } => {
+                    ParamValue::Float(min + (max - min) * rng.unit())
+                }
+                ParamKind::Int { min, max, .. } => {
+                    ParamValue::Int(min + rng.below((max - min + 1) as usize) as i64)
+                }
+                ParamKind::Bool { .. } => ParamValue::Bool(rng.below(2) == 1),
+                _ => return g,
+            };
+            node.params.retain(|(name, _)| name != p.name);
+            if rng.below(4) > 0 {
+                node.params.push((p.name.to_string(), value));
+            }
+        }
+        2 => {
+            let name = g.nodes[n].name.clone();
+            if g.nodes[n].module == "AudioOut" {
+                return g;
+            }
+            g.nodes.remove(n);
+            g.cables.retain(|c| c.from != name && c.to != name);
+        }
+        3 => {
+            let old = g.nodes[n].name.clone();
+            let new = format!("{old}_{serial}");
+            g.nodes[n].name = new.clone();
+            for c in &mut g.cables {
+                if c.from == old {
+                    c.from = new.clone();
+                }
+                if c.to == old {
+                    c.to = new.clone();
+                }
+            }
+        }
+        _ => {
+            let name = format!("osc_{serial}");
+            g.nodes.push(
+                Node::new(&name, "SineOscillator")
+                    .with_param("frequency", ParamValue::Float(100.0 + 900.0 * rng.unit())),
+            );
+            if let Some(out) = g.nodes.iter().find(|n| n.module == "AudioOut") {
+                let out = out.name.clone();
+                g.cables
+                    .push(Cable::new(&name, "out", &out, "right").with_scale(0.1));
+            }
+            if let Some(ramp) = g.nodes.iter_mut().find(|n| n.module == "Ramp") {
+                ramp.length = Some(1 + rng.below(8));
+            }
+        }
+    }
+    g
+}
+
+fn seed_graphs() -> Vec<ModuleGraph> {
+    let feedback = ModuleGraph::new()
+        .with_node(Node::new("imp", "Impulse"))
+        .with_node(Node::new("a", "Pass"))
+        .with_node(Node::new("b", "Pass"))
+        .with_node(Node::new("r", "Ramp"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("imp", "out", "a", "in"))
+        .with_cable(Cable::new("a", "out", "b", "in").with_scale(0.5))
+        .with_cable(Cable::new("b", "out", "a", "in"))
+        .with_cable(Cable::new("a", "out", "out", "left"))
+        .with_cable(Cable::new("r", "out", "out", "right").with_scale(1e-6));
+    let mut graphs = vec![feedback];
+    graphs.extend(support::example_graphs());
+    graphs
+}
+
+#[test]
+fn audio_thread_never_allocates_or_frees_across_random_commits() {
+    let registry = support::test_registry();
+    let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let blocks = Arc::new(AtomicU64::new(0));
+    let audio = {
+        let (stop, blocks) = (stop.clone(), blocks.clone());
+        std::thread::spawn(move || {
+            let mut left = vec![0.0f32; 64];
+            let mut right = vec![0.0f32; 64];
+            ON_AUDIO_THREAD.with(|f| f.set(true));
+            while !stop.load(Ordering::Acquire) {
+                runtime.process(&mut left, &mut right);
+                blocks.fetch_add(1, Ordering::Relaxed);
+            }
+            ON_AUDIO_THREAD.with(|f| f.set(false));
+            runtime
+        })
+    };
+
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let graphs = seed_graphs();
+    let mut commits = 0;
+    let mut current = graphs[0].clone();
+    for serial in 0..3000 {
+        let candidate = if serial % 50 == 0 {
+            graphs[rng.below(graphs.len())].clone()
+        } else {
+            mutate(&current, &registry, &mut rng, serial)
+        };
+        let Ok(valid) = validate(&candidate, &registry) else {
+            continue;
+        };
+        current = candidate;
+        engine.commit(valid);
+        engine.pump();
+        if let Some(obs) = engine.observations() {
+            while obs.levels.pop().is_ok() {}
+            while obs.samples.pop().is_ok() {}
+        }
+        commits += 1;
+        if commits % 16 == 0 {
+            std::thread::yield_now();
+        }
+    }
+    while engine.has_pending() {
+        engine.pump();
+        std::thread::yield_now();
+    }
+    let last = engine.planner().plan_id();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while engine.counters().plan_id.load(Ordering::Relaxed) != last
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    stop.store(true, Ordering::Release);
+    let runtime = audio.join().expect("audio thread did not panic");
+
+    assert!(commits >= 1000, "only {commits} valid commits");
+    assert!(
+        blocks.load(Ordering::Relaxed) > 100,
+        "audio ran while committing"
+    );
+    assert_eq!(
+        engine.counters().plan_id.load(Ordering::Relaxed),
+        last,
+        "the last commit is what plays"
+    );
+    assert_eq!(
+        AUDIO_ALLOCS.load(Ordering::Relaxed),
+        0,
+        "allocations on the audio thread"
+    );
+    assert_eq!(
+        AUDIO_FREES.load(Ordering::Relaxed),
+        0,
+        "frees on the audio thread"
+    );
+    drop(runtime);
+}
