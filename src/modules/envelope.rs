@@ -1,1 +1,185 @@
-//! TODO
+//! Envelopes: `AdsrEnvelope`.
+//!
+//! | Port / parameter | Kind | Range, default | Doc |
+//! |---|---|---|---|
+//! | `trigger` | input | >= 0.5 is high | rising edge: attack from the current level |
+//! | `gate` | input | >= 0.5 is high | held high to sustain; rising edge also starts the attack |
+//! | `out` | output | [0, 1] | the envelope |
+//! | `attack` | float | 0.001–10 s, 0.01 | time to rise from 0 to 1 |
+//! | `decay` | float | 0.001–10 s, 0.1 | time to fall from 1 to `sustain` |
+//! | `sustain` | float | 0–1, 0.7 | level held while the gate is high |
+//! | `release` | float | 0.001–10 s, 0.3 | time to fall from the current level to 0 |
+//!
+//! Segments are linear. The attack rises at `1 / attack` per second from wherever the level
+//! is, so a retrigger from 0.5 reaches 1 in `attack / 2`. When the attack ends with the gate
+//! low (a trigger without a gate) the envelope goes straight to release, which makes a
+//! trigger alone an attack-release envelope. A falling gate releases from the current level
+//! at any stage, reaching 0 in `release` seconds. The edge is detected on the sample it
+//! happens, and that sample already moves one step.
+
+use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ShapeUse};
+use super::module::{Module, ProcessIo};
+use super::registry::{Layout, ModuleType};
+
+/// Levels this close to a segment's end count as having reached it (absorbs rounding).
+const EPSILON: f64 = 1e-9;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    Idle,
+    Attack,
+    Decay,
+    Sustain,
+    Release,
+}
+
+struct Adsr {
+    stage: Stage,
+    level: f64,
+    /// Level at the start of the release, which fixes its slope.
+    release_from: f64,
+    trigger_high: bool,
+    gate_high: bool,
+    /// Attack, decay and release in samples; sustain as a level.
+    attack: f64,
+    decay: f64,
+    sustain: f64,
+    release: f64,
+    sample_rate: f64,
+}
+
+impl Adsr {
+    fn start_release(&mut self) {
+        self.stage = Stage::Release;
+        self.release_from = self.level;
+    }
+
+    /// Advances one sample given this sample's trigger and gate inputs.
+    fn step(&mut self, trigger: f32, gate: f32) -> f64 {
+        let trigger_high = trigger >= 0.5;
+        let gate_high = gate >= 0.5;
+        let triggered = trigger_high && !self.trigger_high;
+        let gate_rose = gate_high && !self.gate_high;
+        let gate_fell = !gate_high && self.gate_high;
+        self.trigger_high = trigger_high;
+        self.gate_high = gate_high;
+        if triggered || gate_rose {
+            self.stage = Stage::Attack;
+        } else if gate_fell && self.stage != Stage::Idle {
+            self.start_release();
+        }
+        match self.stage {
+            Stage::Idle => {}
+            Stage::Attack => {
+                self.level += 1.0 / self.attack;
+                if self.level >= 1.0 - EPSILON {
+                    self.level = 1.0;
+                    if gate_high {
+                        self.stage = Stage::Decay;
+                    } else {
+                        self.start_release();
+                    }
+                }
+            }
+            Stage::Decay => {
+                self.level -= (1.0 - self.sustain) / self.decay;
+                if self.level <= self.sustain + EPSILON {
+                    self.level = self.sustain;
+                    self.stage = Stage::Sustain;
+                }
+            }
+            Stage::Sustain => self.level = self.sustain,
+            Stage::Release => {
+                self.level -= self.release_from / self.release;
+                if self.level <= EPSILON {
+                    self.level = 0.0;
+                    self.stage = Stage::Idle;
+                }
+            }
+        }
+        self.level
+    }
+}
+
+impl Module for Adsr {
+    fn set_param(&mut self, index: usize, value: &ParamValue) {
+        let Some(v) = value.as_f64() else { return };
+        match index {
+            0 => self.attack = v * self.sample_rate,
+            1 => self.decay = v * self.sample_rate,
+            2 => self.sustain = v,
+            3 => self.release = v * self.sample_rate,
+            _ => {}
+        }
+    }
+
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let trigger = io.input(0);
+        let gate = io.input(1);
+        for ((o, &t), &g) in io.output(0).iter_mut().zip(trigger).zip(gate) {
+            *o = self.step(t, g) as f32;
+        }
+    }
+}
+
+fn seconds(name: &'static str, default: f64, doc: &'static str) -> ParamDescriptor {
+    ParamDescriptor {
+        name,
+        kind: ParamKind::Float {
+            min: 0.001,
+            max: 10.0,
+            default,
+            unit: "s",
+        },
+        doc,
+    }
+}
+
+/// The `AdsrEnvelope` module type.
+pub fn adsr_type() -> ModuleType {
+    ModuleType {
+        name: "AdsrEnvelope",
+        doc: "Linear attack-decay-sustain-release envelope in [0, 1].",
+        shape_use: ShapeUse::default(),
+        describe: |_| Layout {
+            inputs: vec![
+                PortDescriptor::new("trigger", "Rising edge restarts the attack"),
+                PortDescriptor::new(
+                    "gate",
+                    "Held high to sustain; rising edge starts the attack",
+                ),
+            ],
+            outputs: vec![PortDescriptor::new("out", "The envelope, in [0, 1]")],
+            params: vec![
+                seconds("attack", 0.01, "Time to rise from 0 to 1"),
+                seconds("decay", 0.1, "Time to fall from 1 to sustain"),
+                ParamDescriptor {
+                    name: "sustain",
+                    kind: ParamKind::Float {
+                        min: 0.0,
+                        max: 1.0,
+                        default: 0.7,
+                        unit: "",
+                    },
+                    doc: "Level held while the gate is high",
+                },
+                seconds("release", 0.3, "Time to fall from the current level to 0"),
+            ],
+        },
+        create: |_, sample_rate| {
+            let sr = f64::from(sample_rate);
+            Box::new(Adsr {
+                stage: Stage::Idle,
+                level: 0.0,
+                release_from: 0.0,
+                trigger_high: false,
+                gate_high: false,
+                attack: 0.01 * sr,
+                decay: 0.1 * sr,
+                sustain: 0.7,
+                release: 0.3 * sr,
+                sample_rate: sr,
+            })
+        },
+    }
+}

@@ -1,1 +1,92 @@
-//! TODO
+//! Portamento: `Glide`.
+//!
+//! | Port / parameter | Kind | Range, default | Doc |
+//! |---|---|---|---|
+//! | `in` | input | V/oct | the target pitch |
+//! | `out` | output | V/oct | the gliding pitch |
+//! | `glide_ms` | float | 0–10000 ms, 100 | time to cover 95% of a jump |
+//!
+//! One-pole smoothing: after a jump the output covers 95% of the distance in `glide_ms`
+//! (time constant `glide_ms / ln 20`). At 0 the input passes through exactly. The state is
+//! f64 so that long glides still settle on the target.
+
+use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ShapeUse};
+use super::module::{Module, ProcessIo};
+use super::registry::{Layout, ModuleType};
+
+/// Fraction of a jump left after `glide_ms`.
+const REMAINING: f64 = 0.05;
+
+struct Glide {
+    value: f64,
+    /// Fraction of the remaining distance covered per sample; 1 passes through.
+    coefficient: f64,
+    sample_rate: f64,
+}
+
+impl Glide {
+    fn set_time(&mut self, ms: f64) {
+        let samples = ms / 1000.0 * self.sample_rate;
+        self.coefficient = if samples > 0.0 {
+            1.0 - REMAINING.powf(1.0 / samples)
+        } else {
+            1.0
+        };
+    }
+}
+
+impl Module for Glide {
+    fn set_param(&mut self, index: usize, value: &ParamValue) {
+        if let (0, Some(ms)) = (index, value.as_f64()) {
+            self.set_time(ms);
+        }
+    }
+
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let input = io.input(0);
+        let out = io.output(0);
+        if self.coefficient == 1.0 {
+            out.copy_from_slice(input);
+            if let Some(&last) = input.last() {
+                self.value = f64::from(last);
+            }
+            return;
+        }
+        for (o, &x) in out.iter_mut().zip(input) {
+            self.value += (f64::from(x) - self.value) * self.coefficient;
+            *o = self.value as f32;
+        }
+    }
+}
+
+/// The `Glide` module type.
+pub fn glide_type() -> ModuleType {
+    ModuleType {
+        name: "Glide",
+        doc: "Portamento: slides towards its input, covering 95% of a jump in glide_ms.",
+        shape_use: ShapeUse::default(),
+        describe: |_| Layout {
+            inputs: vec![PortDescriptor::new("in", "Target pitch in V/oct")],
+            outputs: vec![PortDescriptor::new("out", "The gliding pitch")],
+            params: vec![ParamDescriptor {
+                name: "glide_ms",
+                kind: ParamKind::Float {
+                    min: 0.0,
+                    max: 10000.0,
+                    default: 100.0,
+                    unit: "ms",
+                },
+                doc: "Time to cover 95% of a jump; 0 passes through",
+            }],
+        },
+        create: |_, sample_rate| {
+            let mut glide = Glide {
+                value: 0.0,
+                coefficient: 1.0,
+                sample_rate: f64::from(sample_rate),
+            };
+            glide.set_time(100.0);
+            Box::new(glide)
+        },
+    }
+}

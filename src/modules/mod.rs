@@ -22,5 +22,17 @@ pub const AUDIO_OUT: &str = "AudioOut";
 
 /// The seed module types, in the order of `modules.md`.
 pub fn seed_types() -> Vec<ModuleType> {
-    vec![oscillators::sine_type(), audio_out::audio_out_type()]
+    vec![
+        oscillators::sine_type(),
+        oscillators::sawtooth_type(),
+        oscillators::square_type(),
+        mix::sum_type(),
+        mix::vca_type(),
+        envelope::adsr_type(),
+        sequencers::step_sequencer_type(),
+        sequencers::clock_sequencer_type(),
+        glide::glide_type(),
+        filter::resonant_lowpass_type(),
+        audio_out::audio_out_type(),
+    ]
 }

@@ -1,7 +1,9 @@
 //! The registry of module types: how the planner, the DSL and the docs find them by name.
 
-use super::descriptor::{ModuleDescriptor, ParamDescriptor, PortDescriptor, Shape, ShapeUse};
-use super::module::Module;
+use super::descriptor::{
+    ModuleDescriptor, ParamDescriptor, ParamValue, PortDescriptor, Shape, ShapeUse,
+};
+use super::module::{Module, ModuleHarness};
 
 /// The ports and parameters of a module type for one shape.
 pub struct Layout {
@@ -90,6 +92,32 @@ impl Registry {
     /// Every type, in registration order.
     pub fn types(&self) -> &[ModuleType] {
         &self.types
+    }
+
+    /// A fresh instance of the type `name` in a [`ModuleHarness`], with `params` (by name)
+    /// validated and applied over the defaults; for tests and tools.
+    pub fn harness(
+        &self,
+        name: &str,
+        shape: Shape,
+        sample_rate: f32,
+        params: &[(&str, ParamValue)],
+    ) -> Result<ModuleHarness, String> {
+        let module_type = self
+            .get(name)
+            .ok_or_else(|| format!("unknown module type `{name}`"))?;
+        let descriptor = module_type.descriptor(shape);
+        let mut module = module_type.instantiate(shape, sample_rate);
+        for (param, value) in params {
+            let index = descriptor
+                .param_index(param)
+                .ok_or_else(|| format!("`{name}` has no parameter `{param}`"))?;
+            let value = descriptor.params[index]
+                .accept(value)
+                .map_err(|e| e.message().to_string())?;
+            module.set_param(index, &value);
+        }
+        Ok(ModuleHarness::new(module, descriptor.outputs.len()))
     }
 
     /// Every type name, in registration order.

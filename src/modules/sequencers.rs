@@ -1,1 +1,339 @@
-//! TODO
+//! Sequencers: `StepSequencer` and `ClockSequencer`.
+//!
+//! `StepSequencer` (shape `length`)
+//!
+//! | Port / parameter | Kind | Range, default | Doc |
+//! |---|---|---|---|
+//! | `clock` | input | >= 0.5 is high | each rising edge plays the next step |
+//! | `start` | input | >= 0.5 is high | rising edge: clock edges advance again |
+//! | `stop` | input | >= 0.5 is high | rising edge: gate low, clock edges are ignored |
+//! | `reset` | input | >= 0.5 is high | rising edge: the next clock edge plays step 0 |
+//! | `pitch` | output | V/oct | pitch of the last note (held through rests) |
+//! | `trigger` | output | 0 or 1 | one-sample pulse when a note starts |
+//! | `gate` | output | 0 or 1 | high from a note through its ties, low on rests |
+//! | `steps` | array | up to `length` strings, [] | notes (`C4`, `F#3`, `Bb2`), `-` rest, `_` tie |
+//!
+//! Before the first clock edge nothing plays (gate 0, pitch 0). The sequencer starts running;
+//! `stop` and `start` pause and resume it without moving the position. When `stop`, `start`,
+//! `reset` and `clock` rise on the same sample they act in that order, so a reset together
+//! with a clock plays step 0 at once. A tie continues whatever the previous step did (a tie
+//! after a rest is a rest). Changing `steps` keeps the position and takes effect at the next
+//! clock edge (a position past the new end wraps); an empty list silences the gate at once.
+//!
+//! `ClockSequencer`
+//!
+//! | Port / parameter | Kind | Range, default | Doc |
+//! |---|---|---|---|
+//! | `bar` | output | 0 or 1 | one-sample pulse at each bar |
+//! | `beat` | output | 0 or 1 | one-sample pulse at each beat |
+//! | `quaver` | output | 0 or 1 | one-sample pulse at each beat / `quavers_per_beat` |
+//! | `semiquaver` | output | 0 or 1 | one-sample pulse at each half quaver |
+//! | `bpm` | float | 1–300 BPM, 120 | beats per minute |
+//! | `beats_per_bar` | int | 1–16, 4 | beats in a bar |
+//! | `quavers_per_beat` | int | 1–4, 2 | quavers in a beat |
+//!
+//! All four pulse on sample 0. One accumulator counts semiquavers within the bar (in f64), so
+//! the pulses stay locked; each lands on the first sample at or after its exact time (within
+//! a thousandth of a sample, so rounding never makes a pulse late). Changing
+//! `quavers_per_beat` keeps the position within the beat; changing `beats_per_bar` keeps it
+//! within the bar when it still fits, else wraps.
+
+use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ShapeUse};
+use super::module::{Module, ProcessIo};
+use super::notes::{check_step, parse_note};
+use super::registry::{Layout, ModuleType};
+
+/// One parsed step.
+#[derive(Clone, Copy)]
+enum Step {
+    Note(f32),
+    Rest,
+    Tie,
+}
+
+impl Step {
+    /// Parses a step string that `check_step` accepted; anything else is a rest.
+    fn parse(text: &str) -> Step {
+        match text {
+            "_" => Step::Tie,
+            _ => parse_note(text).map_or(Step::Rest, Step::Note),
+        }
+    }
+}
+
+/// Tracks rising edges (the sample where a signal goes from < 0.5 to >= 0.5).
+#[derive(Default)]
+struct Edge {
+    high: bool,
+}
+
+impl Edge {
+    fn rises(&mut self, x: f32) -> bool {
+        let high = x >= 0.5;
+        let rose = high && !self.high;
+        self.high = high;
+        rose
+    }
+}
+
+struct StepSequencer {
+    /// Parsed steps; capacity `length`, allocated at creation.
+    steps: Vec<Step>,
+    /// Step playing now; `None` before the first clock edge and after a reset.
+    position: Option<usize>,
+    running: bool,
+    pitch: f32,
+    gate: bool,
+    clock: Edge,
+    start: Edge,
+    stop: Edge,
+    reset: Edge,
+}
+
+impl StepSequencer {
+    /// Moves to the next step and returns whether a note starts.
+    fn advance(&mut self) -> bool {
+        let len = self.steps.len();
+        if len == 0 {
+            return false;
+        }
+        let next = self.position.map_or(0, |p| (p + 1) % len);
+        self.position = Some(next);
+        match self.steps[next] {
+            Step::Note(p) => {
+                self.pitch = p;
+                self.gate = true;
+                true
+            }
+            Step::Rest => {
+                self.gate = false;
+                false
+            }
+            Step::Tie => false,
+        }
+    }
+}
+
+impl Module for StepSequencer {
+    fn set_param(&mut self, index: usize, value: &ParamValue) {
+        if let (0, ParamValue::Array(items)) = (index, value) {
+            let capacity = self.steps.capacity();
+            self.steps.clear();
+            self.steps
+                .extend(items.iter().take(capacity).map(|s| Step::parse(s)));
+            if self.steps.is_empty() {
+                self.gate = false;
+            }
+        }
+    }
+
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let (clock, start, stop, reset) = (io.input(0), io.input(1), io.input(2), io.input(3));
+        let [pitch, trigger, gate] = io.outputs::<3>();
+        for i in 0..clock.len() {
+            if self.stop.rises(stop[i]) {
+                self.running = false;
+                self.gate = false;
+            }
+            if self.start.rises(start[i]) {
+                self.running = true;
+            }
+            if self.reset.rises(reset[i]) {
+                self.position = None;
+            }
+            let clocked = self.clock.rises(clock[i]) && self.running;
+            let note = clocked && self.advance();
+            pitch[i] = self.pitch;
+            trigger[i] = if note { 1.0 } else { 0.0 };
+            gate[i] = if self.gate { 1.0 } else { 0.0 };
+        }
+    }
+}
+
+/// The `StepSequencer` module type.
+pub fn step_sequencer_type() -> ModuleType {
+    ModuleType {
+        name: "StepSequencer",
+        doc: "Plays one step per clock edge: notes, `-` rests and `_` ties.",
+        shape_use: ShapeUse {
+            channels: false,
+            length: true,
+        },
+        describe: |shape| Layout {
+            inputs: vec![
+                PortDescriptor::new("clock", "Rising edge plays the next step"),
+                PortDescriptor::new("start", "Rising edge resumes after stop"),
+                PortDescriptor::new("stop", "Rising edge pauses (gate low, clock ignored)"),
+                PortDescriptor::new("reset", "Rising edge: the next clock plays step 0"),
+            ],
+            outputs: vec![
+                PortDescriptor::new("pitch", "Pitch of the current note in V/oct (C2 = 0)"),
+                PortDescriptor::new("trigger", "One-sample pulse when a note starts"),
+                PortDescriptor::new("gate", "High through a note and its ties"),
+            ],
+            params: vec![ParamDescriptor {
+                name: "steps",
+                kind: ParamKind::Array {
+                    max_len: shape.length,
+                    check: check_step,
+                },
+                doc: "Steps: notes like C4, F#3, Bb2; `-` rest; `_` tie",
+            }],
+        },
+        create: |shape, _| {
+            Box::new(StepSequencer {
+                steps: Vec::with_capacity(shape.length),
+                position: None,
+                running: true,
+                pitch: 0.0,
+                gate: false,
+                clock: Edge::default(),
+                start: Edge::default(),
+                stop: Edge::default(),
+                reset: Edge::default(),
+            })
+        },
+    }
+}
+
+/// A pulse due within this fraction of a sample fires on that sample, so that rounding in
+/// the accumulator never delays a pulse whose exact time is a whole sample.
+const TOLERANCE: f64 = 1e-3;
+
+struct ClockSequencer {
+    /// Position in the bar, in semiquavers: in [0, semiquavers per bar).
+    position: f64,
+    /// Semiquaver the position was in at the previous sample; `None` before sample 0.
+    last_index: Option<u64>,
+    bpm: f64,
+    beats_per_bar: u64,
+    quavers_per_beat: u64,
+    sample_rate: f64,
+}
+
+impl ClockSequencer {
+    fn semiquavers_per_beat(&self) -> u64 {
+        2 * self.quavers_per_beat
+    }
+
+    fn semiquavers_per_bar(&self) -> f64 {
+        (self.beats_per_bar * self.semiquavers_per_beat()) as f64
+    }
+
+    /// Keeps the position inside the bar and the last index consistent with it, so that a
+    /// parameter change by itself never fires a pulse.
+    fn settle(&mut self) {
+        self.position %= self.semiquavers_per_bar();
+        if self.last_index.is_some() {
+            self.last_index = Some(self.position as u64);
+        }
+    }
+}
+
+impl Module for ClockSequencer {
+    fn set_param(&mut self, index: usize, value: &ParamValue) {
+        match (index, value) {
+            (0, v) => self.bpm = v.as_f64().unwrap_or(self.bpm),
+            (1, ParamValue::Int(n)) => {
+                self.beats_per_bar = (*n).max(1) as u64;
+                self.settle();
+            }
+            (2, ParamValue::Int(n)) => {
+                let old = self.semiquavers_per_beat() as f64;
+                self.quavers_per_beat = (*n).max(1) as u64;
+                self.position *= self.semiquavers_per_beat() as f64 / old;
+                self.settle();
+            }
+            _ => {}
+        }
+    }
+
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let per_beat = self.semiquavers_per_beat();
+        let per_bar = self.semiquavers_per_bar();
+        let increment = self.bpm / 60.0 * per_beat as f64 / self.sample_rate;
+        let tolerance = increment * TOLERANCE;
+        let [bar, beat, quaver, semiquaver] = io.outputs::<4>();
+        for i in 0..bar.len() {
+            if self.last_index.is_some() {
+                self.position += increment;
+                if self.position + tolerance >= per_bar {
+                    self.position -= per_bar;
+                }
+            }
+            // Saturating cast: a position just below 0 after the wrap is semiquaver 0.
+            let index = (self.position + tolerance) as u64;
+            let pulse = self.last_index != Some(index);
+            self.last_index = Some(index);
+            let at = |every: u64| {
+                if pulse && index % every == 0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            };
+            semiquaver[i] = at(1);
+            quaver[i] = at(2);
+            beat[i] = at(per_beat);
+            bar[i] = if pulse && index == 0 { 1.0 } else { 0.0 };
+        }
+    }
+}
+
+/// The `ClockSequencer` module type.
+pub fn clock_sequencer_type() -> ModuleType {
+    ModuleType {
+        name: "ClockSequencer",
+        doc: "Master clock: one-sample pulses on bars, beats, quavers and semiquavers.",
+        shape_use: ShapeUse::default(),
+        describe: |_| Layout {
+            inputs: vec![],
+            outputs: vec![
+                PortDescriptor::new("bar", "Pulse at each bar"),
+                PortDescriptor::new("beat", "Pulse at each beat"),
+                PortDescriptor::new("quaver", "Pulse at each quaver (beat / quavers_per_beat)"),
+                PortDescriptor::new("semiquaver", "Pulse at each semiquaver (half a quaver)"),
+            ],
+            params: vec![
+                ParamDescriptor {
+                    name: "bpm",
+                    kind: ParamKind::Float {
+                        min: 1.0,
+                        max: 300.0,
+                        default: 120.0,
+                        unit: "BPM",
+                    },
+                    doc: "Tempo in beats per minute",
+                },
+                ParamDescriptor {
+                    name: "beats_per_bar",
+                    kind: ParamKind::Int {
+                        min: 1,
+                        max: 16,
+                        default: 4,
+                    },
+                    doc: "Beats in a bar",
+                },
+                ParamDescriptor {
+                    name: "quavers_per_beat",
+                    kind: ParamKind::Int {
+                        min: 1,
+                        max: 4,
+                        default: 2,
+                    },
+                    doc: "Quavers in a beat",
+                },
+            ],
+        },
+        create: |_, sample_rate| {
+            Box::new(ClockSequencer {
+                position: 0.0,
+                last_index: None,
+                bpm: 120.0,
+                beats_per_bar: 4,
+                quavers_per_beat: 2,
+                sample_rate: f64::from(sample_rate),
+            })
+        },
+    }
+}
