@@ -2,5 +2,7 @@
 //!
 //! Layering, lowest first: [`modules`] <- [`engine`] core <- [`dsl`] <- backends <- UI.
 
+pub mod dsl;
 pub mod engine;
 pub mod modules;
+pub mod reference;
