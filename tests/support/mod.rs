@@ -150,13 +150,22 @@ pub fn valid(graph: &ModuleGraph, registry: &Registry) -> ValidGraph {
     }
 }
 
-/// Graphs of the example sets once the DSL can read them; until then, built in code.
+/// The graphs of every example set in `patches/`.
 pub fn example_graphs() -> Vec<ModuleGraph> {
-    vec![ModuleGraph::new()
-        .with_node(patches_tui::engine::Node::new("osc", "SineOscillator"))
-        .with_node(patches_tui::engine::Node::new("out", "AudioOut"))
-        .with_cable(patches_tui::engine::Cable::new("osc", "out", "out", "left"))
-        .with_cable(patches_tui::engine::Cable::new(
-            "osc", "out", "out", "right",
-        ))]
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/patches");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("patches/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("readable example");
+            patches_tui::dsl::load(&text, &Registry::seed())
+                .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+                .graph
+        })
+        .collect()
 }
