@@ -1,0 +1,93 @@
+//! The 64-voice patch, built in code, and the settings the fundsp reference copies.
+//!
+//! Per voice: `SawtoothOscillator` -> `ResonantLowpass` -> `Vca`, the VCA's gain from an
+//! `AdsrEnvelope`. Every voice goes through a cable of scale 1/64 into one `Sum` of 64
+//! channels, which feeds both sides of the `AudioOut`.
+//!
+//! The envelopes are retriggered continuously: a `ClockSequencer` at 120 BPM sends its `beat`
+//! pulse (every 0.5 s) to every envelope's `trigger`, and its `quaver` clocks a two-step
+//! `StepSequencer` (`[C4, "-"]`) whose `gate` feeds every envelope's `gate`. So each beat the
+//! gate is high for one quaver (0.25 s) and low for the next: attack 5 ms, decay 100 ms to
+//! 0.6, sustain until 250 ms, release 200 ms, 50 ms of silence, and again.
+
+use patches_tui::engine::{Cable, ModuleGraph, Node};
+use patches_tui::modules::ParamValue;
+
+/// Number of voices.
+pub const VOICES: usize = 64;
+/// Tempo of the clock in beats per minute.
+pub const BPM: f64 = 120.0;
+/// Resonance of every filter (0..1, see `ResonantLowpass`).
+pub const RESONANCE: f64 = 0.3;
+/// Envelope attack in seconds.
+pub const ATTACK: f64 = 0.005;
+/// Envelope decay in seconds.
+pub const DECAY: f64 = 0.1;
+/// Envelope sustain level.
+pub const SUSTAIN: f64 = 0.6;
+/// Envelope release in seconds.
+pub const RELEASE: f64 = 0.2;
+
+/// Pitch of voice `i` in V/oct (0 = C2): voices are a quarter tone apart.
+pub fn base_voct(i: usize) -> f64 {
+    i as f64 / 24.0
+}
+
+/// Filter cutoff of voice `i` in Hz: spread evenly over 800..3000 Hz.
+pub fn cutoff(i: usize) -> f64 {
+    800.0 + 2200.0 * i as f64 / (VOICES - 1) as f64
+}
+
+/// The 64-voice patch (260 nodes, 387 cables).
+pub fn graph() -> ModuleGraph {
+    let float = ParamValue::Float;
+    let mut graph = ModuleGraph::new()
+        .with_node(Node::new("clock", "ClockSequencer").with_param("bpm", float(BPM)))
+        .with_node(
+            Node::new("gate", "StepSequencer")
+                .with_length(2)
+                .with_param(
+                    "steps",
+                    ParamValue::Array(vec!["C4".to_string(), "-".to_string()]),
+                ),
+        )
+        .with_node(Node::new("mix", "Sum").with_channels(VOICES))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("clock", "quaver", "gate", "clock"))
+        .with_cable(Cable::new("mix", "out", "out", "left"))
+        .with_cable(Cable::new("mix", "out", "out", "right"));
+    for i in 0..VOICES {
+        let (saw, lp, vca, env) = (
+            format!("saw{i}"),
+            format!("lp{i}"),
+            format!("vca{i}"),
+            format!("env{i}"),
+        );
+        graph = graph
+            .with_node(
+                Node::new(&saw, "SawtoothOscillator").with_param("base_voct", float(base_voct(i))),
+            )
+            .with_node(
+                Node::new(&lp, "ResonantLowpass")
+                    .with_param("cutoff", float(cutoff(i)))
+                    .with_param("resonance", float(RESONANCE)),
+            )
+            .with_node(Node::new(&vca, "Vca"))
+            .with_node(
+                Node::new(&env, "AdsrEnvelope")
+                    .with_param("attack", float(ATTACK))
+                    .with_param("decay", float(DECAY))
+                    .with_param("sustain", float(SUSTAIN))
+                    .with_param("release", float(RELEASE)),
+            )
+            .with_cable(Cable::new(&saw, "out", &lp, "in"))
+            .with_cable(Cable::new(&lp, "out", &vca, "in"))
+            .with_cable(Cable::new(&env, "out", &vca, "cv"))
+            .with_cable(Cable::new("clock", "beat", &env, "trigger"))
+            .with_cable(Cable::new("gate", "gate", &env, "gate"))
+            .with_cable(
+                Cable::new(&vca, "out", "mix", &format!("in/{i}")).with_scale(1.0 / VOICES as f64),
+            );
+    }
+    graph
+}
