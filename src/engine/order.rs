@@ -27,8 +27,10 @@ pub struct Order {
 /// order in which nodes were written.
 pub fn order(node_count: usize, edges: &[(usize, usize)]) -> Order {
     let mut successors = vec![Vec::new(); node_count];
+    let mut self_loop = vec![false; node_count];
     for &(from, to) in edges {
         successors[from].push(to);
+        self_loop[from] |= from == to;
     }
     let components = tarjan(&successors);
     let mut rank = vec![0usize; node_count];
@@ -36,7 +38,7 @@ pub fn order(node_count: usize, edges: &[(usize, usize)]) -> Order {
     let mut next_rank = 0;
     // Tarjan emits components in reverse topological order.
     for mut members in components.into_iter().rev() {
-        let looped = members.len() > 1 || edges.iter().any(|&(f, t)| f == t && f == members[0]);
+        let looped = members.len() > 1 || self_loop[members[0]];
         if looped {
             members = loop_order(&members, &successors);
         }

@@ -186,18 +186,25 @@ impl Planner {
                 next.buffers.give_back(b);
             }
         }
+        let by_name: HashMap<&str, usize> = graph
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.as_str(), i))
+            .collect();
         let mut names: Vec<&String> = old_nodes.keys().collect();
         names.sort();
         let mut retired = Vec::new();
         for name in names {
             let live = &old_nodes[name];
-            let survives = graph.node_index(name).is_some_and(|i| {
+            let index = by_name.get(name.as_str()).copied();
+            let survives = index.is_some_and(|i| {
                 let n = &graph.nodes[i];
                 n.module_type.name == live.module && n.shape == live.shape
             });
             if !survives {
                 retired.push(name.clone());
-                if graph.node_index(name).is_none() {
+                if index.is_none() {
                     summary.removed.push(name.clone());
                 }
             }
@@ -340,10 +347,13 @@ impl Planner {
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
         };
+        let output_buffers: Vec<Vec<u32>> = graph
+            .nodes
+            .iter()
+            .map(|n| self.nodes[&n.name].outputs.clone())
+            .collect();
         let mut add_node = |plan: &mut ExecutionPlan, n: usize, this: &mut Planner| {
             let node = &graph.nodes[n];
-            let outputs_of =
-                |i: usize, this: &Planner| this.nodes[&graph.nodes[i].name].outputs.clone();
             let mix_start = plan.mixes.len() as u32;
             let mut inputs = Vec::with_capacity(incoming[n].len());
             let mut mix_buffers = Vec::new();
@@ -356,14 +366,14 @@ impl Planner {
                     ZERO_BUFFER
                 } else if let Some(c) = direct {
                     let cable = &graph.cables[c];
-                    outputs_of(cable.from, this)[cable.output]
+                    output_buffers[cable.from][cable.output]
                 } else {
                     let target = this.buffers.take();
                     mix_buffers.push(target);
                     let start = plan.terms.len() as u32;
                     for &c in cables {
                         let cable = &graph.cables[c];
-                        let source = outputs_of(cable.from, this)[cable.output];
+                        let source = output_buffers[cable.from][cable.output];
                         plan.terms.push(MixTerm {
                             source,
                             scale: cable.scale,
