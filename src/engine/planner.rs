@@ -14,6 +14,7 @@ use super::plan::{
 use super::validate::ValidGraph;
 use crate::modules::{ParamValue, Shape, MAX_BLOCK};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Hands out indices from a pool and takes them back.
@@ -54,11 +55,10 @@ struct LiveNode {
     module: &'static str,
     shape: Shape,
     slot: u32,
-    params: Vec<ParamValue>,
-    outputs: Vec<u32>,
-    mix_buffers: Vec<u32>,
-    connected_inputs: Vec<bool>,
-    connected_outputs: Vec<bool>,
+    params: Arc<[ParamValue]>,
+    outputs: Arc<[u32]>,
+    connected_inputs: Arc<[bool]>,
+    connected_outputs: Arc<[bool]>,
 }
 
 /// Identity of a feedback cable: endpoints and which of several equal cables it is.
@@ -109,7 +109,8 @@ pub struct Planned {
 #[derive(Debug, Clone)]
 pub struct Planner {
     sample_rate: f32,
-    nodes: HashMap<String, LiveNode>,
+    nodes: HashMap<Arc<str>, LiveNode>,
+    mix_buffers: Vec<u32>,
     delays: HashMap<CableKey, u32>,
     module_slots: Slots,
     buffers: Slots,
@@ -147,6 +148,7 @@ impl Planner {
         Planner {
             sample_rate,
             nodes: HashMap::new(),
+            mix_buffers: Vec::new(),
             delays: HashMap::new(),
             module_slots: Slots::starting_at(0),
             buffers: Slots::starting_at(ZERO_BUFFER + 1),
@@ -181,10 +183,8 @@ impl Planner {
 
         // Retire what is gone or rebuilt; free per-plan mix buffers.
         let mut old_nodes = std::mem::take(&mut next.nodes);
-        for live in old_nodes.values_mut() {
-            for b in live.mix_buffers.drain(..) {
-                next.buffers.give_back(b);
-            }
+        for b in std::mem::take(&mut next.mix_buffers) {
+            next.buffers.give_back(b);
         }
         let by_name: HashMap<&str, usize> = graph
             .nodes
@@ -192,12 +192,12 @@ impl Planner {
             .enumerate()
             .map(|(i, n)| (n.name.as_str(), i))
             .collect();
-        let mut names: Vec<&String> = old_nodes.keys().collect();
+        let mut names: Vec<&Arc<str>> = old_nodes.keys().collect();
         names.sort();
         let mut retired = Vec::new();
         for name in names {
             let live = &old_nodes[name];
-            let index = by_name.get(name.as_str()).copied();
+            let index = by_name.get(&**name).copied();
             let survives = index.is_some_and(|i| {
                 let n = &graph.nodes[i];
                 n.module_type.name == live.module && n.shape == live.shape
@@ -205,7 +205,7 @@ impl Planner {
             if !survives {
                 retired.push(name.clone());
                 if index.is_none() {
-                    summary.removed.push(name.clone());
+                    summary.removed.push(name.to_string());
                 }
             }
         }
@@ -213,7 +213,7 @@ impl Planner {
             if let Some(live) = old_nodes.remove(&name) {
                 update.retires.push((live.slot, None));
                 next.module_slots.give_back(live.slot);
-                for b in live.outputs {
+                for &b in live.outputs.iter() {
                     next.buffers.give_back(b);
                 }
             }
@@ -222,9 +222,9 @@ impl Planner {
         // Keep or create every node.
         let mut fresh = vec![None; graph.nodes.len()];
         for (n, node) in graph.nodes.iter().enumerate() {
-            let live = match old_nodes.remove(&node.name) {
-                Some(mut live) => {
-                    if live.params == node.params {
+            let (name, live) = match old_nodes.remove_entry(node.name.as_str()) {
+                Some((name, mut live)) => {
+                    if *live.params == *node.params {
                         summary.kept.push(node.name.clone());
                     } else {
                         summary.changed.push(node.name.clone());
@@ -238,8 +238,10 @@ impl Planner {
                             });
                         }
                     }
-                    live.params.clone_from(&node.params);
-                    live
+                    if *live.params != *node.params {
+                        live.params = node.params.as_slice().into();
+                    }
+                    (name, live)
                 }
                 None => {
                     let slot = next.module_slots.take();
@@ -250,26 +252,26 @@ impl Planner {
                     fresh[n] = Some(update.installs.len());
                     update.installs.push((slot, Some(instance)));
                     summary.added.push(node.name.clone());
-                    let outputs: Vec<u32> = node
+                    let outputs: Arc<[u32]> = node
                         .descriptor
                         .outputs
                         .iter()
                         .map(|_| next.buffers.take())
                         .collect();
-                    update.clear_buffers.extend(&outputs);
-                    LiveNode {
+                    update.clear_buffers.extend(outputs.iter());
+                    let live = LiveNode {
                         module: node.module_type.name,
                         shape: node.shape,
                         slot,
-                        params: node.params.clone(),
+                        params: node.params.as_slice().into(),
                         outputs,
-                        mix_buffers: Vec::new(),
-                        connected_inputs: Vec::new(),
-                        connected_outputs: Vec::new(),
-                    }
+                        connected_inputs: Arc::new([]),
+                        connected_outputs: Arc::new([]),
+                    };
+                    (node.name.as_str().into(), live)
                 }
             };
-            next.nodes.insert(node.name.clone(), live);
+            next.nodes.insert(name, live);
         }
 
         next.build_plan(graph, &fresh, &mut update);
@@ -347,10 +349,10 @@ impl Planner {
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
         };
-        let output_buffers: Vec<Vec<u32>> = graph
+        let output_buffers: Vec<Arc<[u32]>> = graph
             .nodes
             .iter()
-            .map(|n| self.nodes[&n.name].outputs.clone())
+            .map(|n| self.nodes[n.name.as_str()].outputs.clone())
             .collect();
         let mut add_node = |plan: &mut ExecutionPlan, n: usize, this: &mut Planner| {
             let node = &graph.nodes[n];
@@ -393,15 +395,15 @@ impl Planner {
             }
             let live = this
                 .nodes
-                .get_mut(&node.name)
+                .get_mut(node.name.as_str())
                 .expect("every node is live after planning");
-            live.mix_buffers = mix_buffers;
+            this.mix_buffers.extend(mix_buffers);
             let connected_inputs: Vec<bool> = incoming[n].iter().map(|c| !c.is_empty()).collect();
-            if live.connected_inputs != connected_inputs
-                || live.connected_outputs != connected_outputs[n]
+            if *live.connected_inputs != *connected_inputs
+                || *live.connected_outputs != *connected_outputs[n]
             {
-                live.connected_inputs = connected_inputs.clone();
-                live.connected_outputs = connected_outputs[n].clone();
+                live.connected_inputs = connected_inputs.as_slice().into();
+                live.connected_outputs = connected_outputs[n].as_slice().into();
                 match fresh[n].and_then(|i| update.installs[i].1.as_mut()) {
                     Some(instance) => {
                         instance.set_connectivity(&connected_inputs, &connected_outputs[n])
@@ -427,7 +429,7 @@ impl Planner {
                 input_ptrs: vec![std::ptr::null(); inputs.len()].into_boxed_slice(),
                 output_ptrs: vec![std::ptr::null_mut(); live.outputs.len()].into_boxed_slice(),
                 inputs: inputs.into_boxed_slice(),
-                outputs: live.outputs.clone().into_boxed_slice(),
+                outputs: live.outputs.iter().copied().collect(),
                 mixes: mix_start..plan.mixes.len() as u32,
             });
         };
