@@ -1,7 +1,10 @@
 //! The engine: graph, validation, planner, execution plan, runtime and backends.
 
+pub mod callback;
 pub mod control;
 pub mod graph;
+pub mod load;
+pub mod meters;
 pub mod observe;
 pub mod offline;
 pub mod order;
@@ -11,8 +14,11 @@ pub mod runtime;
 pub mod suggest;
 pub mod validate;
 
+pub use callback::AudioCallback;
 pub use control::{CommitOutcome, Engine, EngineConfig};
 pub use graph::{Cable, ModuleGraph, Node, PortRef};
+pub use load::{LoadShared, LoadStats};
+pub use meters::{to_db, Level, Meters};
 pub use observe::{EngineCounters, NodeLevel, ObservationReceiver};
 pub use offline::{render, OfflineRenderer, StereoBuffer};
 pub use planner::{CommitSummary, Planner, PoolSizes};

@@ -13,6 +13,8 @@ pub struct NodeLevel {
     pub plan_id: u64,
     /// Position of the node in that plan's graph.
     pub node: u32,
+    /// Frames in the block.
+    pub frames: u32,
     /// Largest absolute sample value in the block.
     pub peak: f32,
     /// Root mean square over the block.

@@ -228,6 +228,7 @@ impl Runtime {
                 let _ = obs.levels.push(NodeLevel {
                     plan_id: plan.id,
                     node: meter.node,
+                    frames: frames as u32,
                     peak,
                     rms: (sum / frames as f32).sqrt(),
                 });
