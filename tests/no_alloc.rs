@@ -44,6 +44,15 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 }
 
+/// Unmarks the audio thread when dropped, before the thread's own teardown.
+struct AudioThreadMark;
+
+impl Drop for AudioThreadMark {
+    fn drop(&mut self) {
+        ON_AUDIO_THREAD.with(|f| f.set(false));
+    }
+}
+
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
@@ -234,4 +243,48 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
         "frees on the audio thread"
     );
     drop(runtime);
+}
+
+#[test]
+fn replan_storm_on_the_null_backend_loses_no_plan_and_never_allocates() {
+    use patches_tui::engine::{AudioCallback, NullOutput};
+    let registry = support::test_registry();
+    let (mut engine, runtime) = Engine::new(EngineConfig::new(48000.0));
+    let callback = AudioCallback::new(runtime, 48000.0);
+    let load = callback.load();
+    let output = NullOutput::start(callback, 48000, 128, || {
+        ON_AUDIO_THREAD.with(|f| f.set(true));
+        AudioThreadMark
+    })
+    .expect("null backend starts");
+    let graphs = seed_graphs();
+    let mut rng = Rng(42);
+    let mut commits = 0;
+    let mut current = graphs[1 % graphs.len()].clone();
+    while commits < 1000 {
+        let candidate = mutate(&current, &registry, &mut rng, commits + 10_000);
+        let Ok(valid) = validate(&candidate, &registry) else { continue };
+        current = candidate;
+        engine.commit(valid);
+        engine.pump();
+        commits += 1;
+    }
+    let last_graph = validate(&current, &registry).expect("last graph is valid");
+    while engine.has_pending() {
+        engine.pump();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let last = engine.planner().plan_id();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while engine.counters().plan_id.load(Ordering::Relaxed) != last && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert_eq!(engine.counters().plan_id.load(Ordering::Relaxed), last, "the last commit is what plays");
+    // The planner's picture matches the last graph: re-planning it changes nothing.
+    let replanned = engine.planner().plan(&last_graph).summary;
+    assert!(replanned.changed.is_empty() && replanned.added.is_empty() && replanned.removed.is_empty());
+    assert!(load.stats().callbacks > 0, "the null backend ran");
+    drop(output);
+    assert_eq!(AUDIO_ALLOCS.load(Ordering::Relaxed), 0, "allocations on the audio thread");
+    assert_eq!(AUDIO_FREES.load(Ordering::Relaxed), 0, "frees on the audio thread");
 }
