@@ -76,7 +76,8 @@ impl Runtime {
     }
 
     /// Adopts the next pending update, if the retire ring can take it back afterwards.
-    pub(crate) fn adopt_pending(&mut self) {
+    /// `process` calls it at the top of every block; it is public for benchmarks.
+    pub fn adopt_pending(&mut self) {
         if self.retired.slots() == 0 {
             return;
         }
