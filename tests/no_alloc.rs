@@ -263,7 +263,9 @@ fn replan_storm_on_the_null_backend_loses_no_plan_and_never_allocates() {
     let mut current = graphs[1 % graphs.len()].clone();
     while commits < 1000 {
         let candidate = mutate(&current, &registry, &mut rng, commits + 10_000);
-        let Ok(valid) = validate(&candidate, &registry) else { continue };
+        let Ok(valid) = validate(&candidate, &registry) else {
+            continue;
+        };
         current = candidate;
         engine.commit(valid);
         engine.pump();
@@ -276,15 +278,31 @@ fn replan_storm_on_the_null_backend_loses_no_plan_and_never_allocates() {
     }
     let last = engine.planner().plan_id();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while engine.counters().plan_id.load(Ordering::Relaxed) != last && std::time::Instant::now() < deadline {
+    while engine.counters().plan_id.load(Ordering::Relaxed) != last
+        && std::time::Instant::now() < deadline
+    {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
-    assert_eq!(engine.counters().plan_id.load(Ordering::Relaxed), last, "the last commit is what plays");
+    assert_eq!(
+        engine.counters().plan_id.load(Ordering::Relaxed),
+        last,
+        "the last commit is what plays"
+    );
     // The planner's picture matches the last graph: re-planning it changes nothing.
     let replanned = engine.planner().plan(&last_graph).summary;
-    assert!(replanned.changed.is_empty() && replanned.added.is_empty() && replanned.removed.is_empty());
+    assert!(
+        replanned.changed.is_empty() && replanned.added.is_empty() && replanned.removed.is_empty()
+    );
     assert!(load.stats().callbacks > 0, "the null backend ran");
     drop(output);
-    assert_eq!(AUDIO_ALLOCS.load(Ordering::Relaxed), 0, "allocations on the audio thread");
-    assert_eq!(AUDIO_FREES.load(Ordering::Relaxed), 0, "frees on the audio thread");
+    assert_eq!(
+        AUDIO_ALLOCS.load(Ordering::Relaxed),
+        0,
+        "allocations on the audio thread"
+    );
+    assert_eq!(
+        AUDIO_FREES.load(Ordering::Relaxed),
+        0,
+        "frees on the audio thread"
+    );
 }
