@@ -2,6 +2,8 @@
 //!
 //! Layering, lowest first: [`modules`] <- [`engine`] core <- [`dsl`] <- backends <- UI.
 
+#![warn(missing_docs)]
+
 pub mod dsl;
 pub mod engine;
 pub mod modules;
