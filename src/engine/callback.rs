@@ -4,8 +4,13 @@
 use super::load::{LoadMeter, LoadShared};
 use super::runtime::Runtime;
 use crate::modules::MAX_BLOCK;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// How long a mute or unmute takes to ramp, in seconds (short enough to feel instant, long
+/// enough not to click).
+pub const MUTE_RAMP: f32 = 0.005;
 
 /// Owns the runtime on the audio thread.
 pub struct AudioCallback {
@@ -13,6 +18,9 @@ pub struct AudioCallback {
     left: Box<[f32; MAX_BLOCK]>,
     right: Box<[f32; MAX_BLOCK]>,
     load: LoadMeter,
+    muted: Arc<AtomicBool>,
+    gain: f32,
+    gain_step: f32,
 }
 
 impl AudioCallback {
@@ -23,7 +31,16 @@ impl AudioCallback {
             left: Box::new([0.0; MAX_BLOCK]),
             right: Box::new([0.0; MAX_BLOCK]),
             load: LoadMeter::new(sample_rate),
+            muted: Arc::new(AtomicBool::new(false)),
+            gain: 1.0,
+            gain_step: 1.0 / (MUTE_RAMP * sample_rate).max(1.0),
         }
+    }
+
+    /// The master mute switch: set it to mute, clear it to unmute; the change ramps over
+    /// `MUTE_RAMP`.
+    pub fn mute_switch(&self) -> Arc<AtomicBool> {
+        self.muted.clone()
     }
 
     /// The load figures, for the control side.
@@ -49,6 +66,7 @@ impl AudioCallback {
             let n = (frames - done).min(MAX_BLOCK);
             self.runtime
                 .process(&mut self.left[..n], &mut self.right[..n]);
+            self.apply_gain(n);
             let chunk = &mut out[done * channels..(done + n) * channels];
             for (i, frame) in chunk.chunks_exact_mut(channels).enumerate() {
                 let (l, r) = (self.left[i], self.right[i]);
@@ -66,5 +84,76 @@ impl AudioCallback {
         }
         out[frames * channels..].fill(silence);
         self.load.record(started, frames);
+    }
+
+    /// Ramps the master gain towards 0 (muted) or 1 and applies it to the first `n` frames.
+    fn apply_gain(&mut self, n: usize) {
+        let target = if self.muted.load(Ordering::Relaxed) {
+            0.0
+        } else {
+            1.0
+        };
+        if self.gain == target && target == 1.0 {
+            return;
+        }
+        for (l, r) in self.left[..n].iter_mut().zip(self.right[..n].iter_mut()) {
+            self.gain = if self.gain < target {
+                (self.gain + self.gain_step).min(target)
+            } else {
+                (self.gain - self.gain_step).max(target)
+            };
+            *l *= self.gain;
+            *r *= self.gain;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{validate, Cable, Engine, EngineConfig, ModuleGraph, Node};
+    use crate::modules::{ParamValue, Registry};
+
+    /// A 2.5 Hz sine: at its peak (1.0) after 0.1 s, nearly flat around it.
+    fn slow_sine() -> (Engine, AudioCallback) {
+        let graph = ModuleGraph::new()
+            .with_node(
+                Node::new("osc", "SineOscillator").with_param("frequency", ParamValue::Float(2.5)),
+            )
+            .with_node(Node::new("out", "AudioOut"))
+            .with_cable(Cable::new("osc", "out", "out", "left"))
+            .with_cable(Cable::new("osc", "out", "out", "right"));
+        let (mut engine, runtime) = Engine::new(EngineConfig::new(48000.0).unobserved());
+        let valid = validate(&graph, &Registry::seed()).expect("valid");
+        engine.commit(valid);
+        (engine, AudioCallback::new(runtime, 48000.0))
+    }
+
+    #[test]
+    fn mute_ramps_down_over_five_ms_without_a_jump_and_back_up() {
+        let (_engine, mut callback) = slow_sine();
+        let mut out = vec![0.0f32; 2 * 4800];
+        callback.fill_interleaved(&mut out, 2, 0.0, |x| x);
+        let switch = callback.mute_switch();
+        switch.store(true, Ordering::Relaxed);
+        callback.fill_interleaved(&mut out, 2, 0.0, |x| x);
+        let left: Vec<f32> = out.iter().step_by(2).copied().collect();
+        let ramp = (MUTE_RAMP * 48000.0) as usize;
+        assert!(left[0] > 0.99, "at the peak when the mute starts");
+        assert!(
+            left.windows(2)
+                .all(|w| (w[1] - w[0]).abs() < 2.0 / ramp as f32),
+            "no jump"
+        );
+        assert!(left[ramp / 2] > 0.0, "still ramping half way");
+        assert!(
+            left[ramp + 1..].iter().all(|&x| x == 0.0),
+            "silent after the ramp"
+        );
+        switch.store(false, Ordering::Relaxed);
+        callback.fill_interleaved(&mut out, 2, 0.0, |x| x);
+        let left: Vec<f32> = out.iter().step_by(2).copied().collect();
+        assert!(left[1] < left[ramp + 1], "ramps back up");
+        assert!(left[ramp + 1] > 0.0);
     }
 }
