@@ -152,8 +152,21 @@ mod tests {
         );
         switch.store(false, Ordering::Relaxed);
         callback.fill_interleaved(&mut out, 2, 0.0, |x| x);
-        let left: Vec<f32> = out.iter().step_by(2).copied().collect();
-        assert!(left[1] < left[ramp + 1], "ramps back up");
-        assert!(left[ramp + 1] > 0.0);
+
+        let (_reference_engine, mut reference) = slow_sine();
+        let mut expected = vec![0.0f32; 2 * 4800];
+        for _ in 0..3 {
+            reference.fill_interleaved(&mut expected, 2, 0.0, |x| x);
+        }
+        let gain = |i: usize| out[2 * i] / expected[2 * i];
+        assert!(
+            gain(ramp / 4) > 0.1 && gain(ramp / 4) < 0.4,
+            "ramping back up"
+        );
+        assert_eq!(
+            out[2 * (ramp + 1)..],
+            expected[2 * (ramp + 1)..],
+            "full level after the ramp"
+        );
     }
 }
