@@ -59,8 +59,13 @@ cables:
     input: left
 ";
 
-/// Loads `text` and checks that every error lies within it.
+/// Loads `text` and checks that every error lies within it, and that the fast scanner and
+/// the saphyr path agree on it.
 fn check_load(text: &str) -> Result<(), TestCaseError> {
+    if let Some((fast, slow)) = dsl::fast_and_slow_trees(text) {
+        prop_assert_eq!(fast, slow, "trees differ for:\n{}", text);
+    }
+    prop_assert_eq!(dsl::parse(text), dsl::parse_slow(text), "{}", text);
     let result = dsl::load(text, &Registry::seed());
     if let Err(errors) = result {
         prop_assert!(!errors.is_empty());
@@ -397,6 +402,8 @@ proptest! {
     fn valid_graphs_round_trip(seed in any::<u64>(), nodes in 0usize..10, cables in 0usize..16) {
         let graph = valid_graph(seed, nodes, cables);
         let yaml = dsl::to_yaml(&graph);
+        prop_assert!(dsl::fast_and_slow_trees(&yaml).is_some(), "deferred:\n{}", yaml);
+        check_load(&yaml)?;
         let patch = dsl::load(&yaml, &Registry::seed());
         prop_assert!(patch.is_ok(), "{:?}\n{}", patch.err(), yaml);
         prop_assert_eq!(patch.map(|p| p.graph).ok(), Some(graph), "{}", yaml);
@@ -406,6 +413,7 @@ proptest! {
     fn awkward_graphs_round_trip(seed in any::<u64>(), nodes in 0usize..6) {
         let graph = awkward_graph(seed, nodes);
         let yaml = dsl::to_yaml(&graph);
+        check_load(&yaml)?;
         let parsed = dsl::parse(&yaml).map(|(g, _)| g);
         prop_assert_eq!(parsed, Ok(graph), "{}", yaml);
     }

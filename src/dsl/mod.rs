@@ -1,7 +1,8 @@
 //! The patch DSL: YAML text <-> `ModuleGraph`, with line/column-precise errors.
 //!
-//! The text is parsed once, with saphyr-parser's event API, into a small tree that keeps the
-//! position of every key and value. The reader turns that tree into a [`ModuleGraph`] and a
+//! The text is parsed once into a small tree that keeps the position of every key and value:
+//! by a fast scanner for the block-style subset patch files use, and with saphyr-parser's
+//! event API for everything else (including every malformed document). The reader turns that tree into a [`ModuleGraph`] and a
 //! [`SpanIndex`]; validation errors (which name a [`crate::engine::Location`]) are mapped to
 //! lines and columns through the index. [`to_yaml`] writes a graph back.
 //!
@@ -13,6 +14,8 @@
 
 mod cables;
 mod error;
+mod fast_scalar;
+mod fast_scan;
 mod fields;
 mod nodes;
 mod prepare;
@@ -43,14 +46,43 @@ pub struct Patch {
 /// Parses `text` into a graph and its positions, checking structure only (not module types,
 /// ports or parameter ranges). Errors are sorted by position.
 pub fn parse(text: &str) -> Result<(ModuleGraph, SpanIndex), Vec<DslError>> {
+    parse_with(text, true)
+}
+
+/// [`parse`] without the fast scanner: always through saphyr-parser. For tests comparing both.
+#[doc(hidden)]
+pub fn parse_slow(text: &str) -> Result<(ModuleGraph, SpanIndex), Vec<DslError>> {
+    parse_with(text, false)
+}
+
+/// The trees of `text` from the fast scanner and from saphyr-parser, as debug text, when the
+/// fast scanner accepts `text`. For tests comparing both.
+#[doc(hidden)]
+pub fn fast_and_slow_trees(text: &str) -> Option<(String, String)> {
     let prepared = prepare::prepare(text);
-    yaml_tree::parse_tree(&prepared.text, prepared.substituted)
-        .and_then(|root| reader::read(root.as_ref()))
-        .map_err(|mut errors| {
-            error::clamp_to_text(&mut errors, &prepared.text);
-            error::sort_by_position(&mut errors);
-            errors
-        })
+    let fast = fast_scan::parse_tree(&prepared.text, prepared.substituted)?;
+    let slow = yaml_tree::parse_tree(&prepared.text, prepared.substituted);
+    Some((
+        format!("{:?}", Ok::<_, ()>(Some(fast))),
+        format!("{slow:?}"),
+    ))
+}
+
+fn parse_with(text: &str, fast: bool) -> Result<(ModuleGraph, SpanIndex), Vec<DslError>> {
+    let prepared = prepare::prepare(text);
+    let fast_root = fast
+        .then(|| fast_scan::parse_tree(&prepared.text, prepared.substituted))
+        .flatten();
+    match fast_root {
+        Some(root) => Ok(Some(root)),
+        None => yaml_tree::parse_tree(&prepared.text, prepared.substituted),
+    }
+    .and_then(|root| reader::read(root.as_ref()))
+    .map_err(|mut errors| {
+        error::clamp_to_text(&mut errors, &prepared.text);
+        error::sort_by_position(&mut errors);
+        errors
+    })
 }
 
 /// Parses and validates `text` against `registry`. Every error carries the line and column of
