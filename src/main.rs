@@ -32,6 +32,10 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Play a patch live and reload it on every save (Ctrl-C stops).
+    Play(cli::play::PlayArgs),
+    /// List the output devices with their default sample rate, channels and formats.
+    Devices,
 }
 
 fn main() -> ExitCode {
@@ -40,5 +44,7 @@ fn main() -> ExitCode {
         Command::Check { files } => cli::check::run(&files),
         Command::Render(render) => cli::render::run(&render),
         Command::Modules { name, markdown } => cli::modules::run(name.as_deref(), markdown),
+        Command::Play(play) => cli::play::run(&play),
+        Command::Devices => cli::devices::run(),
     }
 }

@@ -6,8 +6,18 @@ use std::path::Path;
 
 /// Loads and validates `path`; on failure, the lines to print on stderr.
 pub fn load_patch(path: &Path, registry: &Registry) -> Result<Patch, Vec<String>> {
+    let text = read_text(path).map_err(|line| vec![line])?;
+    load_text(path, &text, registry)
+}
+
+/// Reads `path`; on failure, a line naming the file and the reason.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
+/// Parses and validates `text`, read from `path`; on failure, one `FILE:LINE:COL: message`
+/// line per error.
+pub fn load_text(path: &Path, text: &str, registry: &Registry) -> Result<Patch, Vec<String>> {
     let name = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| vec![format!("{name}: cannot read: {e}")])?;
-    dsl::load(&text, registry).map_err(|errors| errors.iter().map(|e| e.with_file(&name)).collect())
+    dsl::load(text, registry).map_err(|errors| errors.iter().map(|e| e.with_file(&name)).collect())
 }

@@ -1,6 +1,8 @@
 //! Subcommands of the command line.
 
 pub mod check;
+pub mod devices;
 pub mod load;
 pub mod modules;
+pub mod play;
 pub mod render;

@@ -2,6 +2,7 @@
 
 pub mod callback;
 pub mod control;
+pub mod cpal_backend;
 pub mod graph;
 pub mod load;
 pub mod meters;
@@ -9,6 +10,7 @@ pub mod null_backend;
 pub mod observe;
 pub mod offline;
 pub mod order;
+pub mod output;
 pub mod plan;
 pub mod planner;
 pub mod runtime;
@@ -23,6 +25,7 @@ pub use meters::{to_db, Level, Meters};
 pub use null_backend::NullOutput;
 pub use observe::{EngineCounters, NodeLevel, ObservationReceiver};
 pub use offline::{render, OfflineRenderer, StereoBuffer};
+pub use output::{start_output, LiveOutput, OutputError, OutputInfo, OutputOptions};
 pub use planner::{CommitSummary, Planner, PoolSizes};
 pub use runtime::Runtime;
 pub use validate::{validate, CableField, GraphError, Location, ValidCable, ValidGraph, ValidNode};

@@ -1,0 +1,44 @@
+//! `patches-tui devices`
+
+use patches_tui::engine::cpal_backend::{list_devices, DeviceDescription};
+use std::process::ExitCode;
+
+/// Prints the output devices, the default marked with `*`; exit 1 when the host fails.
+pub fn run() -> ExitCode {
+    match list_devices() {
+        Ok(devices) if devices.is_empty() => {
+            println!("no output devices found");
+            ExitCode::SUCCESS
+        }
+        Ok(devices) => {
+            for device in &devices {
+                println!("{}", line(device));
+            }
+            println!("(* default; pick one with `--device NAME`, a name or a part of one)");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `* default  Default Audio Device  48000 Hz, 2 ch, f32 i16 u16`.
+fn line(device: &DeviceDescription) -> String {
+    let mark = if device.is_default { '*' } else { ' ' };
+    let mut text = format!("{mark} {}", device.id);
+    if device.name != device.id {
+        text.push_str(&format!("  ({})", device.name));
+    }
+    if let (Some(rate), Some(channels)) = (device.sample_rate, device.channels) {
+        text.push_str(&format!("\n    {rate} Hz, {channels} ch"));
+        if !device.formats.is_empty() {
+            text.push_str(&format!(", {}", device.formats.join(" ")));
+        }
+    }
+    if let Some(problem) = &device.problem {
+        text.push_str(&format!("\n    unavailable: {problem}"));
+    }
+    text
+}

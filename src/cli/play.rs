@@ -1,0 +1,123 @@
+//! `patches-tui play FILE [--device NAME] [--sample-rate R] [--buffer-size N] [--null]
+//! [--stats]`: plays a patch live and reloads it every time the file is saved.
+
+mod reread;
+mod say;
+mod session;
+mod stats;
+mod watch;
+
+use super::load::{load_text, read_text};
+use clap::Args;
+use patches_tui::engine::{start_output, OutputInfo, OutputOptions};
+use patches_tui::modules::Registry;
+use say::{say, warn};
+use session::Session;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Sender};
+
+/// Arguments of `play`.
+#[derive(Args)]
+pub struct PlayArgs {
+    /// The patch to play; it is reloaded every time it is saved.
+    file: PathBuf,
+    /// Output device: a part of its name (see `patches-tui devices`); the default device when
+    /// not given.
+    #[arg(long)]
+    device: Option<String>,
+    /// Sample rate in Hz; the device's default when not given (48000 on the null backend).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(8000..=384_000))]
+    sample_rate: Option<u32>,
+    /// Buffer size in frames; the device's default when not given (256 on the null backend).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(16..=16_384))]
+    buffer_size: Option<u32>,
+    /// Play on the null backend: no device, no sound, the same engine at the same pace.
+    #[arg(long)]
+    null: bool,
+    /// Print the DSP load and the output guard's counters every 2 seconds.
+    #[arg(long)]
+    stats: bool,
+}
+
+/// What wakes the play loop before its tick.
+pub enum Wake {
+    /// The watched file may have been saved.
+    Changed,
+    /// The file watcher reported a problem.
+    WatchFailed(String),
+    /// Ctrl-C (or SIGTERM, SIGHUP): stop.
+    Stop,
+}
+
+/// Loads the patch, starts the output, commits the patch and plays until Ctrl-C, reloading the
+/// file on every save. Exit 1 when the file is invalid or no output can be started.
+pub fn run(args: &PlayArgs) -> ExitCode {
+    let (wake, wakes) = mpsc::channel();
+    let watcher = watch::watch_file(&args.file, wake.clone());
+    let registry = Registry::seed();
+    let loaded = read_text(&args.file)
+        .map_err(|line| vec![line])
+        .and_then(|text| Ok((load_text(&args.file, &text, &registry)?, text)));
+    let (patch, text) = match loaded {
+        Ok(loaded) => loaded,
+        Err(lines) => {
+            lines.iter().for_each(warn);
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = OutputOptions {
+        device: args.device.clone(),
+        sample_rate: args.sample_rate,
+        buffer_size: args.buffer_size,
+        null: args.null,
+    };
+    let output = match start_output(&options, false) {
+        Ok(output) => output,
+        Err(error) => {
+            warn(error);
+            return ExitCode::FAILURE;
+        }
+    };
+    stop_on_signals(wake);
+    let name = args.file.display().to_string();
+    let nodes = patch.valid.nodes.len();
+    let playing = playing_line(&name, nodes, &output.info);
+    let mut session = Session::new(&args.file, text, registry, output, args.stats);
+    session.start(patch);
+    say(playing);
+    if let Err(error) = &watcher {
+        warn(format!(
+            "cannot watch {name} ({error}): it plays, but saves will not be reloaded"
+        ));
+    }
+    session.run(&wakes);
+    drop(watcher);
+    drop(session);
+    say("stopped");
+    ExitCode::SUCCESS
+}
+
+/// Sends `Wake::Stop` on Ctrl-C, SIGTERM and SIGHUP.
+fn stop_on_signals(wake: Sender<Wake>) {
+    if let Err(error) = ctrlc::set_handler(move || {
+        let _ = wake.send(Wake::Stop);
+    }) {
+        warn(format!(
+            "cannot catch Ctrl-C ({error}): it will stop the sound without cleaning up"
+        ));
+    }
+}
+
+/// `playing set.yaml (9 nodes) on "null (no sound)" via null at 48000 Hz, buffer 256 frames
+/// (Ctrl-C stops)`.
+fn playing_line(name: &str, nodes: usize, info: &OutputInfo) -> String {
+    let buffer = match info.buffer_size {
+        Some(frames) => format!("buffer {frames} frames"),
+        None => "buffer size chosen by the device".into(),
+    };
+    format!(
+        "playing {name} ({nodes} nodes) on \"{}\" via {} at {} Hz, {buffer} (Ctrl-C stops)",
+        info.device, info.backend, info.sample_rate
+    )
+}

@@ -1,0 +1,150 @@
+//! The play loop: re-reads the file after each save and commits it (or prints its errors
+//! while the previous patch plays on), sends a queued plan once the audio thread has room,
+//! reports device errors, drains the observation ring into meters and prints the stats.
+
+use super::reread::{FileReader, Reading};
+use super::say::{say, warn};
+use super::stats::{stats_line, StatsClock};
+use super::Wake;
+use crate::cli::load::load_text;
+use patches_tui::dsl::Patch;
+use patches_tui::engine::{CommitOutcome, CommitSummary, LiveOutput, Meters};
+use patches_tui::modules::Registry;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// Longest sleep of the loop between two ticks.
+pub const TICK: Duration = Duration::from_millis(50);
+/// Output frames the meters keep for a scope.
+const SCOPE_FRAMES: usize = 2048;
+
+/// A patch file playing live.
+pub struct Session {
+    path: PathBuf,
+    name: String,
+    registry: Registry,
+    reader: FileReader,
+    output: LiveOutput,
+    meters: Meters,
+    /// Node names of the graph waiting for room on the plan ring.
+    queued: Option<Vec<String>>,
+    stats: Option<StatsClock>,
+}
+
+impl Session {
+    /// A session for `path`, whose text is `text`, playing on `output`; `stats` turns the
+    /// stats line on.
+    pub fn new(
+        path: &Path,
+        text: String,
+        registry: Registry,
+        output: LiveOutput,
+        stats: bool,
+    ) -> Self {
+        Session {
+            path: path.to_path_buf(),
+            name: path.display().to_string(),
+            registry,
+            reader: FileReader::new(path.to_path_buf(), text),
+            meters: Meters::new(output.info.sample_rate as f32, SCOPE_FRAMES),
+            output,
+            queued: None,
+            stats: stats.then(|| StatsClock::new(Instant::now())),
+        }
+    }
+
+    /// Commits the first patch. The plan ring is empty, so it is sent at once; were it
+    /// queued, the next tick would send it and print a reload line.
+    pub fn start(&mut self, patch: Patch) {
+        self.commit(patch);
+    }
+
+    /// Runs until `Wake::Stop`.
+    pub fn run(&mut self, wakes: &Receiver<Wake>) {
+        loop {
+            match wakes.recv_timeout(TICK) {
+                Ok(Wake::Changed) => self.reload(),
+                Ok(Wake::WatchFailed(reason)) => warn(format!("watching {}: {reason}", self.name)),
+                Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            if self.reader.retry_due(Instant::now()) {
+                self.reload();
+            }
+            self.tick();
+        }
+    }
+
+    /// Re-reads the file and commits it if it changed and is valid.
+    fn reload(&mut self) {
+        match self.reader.read(Instant::now()) {
+            Reading::Same | Reading::Later => {}
+            Reading::Unreadable(reason) => say(format!(
+                "{} cannot be read ({reason}): the previous patch keeps playing",
+                self.name
+            )),
+            Reading::Text(text) => match load_text(&self.path, &text, &self.registry) {
+                Ok(patch) => match self.commit(patch) {
+                    Some(summary) => say(reloaded(&self.name, &summary)),
+                    None => say(format!(
+                        "{}: the audio thread has not taken the last plan yet; this reload is queued",
+                        self.name
+                    )),
+                },
+                Err(lines) => {
+                    lines.iter().for_each(warn);
+                    say(format!(
+                        "{} has errors: the previous patch keeps playing",
+                        self.name
+                    ));
+                }
+            },
+        }
+    }
+
+    /// Plans and sends `patch`, or queues it when the plan ring is full (`None`).
+    fn commit(&mut self, patch: Patch) -> Option<CommitSummary> {
+        let names = patch.valid.nodes.iter().map(|n| n.name.clone()).collect();
+        match self.output.engine.commit(patch.valid) {
+            CommitOutcome::Sent(summary) => {
+                self.queued = None;
+                self.meters.register_plan(summary.plan_id, names);
+                Some(summary)
+            }
+            CommitOutcome::Queued => {
+                self.queued = Some(names);
+                None
+            }
+        }
+    }
+
+    /// The work between two wakes.
+    fn tick(&mut self) {
+        if let Some(summary) = self.output.engine.pump() {
+            if let Some(names) = self.queued.take() {
+                self.meters.register_plan(summary.plan_id, names);
+            }
+            say(reloaded(&self.name, &summary));
+        }
+        while let Ok(message) = self.output.errors.try_recv() {
+            warn(format!("audio device: {message}"));
+        }
+        if let Some(observations) = self.output.engine.observations() {
+            self.meters.poll(observations);
+        }
+        if let Some(clock) = &mut self.stats {
+            if clock.due(Instant::now()) {
+                say(stats_line(
+                    self.output.load.stats(),
+                    self.output.engine.counters(),
+                ));
+            }
+        }
+    }
+}
+
+/// `reloaded set.yaml: 8 kept, 1 changed, 0 added, 0 removed in 0.21 ms`.
+fn reloaded(name: &str, summary: &CommitSummary) -> String {
+    format!("reloaded {name}: {summary}")
+}
