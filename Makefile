@@ -1,8 +1,8 @@
-# patches-tui: `make run` plays the default set, `make test` runs every test.
+# patches-tui: `make run` opens the live-coding screen on the default set, `make test` runs
+# every test.
 SET ?= patches/set.yaml
-OUT ?= target/set.wav
 
-.PHONY: setup build run test bench lint
+.PHONY: setup build run play test bench lint
 
 setup:
 	@bash scripts/setup.sh
@@ -11,10 +11,14 @@ setup:
 build: setup
 	cargo build --release
 
-# Until live audio lands, `run` renders the default set to a WAV file.
+# The live-coding screen on $(SET); with no sound device it plays on the null backend and
+# says so on screen.
 run: build
-	./target/release/patches-tui render $(SET) --seconds 30 --out $(OUT)
-	@echo "Rendered $(SET) to $(OUT): play it with any audio player (for example: aplay $(OUT))."
+	./target/release/patches-tui $(SET)
+
+# Headless: plays $(SET) and reloads it on every save (falls back to the null backend).
+play: build
+	bash scripts/run.sh $(SET)
 
 test: setup
 	cargo test

@@ -8,3 +8,4 @@ pub mod dsl;
 pub mod engine;
 pub mod modules;
 pub mod reference;
+pub mod ui;

@@ -7,11 +7,21 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// A terminal live-coding environment for modular audio.
+///
+/// With no subcommand, opens the live-coding screen on FILE (default patches/set.yaml).
 #[derive(Parser)]
-#[command(name = "patches-tui", version, about, long_about = None, arg_required_else_help = true)]
+#[command(
+    name = "patches-tui",
+    version,
+    about,
+    long_about = None,
+    args_conflicts_with_subcommands = true
+)]
 struct Args {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    tui: cli::tui::TuiArgs,
 }
 
 #[derive(Subcommand)]
@@ -41,10 +51,11 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
-        Command::Check { files } => cli::check::run(&files),
-        Command::Render(render) => cli::render::run(&render),
-        Command::Modules { name, markdown } => cli::modules::run(name.as_deref(), markdown),
-        Command::Play(play) => cli::play::run(&play),
-        Command::Devices => cli::devices::run(),
+        None => cli::tui::run(&args.tui),
+        Some(Command::Check { files }) => cli::check::run(&files),
+        Some(Command::Render(render)) => cli::render::run(&render),
+        Some(Command::Modules { name, markdown }) => cli::modules::run(name.as_deref(), markdown),
+        Some(Command::Play(play)) => cli::play::run(&play),
+        Some(Command::Devices) => cli::devices::run(),
     }
 }

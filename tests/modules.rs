@@ -1102,7 +1102,11 @@ fn test_input(i: usize, total: usize) -> Vec<f32> {
         .iter()
         .enumerate()
         .map(|(n, v)| {
-            let pulse = if (n / period) % 3 == 0 { 1.0 } else { 0.0 };
+            let pulse = if (n / period).is_multiple_of(3) {
+                1.0
+            } else {
+                0.0
+            };
             pulse + 0.25 * v
         })
         .collect()

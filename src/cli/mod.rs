@@ -6,3 +6,4 @@ pub mod load;
 pub mod modules;
 pub mod play;
 pub mod render;
+pub mod tui;

@@ -266,7 +266,7 @@ impl Module for ClockSequencer {
             let pulse = self.last_index != Some(index);
             self.last_index = Some(index);
             let at = |every: u64| {
-                if pulse && index % every == 0 {
+                if pulse && index.is_multiple_of(every) {
                     1.0
                 } else {
                     0.0

@@ -1,0 +1,56 @@
+//! `patches-tui [FILE] ...`: the live-coding screen, the default command.
+
+use clap::Args;
+use patches_tui::engine::OutputOptions;
+use patches_tui::ui::run::{run as run_screen, StartOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of the live-coding screen.
+#[derive(Args)]
+pub struct TuiArgs {
+    /// The patch file to edit and play; created on the first save when it does not exist.
+    #[arg(default_value = "patches/set.yaml")]
+    file: PathBuf,
+    /// Output device: a part of its name (see `patches-tui devices`); the default device when
+    /// not given. Without a usable device the screen plays on the null backend.
+    #[arg(long)]
+    device: Option<String>,
+    /// Play on the null backend: no device, no sound, the same engine at the same pace.
+    #[arg(long)]
+    null: bool,
+    /// Sample rate in Hz; the device's default when not given.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(8000..=384_000))]
+    sample_rate: Option<u32>,
+    /// Buffer size in frames; the device's default when not given.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(16..=16_384))]
+    buffer_size: Option<u32>,
+    /// Colour theme: `dark`, `light`, or a user theme from the config directory.
+    #[arg(long, default_value = "dark")]
+    theme: String,
+    /// Start with auto-commit on (F6 toggles it).
+    #[arg(long)]
+    auto_commit: bool,
+}
+
+/// Runs the screen; exit 1 with the reason on stderr when it cannot start or crashed.
+pub fn run(args: &TuiArgs) -> ExitCode {
+    let options = StartOptions {
+        file: args.file.clone(),
+        output: OutputOptions {
+            device: args.device.clone(),
+            sample_rate: args.sample_rate,
+            buffer_size: args.buffer_size,
+            null: args.null,
+        },
+        theme: args.theme.clone(),
+        auto_commit: args.auto_commit,
+    };
+    match run_screen(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("patches-tui: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

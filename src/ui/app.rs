@@ -1,0 +1,531 @@
+//! The state of the live-coding screen. Pure state and rules: no terminal here, so tests
+//! drive it directly and the views draw it as it is.
+
+use super::editor::Editor;
+use super::highlight::Highlighter;
+use super::recovery::Recovery;
+use super::sound::Sound;
+use super::theme::Theme;
+use crate::dsl::{self, DslError, Patch, SpanIndex};
+use crate::engine::CommitSummary;
+use crate::modules::Registry;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The patch a missing file starts with: a quiet sine.
+pub const STARTER_PATCH: &str = "\
+# A new set: edit, then commit with Ctrl-R (Ctrl-S saves and commits).
+nodes:
+  osc:
+    module: SineOscillator
+    params:
+      frequency: 220.0
+  out:
+    module: AudioOut
+cables:
+  - from: osc
+    output: out
+    to: out
+    input: left
+    scale: 0.2
+  - from: osc
+    output: out
+    to: out
+    input: right
+    scale: 0.2
+";
+
+/// Idle time after the last edit before auto-commit commits it.
+pub const AUTO_COMMIT_DELAY: Duration = Duration::from_millis(300);
+/// Interval between recovery writes while there are unsaved changes.
+pub const RECOVERY_INTERVAL: Duration = Duration::from_secs(5);
+/// How long a transient notice stays.
+pub const NOTICE_TIME: Duration = Duration::from_secs(6);
+
+/// Which pane has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The text editor.
+    Editor,
+    /// The inspector's node list.
+    Inspector,
+}
+
+/// What the last commit did to a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    /// Kept as it was.
+    Kept,
+    /// Kept, with a parameter change.
+    Changed,
+    /// A new instance.
+    New,
+    /// Gone (listed until the next commit).
+    Removed,
+}
+
+impl Badge {
+    /// The badge's word.
+    pub fn label(self) -> &'static str {
+        match self {
+            Badge::Kept => "kept",
+            Badge::Changed => "changed",
+            Badge::New => "new",
+            Badge::Removed => "removed",
+        }
+    }
+}
+
+/// A question waiting for an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// Quit with unsaved changes: save, discard or cancel.
+    Quit,
+    /// The file changed on disk while the buffer has unsaved changes: reload theirs or keep.
+    ExternalChange,
+    /// Saving would overwrite a version on disk this buffer has not seen.
+    Overwrite,
+    /// A recovery file newer than the file exists: restore it or not.
+    Restore,
+}
+
+impl Prompt {
+    /// The question and its answers, as (letter, meaning).
+    pub fn text(&self) -> (&'static str, &'static [(char, &'static str)]) {
+        match self {
+            Prompt::Quit => (
+                "There are unsaved changes.",
+                &[
+                    ('s', "save and quit"),
+                    ('d', "discard and quit"),
+                    ('c', "cancel"),
+                ],
+            ),
+            Prompt::ExternalChange => (
+                "The file changed on disk, and the buffer has unsaved changes.",
+                &[('r', "reload theirs"), ('k', "keep the buffer")],
+            ),
+            Prompt::Overwrite => (
+                "The file changed on disk since it was loaded.",
+                &[
+                    ('o', "overwrite it"),
+                    ('r', "reload theirs"),
+                    ('c', "cancel"),
+                ],
+            ),
+            Prompt::Restore => (
+                "A recovery file newer than the file exists (unsaved work).",
+                &[('y', "restore it"), ('n', "discard it")],
+            ),
+        }
+    }
+}
+
+/// How a notice looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Good news.
+    Ok,
+    /// Information.
+    Info,
+    /// Something to look at.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+/// A message on the status line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    /// The message.
+    pub text: String,
+    /// Its look.
+    pub kind: NoticeKind,
+    /// When it goes away (never when `None`).
+    pub until: Option<Instant>,
+}
+
+/// Node names and positions of the buffer, from its last parse that got that far.
+#[derive(Clone)]
+pub struct Outline {
+    /// Node names in order.
+    pub names: Vec<String>,
+    /// Where each part was written.
+    pub spans: SpanIndex,
+}
+
+/// A meter's peak-hold tick.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hold {
+    /// The held peak (linear).
+    pub level: f32,
+    /// When it was reached.
+    pub at: Instant,
+}
+
+/// Start-up choices.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Commit every valid edit after `AUTO_COMMIT_DELAY` of idle time.
+    pub auto_commit: bool,
+}
+
+/// Everything the screen shows and the rules that change it.
+pub struct App {
+    pub(crate) path: PathBuf,
+    pub(crate) name: String,
+    pub(crate) registry: Registry,
+    pub(crate) theme: Theme,
+    pub(crate) editor: Editor,
+    pub(crate) highlighter: Highlighter,
+    pub(crate) parsed: Result<Patch, Vec<DslError>>,
+    pub(crate) outline: Option<Outline>,
+    pub(crate) running: Option<Patch>,
+    pub(crate) running_text: Option<String>,
+    pub(crate) summary: Option<CommitSummary>,
+    pub(crate) removed: Vec<(String, String)>,
+    pub(crate) disk_text: Option<String>,
+    pub(crate) saved_text: String,
+    pub(crate) theirs: Option<String>,
+    pub(crate) sound: Sound,
+    pub(crate) recovery: Option<Recovery>,
+    pub(crate) recovered: Option<String>,
+    pub(crate) recovery_due: Option<Instant>,
+    pub(crate) focus: Focus,
+    pub(crate) pick: usize,
+    pub(crate) help: Option<usize>,
+    pub(crate) prompt: Option<Prompt>,
+    pub(crate) notice: Option<Notice>,
+    pub(crate) auto_commit: bool,
+    pub(crate) auto_commit_at: Option<Instant>,
+    pub(crate) holds: HashMap<String, Hold>,
+    pub(crate) master_holds: [Option<Hold>; 2],
+    pub(crate) meter_signature: u64,
+    pub(crate) top: usize,
+    pub(crate) left: usize,
+    pub(crate) quit: bool,
+}
+
+impl App {
+    /// Opens `path`, whose text on disk is `disk` (`None`: no such file, the starter patch
+    /// is used and written on the first save), playing on `sound`. A valid text is committed
+    /// at once; an invalid one shows its errors and stays silent. A recovery file newer than
+    /// the file is offered.
+    pub fn open(
+        path: &Path,
+        disk: Option<String>,
+        sound: Sound,
+        theme: Theme,
+        recovery: Option<Recovery>,
+        options: Options,
+        now: Instant,
+    ) -> Self {
+        let text = disk.clone().unwrap_or_else(|| STARTER_PATCH.to_string());
+        let registry = Registry::seed();
+        let parsed = dsl::load(&text, &registry);
+        let mut app = App {
+            name: path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            ),
+            path: path.to_path_buf(),
+            registry,
+            highlighter: Highlighter::new(&theme),
+            theme,
+            editor: Editor::new(&text),
+            parsed,
+            outline: None,
+            running: None,
+            running_text: None,
+            summary: None,
+            removed: Vec::new(),
+            saved_text: text,
+            disk_text: disk,
+            theirs: None,
+            sound,
+            recovery,
+            recovered: None,
+            recovery_due: None,
+            focus: Focus::Editor,
+            pick: 0,
+            help: None,
+            prompt: None,
+            notice: None,
+            auto_commit: options.auto_commit,
+            auto_commit_at: None,
+            holds: HashMap::new(),
+            master_holds: [None; 2],
+            meter_signature: 0,
+            top: 0,
+            left: 0,
+            quit: false,
+        };
+        app.reparse();
+        if app.disk_text.is_none() {
+            app.notify(
+                NoticeKind::Info,
+                format!(
+                    "{} does not exist: a starter patch, written on the first save (Ctrl-S)",
+                    app.name
+                ),
+                None,
+            );
+        }
+        match &app.parsed {
+            Ok(_) => {
+                app.commit(now);
+            }
+            Err(errors) => {
+                let text = format!(
+                    "{} has {} error(s): silent until the first valid commit",
+                    app.name,
+                    errors.len()
+                );
+                app.notify(NoticeKind::Error, text, None);
+            }
+        }
+        if let Some(warning) = app.sound.warning().map(str::to_string) {
+            app.notify(NoticeKind::Warning, warning, None);
+        }
+        if let Some(text) = app.recovery.as_ref().and_then(Recovery::offer) {
+            app.recovered = Some(text);
+            app.prompt = Some(Prompt::Restore);
+        }
+        app
+    }
+
+    /// Re-parses and validates the buffer and brings the highlighting up to date.
+    pub(crate) fn reparse(&mut self) {
+        let text = self.editor.text();
+        self.parsed = dsl::load(text, &self.registry);
+        self.outline = match &self.parsed {
+            Ok(patch) => Some(outline(&patch.graph.nodes, &patch.spans)),
+            Err(_) => dsl::parse(text)
+                .ok()
+                .map(|(graph, spans)| outline(&graph.nodes, &spans))
+                .or_else(|| self.outline.take()),
+        };
+        self.highlighter.update(self.editor.lines());
+    }
+
+    /// After an edit: re-parse, schedule auto-commit and the recovery write.
+    pub(crate) fn edited(&mut self, now: Instant) {
+        self.reparse();
+        if self.auto_commit {
+            self.auto_commit_at = Some(now + AUTO_COMMIT_DELAY);
+        }
+        if self.is_dirty() && self.recovery_due.is_none() {
+            self.recovery_due = Some(now + RECOVERY_INTERVAL);
+        }
+    }
+
+    /// Commits the buffer: plans it and hands it to the audio thread. An invalid buffer is
+    /// refused (the last good patch keeps playing); whether it was committed.
+    pub fn commit(&mut self, now: Instant) -> bool {
+        self.auto_commit_at = None;
+        let patch = match &self.parsed {
+            Ok(patch) => patch.clone(),
+            Err(errors) => {
+                let first = errors.first().map_or(String::new(), |e| {
+                    format!(" (line {}: {})", e.line, e.message)
+                });
+                let text = format!(
+                    "not committed: {} error(s){first}; the last good patch keeps playing",
+                    errors.len()
+                );
+                self.notify(NoticeKind::Error, text, Some(now));
+                return false;
+            }
+        };
+        let summary = self.sound.commit(&patch);
+        let previous = self.running.replace(patch);
+        self.running_text = Some(self.editor.text().to_string());
+        match summary {
+            Some(summary) => self.adopt(summary, previous.as_ref(), now),
+            None => {
+                self.removed = removed_nodes(previous.as_ref(), self.running.as_ref());
+                self.notify(
+                    NoticeKind::Info,
+                    "commit queued: the audio thread has not taken the last plan yet".into(),
+                    Some(now),
+                );
+            }
+        }
+        true
+    }
+
+    /// Records what a commit did.
+    pub(crate) fn adopt(&mut self, summary: CommitSummary, previous: Option<&Patch>, now: Instant) {
+        if previous.is_some() {
+            self.removed = removed_nodes(previous, self.running.as_ref());
+        }
+        self.notify(NoticeKind::Ok, format!("committed: {summary}"), Some(now));
+        self.summary = Some(summary);
+        self.sound.reset_clips();
+    }
+
+    /// Shows `text` on the status line; a notice given `now` goes away after `NOTICE_TIME`.
+    pub(crate) fn notify(&mut self, kind: NoticeKind, text: String, now: Option<Instant>) {
+        self.notice = Some(Notice {
+            text,
+            kind,
+            until: now.map(|now| now + NOTICE_TIME),
+        });
+    }
+
+    /// Whether the buffer differs from the file as last saved or loaded.
+    pub fn is_dirty(&self) -> bool {
+        self.editor.text() != self.saved_text
+    }
+
+    /// Whether the buffer differs from what was last committed.
+    pub fn is_uncommitted(&self) -> bool {
+        self.running_text.as_deref() != Some(self.editor.text())
+    }
+
+    /// The buffer's text.
+    pub fn text(&self) -> &str {
+        self.editor.text()
+    }
+
+    /// The buffer's errors (empty when it is valid).
+    pub fn errors(&self) -> &[DslError] {
+        match &self.parsed {
+            Ok(_) => &[],
+            Err(errors) => errors,
+        }
+    }
+
+    /// The question waiting for an answer.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.prompt.as_ref()
+    }
+
+    /// The status line's message.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    /// The last commit's summary.
+    pub fn summary(&self) -> Option<&CommitSummary> {
+        self.summary.as_ref()
+    }
+
+    /// The engine's last plan id (0 before the first commit).
+    pub fn plan_id(&self) -> u64 {
+        self.sound.plan_id()
+    }
+
+    /// The running patch.
+    pub fn running(&self) -> Option<&Patch> {
+        self.running.as_ref()
+    }
+
+    /// Whether the program should end.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Where the recovery file goes, if there is a data directory.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
+    }
+
+    /// Whether auto-commit is on.
+    pub fn auto_commit(&self) -> bool {
+        self.auto_commit
+    }
+
+    /// Which pane has the keys.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    /// Cursor position in the buffer: 0-based line and column.
+    pub fn cursor(&self) -> (usize, usize) {
+        self.editor.cursor()
+    }
+
+    /// Moves the editor cursor (0-based line and column).
+    pub fn set_cursor(&mut self, row: usize, col: usize) {
+        self.editor.set_cursor(row, col);
+    }
+
+    /// The colours.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// What the last commit did to `name`.
+    pub fn badge(&self, name: &str) -> Option<Badge> {
+        if self.removed.iter().any(|(n, _)| n == name) {
+            return Some(Badge::Removed);
+        }
+        let summary = self.summary.as_ref()?;
+        let has = |list: &[String]| list.iter().any(|n| n == name);
+        if has(&summary.added) {
+            Some(Badge::New)
+        } else if has(&summary.changed) {
+            Some(Badge::Changed)
+        } else if has(&summary.kept) {
+            Some(Badge::Kept)
+        } else {
+            None
+        }
+    }
+
+    /// The inspector's list: running nodes then removed ones, as (name, module type).
+    pub fn node_list(&self) -> Vec<(&str, &str)> {
+        let running = self.running.iter().flat_map(|p| {
+            p.valid
+                .nodes
+                .iter()
+                .map(|n| (n.name.as_str(), n.descriptor.name))
+        });
+        running
+            .chain(self.removed.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .collect()
+    }
+
+    /// The selected node: the picked one in the inspector, else the one under the cursor.
+    pub fn selected(&self) -> Option<String> {
+        match self.focus {
+            Focus::Inspector => self.node_list().get(self.pick).map(|(n, _)| n.to_string()),
+            Focus::Editor => {
+                let outline = self.outline.as_ref()?;
+                let node = outline.spans.node_at_line(self.editor.cursor().0 + 1)?;
+                outline.names.get(node).cloned()
+            }
+        }
+    }
+
+    /// The line numbers (1-based) that have an error.
+    pub fn error_lines(&self) -> Vec<usize> {
+        let mut lines: Vec<usize> = self.errors().iter().map(|e| e.line).collect();
+        lines.dedup();
+        lines
+    }
+}
+
+/// The outline of a parsed buffer.
+fn outline(nodes: &[crate::engine::Node], spans: &SpanIndex) -> Outline {
+    Outline {
+        names: nodes.iter().map(|n| n.name.clone()).collect(),
+        spans: spans.clone(),
+    }
+}
+
+/// Nodes of `previous` that `next` no longer has, as (name, module type).
+fn removed_nodes(previous: Option<&Patch>, next: Option<&Patch>) -> Vec<(String, String)> {
+    let Some(previous) = previous else {
+        return Vec::new();
+    };
+    previous
+        .valid
+        .nodes
+        .iter()
+        .filter(|n| next.is_none_or(|p| p.valid.node_index(&n.name).is_none()))
+        .map(|n| (n.name.clone(), n.descriptor.name.to_string()))
+        .collect()
+}

@@ -1,0 +1,18 @@
+//! The full-screen live-coding terminal: editor, inspector, meters and their look.
+//!
+//! [`app::App`] is the state and its rules (no terminal: tests drive it directly),
+//! [`view`] draws it (a pure function of the state), [`run`] owns the terminal and the loop.
+
+mod actions;
+pub mod app;
+mod disk;
+pub mod editor;
+pub mod files;
+pub mod highlight;
+pub mod keys;
+pub mod recovery;
+pub mod run;
+pub mod sound;
+pub mod theme;
+mod tick;
+pub mod view;

@@ -1,0 +1,164 @@
+//! Running the screen: the terminal, the event loop and the crash path.
+//!
+//! The loop sleeps until the next thing is due (a key, a meter frame while sound plays, a
+//! file event, an auto-commit or recovery deadline) and redraws only when something changed.
+//! A panic restores the terminal, writes the recovery file and says where it is.
+
+use super::app::{App, Options};
+use super::files::{read_disk, watch};
+use super::recovery::{data_dir, Recovery};
+use super::sound::Sound;
+use super::theme::load_theme;
+use super::view::{self, layout::editor_text_size};
+use crate::engine::{start_output, OutputOptions};
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use std::io::{self, IsTerminal, Stdout};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+/// What the command line asked for.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// The patch file.
+    pub file: PathBuf,
+    /// Where the sound goes (a missing device falls back to the null backend).
+    pub output: OutputOptions,
+    /// Theme name.
+    pub theme: String,
+    /// Start with auto-commit on.
+    pub auto_commit: bool,
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Runs the live-coding screen until the performer quits. Errors are for the terminal after
+/// the screen is gone.
+pub fn run(options: &StartOptions) -> Result<(), String> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(
+            "the live-coding screen needs a terminal; for headless playback use `patches-tui play FILE`"
+                .into(),
+        );
+    }
+    let theme = load_theme(&options.theme)?;
+    let disk = read_disk(&options.file);
+    if disk.is_none() && options.file.exists() {
+        return Err(format!(
+            "{}: cannot be read as text; not opening it so it is never overwritten",
+            options.file.display()
+        ));
+    }
+    let output = start_output(&options.output, true).map_err(|e| e.to_string())?;
+    let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
+    let mut app = App::open(
+        &options.file,
+        disk,
+        Sound::new(output),
+        theme,
+        recovery,
+        Options {
+            auto_commit: options.auto_commit,
+        },
+        Instant::now(),
+    );
+    let (changed, changes) = std::sync::mpsc::channel();
+    let watcher = watch(&options.file, changed);
+    if let Err(e) = &watcher {
+        app.watch_failed(&e.to_string());
+    }
+    let mut terminal = enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    restore_on_panic();
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        event_loop(&mut terminal, &mut app, &changes)
+    }));
+    leave();
+    drop(watcher);
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("terminal error: {e}")),
+        Err(_) => Err(match app.write_recovery_now() {
+            Some(path) => format!(
+                "patches-tui crashed; the buffer is saved in {} (it is offered on the next start)",
+                path.display()
+            ),
+            None => "patches-tui crashed, and the buffer could not be saved for recovery".into(),
+        }),
+    }
+}
+
+/// Raw mode, the alternate screen and bracketed paste.
+fn enter() -> io::Result<Term> {
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+/// Gives the terminal back as it was.
+fn leave() {
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+}
+
+/// A panic on this (the UI) thread restores the terminal before the message is printed.
+fn restore_on_panic() {
+    let ui_thread = std::thread::current().id();
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == ui_thread {
+            leave();
+        }
+        previous(info);
+    }));
+}
+
+/// Draws, sleeps until the next event or deadline, handles it; until the app quits.
+fn event_loop(terminal: &mut Term, app: &mut App, changes: &Receiver<()>) -> io::Result<()> {
+    let mut redraw = true;
+    loop {
+        if redraw {
+            let size = terminal.size()?;
+            let area = Rect::new(0, 0, size.width, size.height);
+            let (height, width) = editor_text_size(area, app.editor.lines().len());
+            app.fit_editor(height, width);
+            terminal.draw(|frame| view::draw(frame, app))?;
+            redraw = false;
+        }
+        if app.should_quit() {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let timeout = app.next_wake(now).saturating_duration_since(now);
+        if event::poll(timeout)? {
+            loop {
+                match event::read()? {
+                    Event::Key(key) if key.kind != KeyEventKind::Release => {
+                        app.key(key, Instant::now());
+                    }
+                    Event::Paste(text) => app.paste(&text, Instant::now()),
+                    _ => {}
+                }
+                redraw = true;
+                if app.should_quit() || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if changes.try_iter().count() > 0 {
+            app.disk_changed(Instant::now());
+            redraw = true;
+        }
+        redraw |= app.tick(Instant::now());
+    }
+}

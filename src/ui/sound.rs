@@ -1,0 +1,139 @@
+//! The running engine as the UI sees it: commits, the plan queue, device errors, meters,
+//! DSP load and the master mute.
+
+use crate::dsl::Patch;
+use crate::engine::output::OutputStream;
+use crate::engine::LoadShared;
+use crate::engine::{
+    CommitOutcome, CommitSummary, Engine, LiveOutput, LoadStats, Meters, OutputInfo,
+};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+
+/// Output frames the meters keep for the oscilloscope.
+pub const SCOPE_FRAMES: usize = 1024;
+
+/// What happened between two ticks.
+#[derive(Debug, Default)]
+pub struct Tick {
+    /// A queued commit that has now been sent.
+    pub sent: Option<CommitSummary>,
+    /// Device or stream errors.
+    pub errors: Vec<String>,
+    /// Whether observation data arrived.
+    pub observed: bool,
+}
+
+/// A live engine with its meters.
+pub struct Sound {
+    // Declared first so it is dropped first: the audio thread stops before the engine goes.
+    _stream: OutputStream,
+    engine: Engine,
+    info: OutputInfo,
+    load: Arc<LoadShared>,
+    mute: Arc<AtomicBool>,
+    errors: Receiver<String>,
+    warning: Option<String>,
+    meters: Meters,
+    queued: Option<Vec<String>>,
+}
+
+impl Sound {
+    /// Takes over a started output.
+    pub fn new(output: LiveOutput) -> Self {
+        Sound {
+            meters: Meters::new(output.info.sample_rate as f32, SCOPE_FRAMES),
+            _stream: output.stream,
+            engine: output.engine,
+            info: output.info,
+            load: output.load,
+            mute: output.mute,
+            errors: output.errors,
+            warning: output.warning,
+            queued: None,
+        }
+    }
+
+    /// Plans and sends `patch`; `None` when it waits for room on the plan ring (a later tick
+    /// sends it).
+    pub fn commit(&mut self, patch: &Patch) -> Option<CommitSummary> {
+        let names: Vec<String> = patch.valid.nodes.iter().map(|n| n.name.clone()).collect();
+        match self.engine.commit(patch.valid.clone()) {
+            CommitOutcome::Sent(summary) => {
+                self.queued = None;
+                self.meters.register_plan(summary.plan_id, names);
+                Some(summary)
+            }
+            CommitOutcome::Queued => {
+                self.queued = Some(names);
+                None
+            }
+        }
+    }
+
+    /// Sends a queued commit when there is room, collects device errors and drains the
+    /// observation ring into the meters.
+    pub fn tick(&mut self) -> Tick {
+        let mut tick = Tick::default();
+        if let Some(summary) = self.engine.pump() {
+            if let Some(names) = self.queued.take() {
+                self.meters.register_plan(summary.plan_id, names);
+            }
+            tick.sent = Some(summary);
+        }
+        tick.errors = self.errors.try_iter().collect();
+        if let Some(observations) = self.engine.observations() {
+            tick.observed = observations.samples.slots() > 0 || observations.levels.slots() > 0;
+            self.meters.poll(observations);
+        }
+        tick
+    }
+
+    /// Whether a commit waits for the audio thread.
+    pub fn has_queued(&self) -> bool {
+        self.engine.has_pending()
+    }
+
+    /// Id of the last plan made (0 before the first commit).
+    pub fn plan_id(&self) -> u64 {
+        self.engine.planner().plan_id()
+    }
+
+    /// The meters.
+    pub fn meters(&self) -> &Meters {
+        &self.meters
+    }
+
+    /// Clears the clip marks.
+    pub fn reset_clips(&mut self) {
+        self.meters.reset_clips();
+    }
+
+    /// What is playing.
+    pub fn info(&self) -> &OutputInfo {
+        &self.info
+    }
+
+    /// DSP load figures.
+    pub fn load(&self) -> LoadStats {
+        self.load.stats()
+    }
+
+    /// Why the null backend plays instead of a device, if it does.
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
+    }
+
+    /// Whether the master mute is on.
+    pub fn muted(&self) -> bool {
+        self.mute.load(Ordering::Relaxed)
+    }
+
+    /// Toggles the master mute (ramped on the audio thread); the new state.
+    pub fn toggle_mute(&mut self) -> bool {
+        let muted = !self.muted();
+        self.mute.store(muted, Ordering::Relaxed);
+        muted
+    }
+}

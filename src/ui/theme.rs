@@ -1,0 +1,269 @@
+//! Colour themes: UI and syntax colours, read from YAML.
+//!
+//! A theme file has two maps, `ui` and `syntax`, whose every entry is a colour written as
+//! `"#rrggbb"`, a ratatui colour name (`red`, `light-blue`, `dark-gray`, `reset`, ...) or a
+//! 256-colour palette index. The built-in themes (`themes/*.yaml`) are compiled into the binary;
+//! user themes live in `<config dir>/themes/NAME.yaml` (see [`user_theme_dir`]). A user theme
+//! whose name is that of a built-in replaces the built-in, so a performer can tweak `dark`
+//! without renaming it.
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use directories::ProjectDirs;
+use ratatui::style::Color;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer};
+
+/// The built-in themes: name and YAML source.
+const BUILTINS: [(&str, &str); 2] = [
+    ("dark", include_str!("../../themes/dark.yaml")),
+    ("light", include_str!("../../themes/light.yaml")),
+];
+
+/// The names of the built-in themes, in the order of [`BUILTINS`].
+const BUILTIN_NAMES: [&str; 2] = [BUILTINS[0].0, BUILTINS[1].0];
+
+/// Declares a struct of named colours, each deserialized with [`deserialize_color`].
+macro_rules! colour_set {
+    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                #[serde(deserialize_with = "deserialize_color")]
+                pub $field: Color,
+            )*
+        }
+    };
+}
+
+colour_set! {
+    /// Colours of the screen's panes, badges and meters.
+    UiColors {
+        /// Background of every pane.
+        background,
+        /// Default text.
+        foreground,
+        /// Secondary text: hints, units, unconnected ports.
+        dim,
+        /// Border of an unfocused pane.
+        border,
+        /// Border of the focused pane.
+        border_focused,
+        /// Pane titles.
+        title,
+        /// Line numbers.
+        gutter,
+        /// The gutter marker on a line with an error.
+        gutter_error,
+        /// Error messages.
+        error,
+        /// Warnings and notices.
+        warning,
+        /// Success messages (valid buffer, commit done).
+        ok,
+        /// Background of the selected inspector row and of selected text.
+        selection,
+        /// Background of the editor's cursor line.
+        cursor_line,
+        /// Badge of a node the last commit kept as it was.
+        badge_kept,
+        /// Badge of a node the last commit changed.
+        badge_changed,
+        /// Badge of a node the last commit added.
+        badge_new,
+        /// Badge of a node the last commit removed.
+        badge_removed,
+        /// A parameter value that differs from its default.
+        non_default,
+        /// Meter bar below -12 dBFS.
+        meter_green,
+        /// Meter bar from -12 to -3 dBFS.
+        meter_yellow,
+        /// Meter bar above -3 dBFS and the clip mark.
+        meter_red,
+        /// The meter's peak-hold tick.
+        meter_peak,
+        /// Background of the status line.
+        status_background,
+        /// Text of the status line.
+        status_foreground,
+    }
+}
+
+colour_set! {
+    /// Colours of the patch YAML in the editor.
+    SyntaxColors {
+        /// Mapping keys.
+        key,
+        /// Strings, quoted or plain.
+        string,
+        /// Integers and floats.
+        number,
+        /// `true`, `false` and `null`.
+        boolean,
+        /// Comments.
+        comment,
+        /// `:`, `-`, brackets, braces and commas.
+        punctuation,
+        /// The module type after a `module:` key.
+        module,
+    }
+}
+
+/// A named set of UI and syntax colours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    /// The theme's name: its file name without `.yaml`.
+    pub name: String,
+    /// Colours of the panes, badges and meters.
+    pub ui: UiColors,
+    /// Colours of the patch YAML.
+    pub syntax: SyntaxColors,
+}
+
+impl Default for Theme {
+    /// The built-in `dark` theme.
+    fn default() -> Self {
+        let (name, yaml) = BUILTINS[0];
+        parse_theme(name, yaml, Path::new("themes/dark.yaml"))
+            .expect("the built-in dark theme is valid")
+    }
+}
+
+/// The contents of a theme file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    ui: UiColors,
+    syntax: SyntaxColors,
+}
+
+/// The names of the themes compiled into the binary: `["dark", "light"]`.
+pub fn builtin_theme_names() -> &'static [&'static str] {
+    &BUILTIN_NAMES
+}
+
+/// The directory user themes are read from: `<user config dir>/themes`, or `None` when the
+/// platform has no home directory.
+pub fn user_theme_dir() -> Option<PathBuf> {
+    ProjectDirs::from("", "", "patches-tui").map(|dirs| dirs.config_dir().join("themes"))
+}
+
+/// Loads the theme `name`, looking in [`user_theme_dir`] first, then among the built-ins.
+///
+/// See [`load_theme_from`] for the rules and the errors.
+pub fn load_theme(name: &str) -> Result<Theme, String> {
+    load_theme_from(name, user_theme_dir().as_deref())
+}
+
+/// Loads the theme `name` from `user_dir/NAME.yaml` if that file exists, otherwise the built-in
+/// of that name.
+///
+/// A user file thus overrides a built-in of the same name. Errors: a name that is not a plain
+/// file stem; an unknown name (the message lists [`available_theme_names`]); an unreadable
+/// user file; a malformed theme (the message starts with `FILE:LINE:COLUMN:`).
+pub fn load_theme_from(name: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
+    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+        return Err(format!(
+            "invalid theme name {name:?}: expected a file name without `.yaml`"
+        ));
+    }
+    if let Some(path) = user_dir.map(|dir| dir.join(format!("{name}.yaml"))) {
+        if path.is_file() {
+            let yaml = fs::read_to_string(&path)
+                .map_err(|err| format!("{}: cannot read theme: {err}", path.display()))?;
+            return parse_theme(name, &yaml, &path);
+        }
+    }
+    match BUILTINS.iter().find(|(builtin, _)| *builtin == name) {
+        Some((_, yaml)) => parse_theme(
+            name,
+            yaml,
+            &Path::new("themes").join(format!("{name}.yaml")),
+        ),
+        None => Err(format!(
+            "unknown theme {name:?}; available themes: {}",
+            available_theme_names(user_dir).join(", ")
+        )),
+    }
+}
+
+/// The built-in theme names followed by the user themes found in `user_dir` (the stems of its
+/// `*.yaml` files), sorted, without duplicates.
+pub fn available_theme_names(user_dir: Option<&Path>) -> Vec<String> {
+    let mut names: Vec<String> = BUILTIN_NAMES.iter().map(|name| name.to_string()).collect();
+    let entries = user_dir.and_then(|dir| fs::read_dir(dir).ok());
+    for path in entries
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+    {
+        if path.extension().is_some_and(|ext| ext == "yaml") {
+            if let Some(stem) = path.file_stem().and_then(|stem| stem.to_str()) {
+                names.push(stem.to_string());
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Parses the theme `name` from `yaml`, naming `origin` and the position in errors.
+fn parse_theme(name: &str, yaml: &str, origin: &Path) -> Result<Theme, String> {
+    let file: ThemeFile = serde_yaml::from_str(yaml).map_err(|err| {
+        let message = err.to_string();
+        match err.location() {
+            Some(at) => {
+                let suffix = format!(" at line {} column {}", at.line(), at.column());
+                let message = message.strip_suffix(&suffix).unwrap_or(&message);
+                format!(
+                    "{}:{}:{}: {message}",
+                    origin.display(),
+                    at.line(),
+                    at.column()
+                )
+            }
+            None => format!("{}: {message}", origin.display()),
+        }
+    })?;
+    Ok(Theme {
+        name: name.to_string(),
+        ui: file.ui,
+        syntax: file.syntax,
+    })
+}
+
+/// Deserializes a colour from `"#rrggbb"`, a ratatui colour name or a palette index.
+///
+/// The colour is parsed inside the visitor so that an error carries the value's position.
+fn deserialize_color<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Color, D::Error> {
+    deserializer.deserialize_str(ColorVisitor)
+}
+
+/// Parses a colour string for [`deserialize_color`].
+struct ColorVisitor;
+
+impl Visitor<'_> for ColorVisitor {
+    type Value = Color;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a colour: \"#rrggbb\", a colour name or a palette index")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Color, E> {
+        Color::from_str(text).map_err(|_| {
+            E::custom(format!(
+                "invalid colour {text:?}: expected \"#rrggbb\", a colour name such as \"red\" \
+                 or \"light-blue\", or a palette index 0-255"
+            ))
+        })
+    }
+}

@@ -1,0 +1,241 @@
+//! The inspector pane: the running nodes with what the last commit did to them, and the
+//! selected node in full (doc, inputs and their cables, outputs, parameters).
+
+use super::pane;
+use crate::engine::ValidGraph;
+use crate::modules::ParamValue;
+use crate::ui::app::{App, Badge, Focus};
+use crate::ui::tick::keep_visible;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Draws the inspector in `area`.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let ui = &app.theme().ui;
+    let focused = app.focus() == Focus::Inspector;
+    let block = pane(" Inspector ".into(), focused, app);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let nodes = app.node_list();
+    if nodes.is_empty() {
+        let text = "nothing plays yet: commit a valid patch (Ctrl-R)";
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(Style::default().fg(ui.dim))
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let selected = app.selected();
+    let share = if inner.height < 20 { 4 } else { 3 };
+    let list_height = (nodes.len() as u16).min(inner.height / share).max(1);
+    let picked = selected
+        .as_deref()
+        .and_then(|s| nodes.iter().position(|(n, _)| *n == s))
+        .unwrap_or(0);
+    let first = keep_visible(0, picked, usize::from(list_height));
+    let name_width = nodes.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let list: Vec<Line> = nodes
+        .iter()
+        .skip(first)
+        .take(usize::from(list_height))
+        .map(|(name, module)| {
+            let badge = app.badge(name);
+            let mut line = Line::from(vec![
+                badge_span(app, badge),
+                Span::raw(format!(" {name:name_width$}  ")),
+                Span::styled(module.to_string(), Style::default().fg(ui.dim)),
+            ]);
+            if Some(*name) == selected.as_deref() {
+                line = line.style(Style::default().bg(ui.selection));
+            }
+            line
+        })
+        .collect();
+    let list_area = Rect::new(inner.x, inner.y, inner.width, list_height);
+    frame.render_widget(Paragraph::new(list), list_area);
+    let rule = Rect::new(inner.x, inner.y + list_height, inner.width, 1);
+    let rule_text = "─".repeat(usize::from(inner.width));
+    frame.render_widget(
+        Paragraph::new(rule_text).style(Style::default().fg(ui.border)),
+        rule,
+    );
+    let details_area = Rect::new(
+        inner.x,
+        inner.y + list_height + 1,
+        inner.width,
+        inner.height.saturating_sub(list_height + 1),
+    );
+    let details = match selected {
+        Some(name) => details(app, &name),
+        None => vec![Line::styled(
+            "put the cursor on a node (or Tab and pick one) to see it in full",
+            Style::default().fg(ui.dim),
+        )],
+    };
+    frame.render_widget(
+        Paragraph::new(details).wrap(Wrap { trim: false }),
+        details_area,
+    );
+}
+
+/// A badge: a fixed-width coloured word.
+fn badge_span(app: &App, badge: Option<Badge>) -> Span<'static> {
+    let ui = &app.theme().ui;
+    let colour = match badge {
+        Some(Badge::Kept) => ui.badge_kept,
+        Some(Badge::Changed) => ui.badge_changed,
+        Some(Badge::New) => ui.badge_new,
+        Some(Badge::Removed) => ui.badge_removed,
+        None => ui.dim,
+    };
+    let text = format!("{:7}", badge.map_or("", Badge::label));
+    Span::styled(text, Style::default().fg(colour))
+}
+
+/// The node `name` in full: from the running patch, or from the buffer when it is not
+/// running (yet).
+fn details(app: &App, name: &str) -> Vec<Line<'static>> {
+    let ui = &app.theme().ui;
+    let buffer = app.parsed.as_ref().ok();
+    let (patch, running) = match app.running().filter(|p| p.valid.node_index(name).is_some()) {
+        Some(patch) => (Some(patch), true),
+        None => (buffer.filter(|p| p.valid.node_index(name).is_some()), false),
+    };
+    let Some(patch) = patch else {
+        let text = match app.badge(name) {
+            Some(Badge::Removed) => format!("{name}: removed by the last commit"),
+            _ => format!("{name}: not in the running patch (commit a valid buffer to add it)"),
+        };
+        return vec![Line::styled(text, Style::default().fg(ui.dim))];
+    };
+    let graph = &patch.valid;
+    let Some(index) = graph.node_index(name) else {
+        return Vec::new();
+    };
+    let node = &graph.nodes[index];
+    let d = &node.descriptor;
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let dim = Style::default().fg(ui.dim);
+    let heading = Style::default().fg(ui.title);
+    let mut title = vec![
+        Span::styled(name.to_string(), bold),
+        Span::raw("  "),
+        Span::styled(d.name.to_string(), Style::default().fg(ui.title)),
+        Span::raw("  "),
+    ];
+    if running {
+        let mut badge = badge_span(app, app.badge(name));
+        badge.content = badge.content.trim_end().to_string().into();
+        title.push(badge);
+    } else {
+        title.push(Span::styled(
+            "not committed yet",
+            Style::default().fg(ui.warning),
+        ));
+    }
+    let mut lines = vec![Line::from(title), Line::styled(d.doc.to_string(), dim)];
+    lines.push(Line::styled("inputs", heading));
+    if d.inputs.is_empty() {
+        lines.push(Line::styled("  none", dim));
+    }
+    for (i, port) in d.inputs.iter().enumerate() {
+        let sources = sources(graph, index, i);
+        let mut spans = vec![Span::raw(format!("  {} ", port.label()))];
+        if sources.is_empty() {
+            spans.push(Span::styled("unconnected", dim));
+        } else {
+            spans.push(Span::raw(format!("<- {}", sources.join(", "))));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::styled("outputs", heading));
+    if d.outputs.is_empty() {
+        lines.push(Line::styled("  none", dim));
+    }
+    for (o, port) in d.outputs.iter().enumerate() {
+        let targets = targets(graph, index, o);
+        let mut spans = vec![Span::raw(format!("  {} ", port.label()))];
+        if targets.is_empty() {
+            spans.push(Span::styled("unconnected", dim));
+        } else {
+            spans.push(Span::raw(format!("-> {}", targets.join(", "))));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::styled("params", heading));
+    if d.params.is_empty() {
+        lines.push(Line::styled("  none", dim));
+    }
+    for (param, value) in d.params.iter().zip(&node.params) {
+        let default = param.default_value();
+        let value_style = if *value == default {
+            Style::default()
+        } else {
+            Style::default()
+                .fg(ui.non_default)
+                .add_modifier(Modifier::BOLD)
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {} = ", param.name)),
+            Span::styled(short(value), value_style),
+            Span::styled(
+                format!("  {}, default {}", param.range_text(), short(&default)),
+                dim,
+            ),
+        ]));
+    }
+    lines
+}
+
+/// The cables into input `input` of node `node`: `source.port` and the scale when not 1.
+fn sources(graph: &ValidGraph, node: usize, input: usize) -> Vec<String> {
+    graph
+        .cables
+        .iter()
+        .filter(|c| c.to == node && c.input == input)
+        .map(|c| {
+            let from = &graph.nodes[c.from];
+            let port = from.descriptor.outputs[c.output].label();
+            format!("{}.{port}{}", from.name, scale(c.scale))
+        })
+        .collect()
+}
+
+/// Where output `output` of node `node` goes: `target.port` and the scale when not 1.
+fn targets(graph: &ValidGraph, node: usize, output: usize) -> Vec<String> {
+    graph
+        .cables
+        .iter()
+        .filter(|c| c.from == node && c.output == output)
+        .map(|c| {
+            let to = &graph.nodes[c.to];
+            let port = to.descriptor.inputs[c.input].label();
+            format!("{}.{port}{}", to.name, scale(c.scale))
+        })
+        .collect()
+}
+
+/// ` x0.5`, or nothing for a scale of 1.
+fn scale(scale: f32) -> String {
+    if scale == 1.0 {
+        String::new()
+    } else {
+        format!(" x{scale}")
+    }
+}
+
+/// A value as shown: long lists are cut.
+fn short(value: &ParamValue) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 48 {
+        let cut: String = text.chars().take(45).collect();
+        format!("{cut}...")
+    } else {
+        text
+    }
+}

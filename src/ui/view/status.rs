@@ -1,0 +1,130 @@
+//! The status bar: file and its state, the buffer's validity, the engine, the last commit,
+//! the latest notice and a key hint.
+
+use crate::ui::app::{App, NoticeKind};
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// The key hint at the right of the second line.
+pub const KEY_HINT: &str = "F1 help  ^R commit  ^S save  F6 auto  F12 mute  ^Q quit";
+
+/// The key hint when the full one does not fit.
+pub const SHORT_HINT: &str = "F1 help";
+
+/// Draws the status bar in `area` (two lines).
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let ui = &app.theme().ui;
+    let base = Style::default()
+        .fg(ui.status_foreground)
+        .bg(ui.status_background);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let saved = if app.disk_text.is_none() {
+        Span::styled("new file", Style::default().fg(ui.warning))
+    } else if app.is_dirty() {
+        Span::styled("unsaved", Style::default().fg(ui.warning))
+    } else {
+        Span::styled("saved", Style::default().fg(ui.ok))
+    };
+    let validity = match app.errors() {
+        [] => Span::styled("valid", Style::default().fg(ui.ok)),
+        errors => Span::styled(
+            format!(
+                "{} error{}: line {}: {}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                errors[0].line,
+                errors[0].message
+            ),
+            Style::default().fg(ui.error).add_modifier(Modifier::BOLD),
+        ),
+    };
+    let engine = engine_state(app);
+    let mut right = vec![Span::styled(engine, bold)];
+    if app.is_uncommitted() && app.running().is_some() {
+        right.push(Span::styled(
+            " · uncommitted",
+            Style::default().fg(ui.warning),
+        ));
+    }
+    if app.auto_commit() {
+        right.push(Span::raw(" · auto-commit"));
+    }
+    right.push(Span::raw(" "));
+    let left = vec![
+        Span::styled(format!(" {} ", app.name), bold),
+        Span::raw("· "),
+        saved,
+        Span::raw(" · "),
+        validity,
+    ];
+    let top = Rect::new(area.x, area.y, area.width, 1);
+    let bottom = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(1),
+    );
+    split_line(frame, top, left, right, base);
+    let (message, style) = match app.notice() {
+        Some(notice) => {
+            let colour = match notice.kind {
+                NoticeKind::Ok => ui.ok,
+                NoticeKind::Info => ui.status_foreground,
+                NoticeKind::Warning => ui.warning,
+                NoticeKind::Error => ui.error,
+            };
+            (notice.text.clone(), Style::default().fg(colour))
+        }
+        None => match app.summary() {
+            Some(summary) => (format!("last commit: {summary}"), Style::default()),
+            None => ("no commit yet".to_string(), Style::default().fg(ui.dim)),
+        },
+    };
+    let message_width = message.chars().count() + 1;
+    let hint = if message_width + KEY_HINT.len() + 3 <= usize::from(area.width) {
+        KEY_HINT
+    } else {
+        SHORT_HINT
+    };
+    let hint = vec![Span::styled(
+        format!("{hint} "),
+        Style::default().fg(ui.dim),
+    )];
+    split_line(
+        frame,
+        bottom,
+        vec![Span::raw(" "), Span::styled(message, style)],
+        hint,
+        base,
+    );
+}
+
+/// `playing`, `muted`, `silent (no valid commit yet)` or `commit queued`.
+fn engine_state(app: &App) -> String {
+    if app.running().is_none() {
+        "silent (no valid commit yet)".into()
+    } else if app.sound.has_queued() {
+        "commit queued".into()
+    } else if app.sound.muted() {
+        "muted".into()
+    } else {
+        "playing".into()
+    }
+}
+
+/// One line with `left` at the left and `right` at the right; the right part gives way when
+/// the line is too narrow.
+fn split_line(frame: &mut Frame, area: Rect, left: Vec<Span>, right: Vec<Span>, base: Style) {
+    let right_width: usize = right.iter().map(|s| s.content.chars().count()).sum();
+    let left_width: usize = left.iter().map(|s| s.content.chars().count()).sum();
+    let width = usize::from(area.width);
+    let mut spans = left;
+    if left_width + right_width + 2 <= width {
+        spans.push(Span::raw(" ".repeat(width - left_width - right_width)));
+        spans.extend(right);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+}

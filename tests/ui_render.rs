@@ -1,0 +1,131 @@
+//! The screen drawn with ratatui's `TestBackend` at 80x24, 120x40 and 200x60: every pane,
+//! the selected node's ports and parameters, error markers on the right lines, and the
+//! message when the terminal is too small.
+
+mod ui_support;
+
+use crossterm::event::KeyCode;
+use std::time::Instant;
+use ui_support::{key, line_of, open_text, screen, type_text, TempDir, SET};
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
+fn contains(screen: &[String], needle: &str) -> bool {
+    screen.iter().any(|row| row.contains(needle))
+}
+
+fn assert_shows(screen: &[String], needle: &str) {
+    assert!(
+        contains(screen, needle),
+        "`{needle}` is not on the screen:\n{}",
+        screen.join("\n")
+    );
+}
+
+#[test]
+fn every_pane_is_drawn_at_every_size() {
+    let dir = TempDir::new("panes");
+    let mut app = open_text(&dir, SET);
+    for (width, height) in SIZES {
+        let rows = screen(&mut app, width, height);
+        assert_eq!(rows.len(), usize::from(height));
+        assert_shows(&rows, "set.yaml");
+        assert_shows(&rows, "Inspector");
+        assert_shows(&rows, "Meters");
+        assert_shows(&rows, "master L");
+        assert_shows(&rows, "null (no sound)");
+        assert_shows(&rows, "DSP");
+        assert_shows(&rows, "saved · valid");
+        assert_shows(&rows, "playing");
+        assert_shows(&rows, "committed: 0 kept, 0 changed, 16 added, 0 removed");
+        assert_shows(&rows, "F1 help");
+        assert_shows(&rows, "  3 nodes:");
+        assert_shows(&rows, "new     clock");
+    }
+}
+
+#[test]
+fn the_selected_node_is_shown_with_its_ports_and_parameters() {
+    let dir = TempDir::new("selected");
+    let mut app = open_text(&dir, SET);
+    app.set_cursor(line_of(SET, "bass_filter:") - 1, 4);
+    for (width, height) in SIZES {
+        let rows = screen(&mut app, width, height);
+        assert_shows(&rows, "bass_filter  ResonantLowpass");
+        assert_shows(&rows, "in <- bass.out");
+        assert_shows(&rows, "cutoff_cv <- bass_env.out x2");
+        if height >= 40 {
+            assert_shows(&rows, "out -> bass_vca.in");
+            assert_shows(&rows, "cutoff = 500");
+            assert_shows(&rows, "resonance = 0.5");
+        }
+    }
+    app.set_cursor(line_of(SET, "  lfo:") - 1, 2);
+    let rows = screen(&mut app, 200, 60);
+    assert_shows(&rows, "frequency = 0.2");
+    assert_shows(&rows, "default 440");
+    assert_shows(&rows, "voct unconnected");
+    assert_shows(&rows, "out -> lead.pulse_width x0.5");
+}
+
+#[test]
+fn error_markers_are_on_the_lines_with_errors() {
+    let dir = TempDir::new("markers");
+    let mut app = open_text(&dir, SET);
+    let module = line_of(SET, "module: ClockSequencer");
+    app.set_cursor(module - 1, usize::MAX);
+    type_text(&mut app, "X");
+    let cutoff = line_of(SET, "cutoff: 500.0");
+    app.set_cursor(cutoff - 1, usize::MAX);
+    type_text(&mut app, "e9");
+    assert_eq!(app.error_lines(), vec![module, cutoff]);
+    app.set_cursor(module - 1, 0);
+    for (width, height) in SIZES {
+        let rows = screen(&mut app, width, height);
+        let marked: Vec<usize> = rows
+            .iter()
+            .filter(|row| row.starts_with("│●"))
+            .map(|row| {
+                row.trim_start_matches("│●")
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        let visible: Vec<usize> = [module, cutoff]
+            .into_iter()
+            .filter(|&l| l <= usize::from(height) - 4)
+            .collect();
+        assert_eq!(marked, visible, "at {width}x{height}");
+        assert_shows(&rows, &format!("2 errors: line {module}: unknown module"));
+        assert_shows(&rows, "unsaved");
+    }
+}
+
+#[test]
+fn the_help_and_a_prompt_draw_over_the_panes() {
+    let dir = TempDir::new("overlays");
+    let mut app = open_text(&dir, SET);
+    app.key(key(KeyCode::F(1)), Instant::now());
+    let rows = screen(&mut app, 120, 40);
+    assert_shows(&rows, "Ctrl-R / F5");
+    assert_shows(&rows, "parameters:");
+    app.key(key(KeyCode::Esc), Instant::now());
+    type_text(&mut app, "#");
+    app.key(ui_support::ctrl('q'), Instant::now());
+    let rows = screen(&mut app, 80, 24);
+    assert_shows(&rows, "There are unsaved changes.");
+    assert_shows(&rows, "[d] discard and quit");
+}
+
+#[test]
+fn a_terminal_too_small_gets_a_message_with_the_minimum_size() {
+    let dir = TempDir::new("small");
+    let mut app = open_text(&dir, SET);
+    let rows = screen(&mut app, 50, 12);
+    assert_shows(&rows, "50x12");
+    assert_shows(&rows, "60x16");
+    assert!(!contains(&rows, "Inspector"));
+}

@@ -1,0 +1,124 @@
+//! Shared helpers of the UI tests: temporary directories, an app on the null backend, and
+//! the screen drawn into ratatui's `TestBackend`.
+
+#![allow(dead_code)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use patches_tui::engine::{start_output, OutputOptions};
+use patches_tui::ui::app::{App, Options};
+use patches_tui::ui::files::read_disk;
+use patches_tui::ui::recovery::Recovery;
+use patches_tui::ui::sound::Sound;
+use patches_tui::ui::theme::Theme;
+use patches_tui::ui::view;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// A directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A new empty directory named after `tag`.
+    pub fn new(tag: &str) -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("patches-tui-ui-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// `name` inside the directory.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The default set's text.
+pub const SET: &str = include_str!("../../patches/set.yaml");
+
+/// An app on `path` (its text as on disk) playing on the null backend, with its recovery
+/// files under `data`.
+pub fn open(path: &Path, data: &Path, options: Options) -> App {
+    let output = start_output(
+        &OutputOptions {
+            null: true,
+            ..OutputOptions::default()
+        },
+        true,
+    )
+    .expect("the null backend starts");
+    App::open(
+        path,
+        read_disk(path),
+        Sound::new(output),
+        Theme::default(),
+        Some(Recovery::new(data, path)),
+        options,
+        Instant::now(),
+    )
+}
+
+/// An app on a copy of `text` in `dir`.
+pub fn open_text(dir: &TempDir, text: &str) -> App {
+    let path = dir.join("set.yaml");
+    std::fs::write(&path, text).unwrap();
+    open(&path, &dir.join("data"), Options::default())
+}
+
+/// A key without modifiers.
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// A key with Ctrl.
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// Types `text` into the app, key by key.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        app.key(key(code), Instant::now());
+    }
+}
+
+/// The 1-based line of `text` that `needle` starts on.
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("`{needle}` is in the text"))
+        + 1
+}
+
+/// The screen drawn at `width` x `height`, one string per row.
+pub fn screen(app: &mut App, width: u16, height: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    let (rows, columns) = view::layout::editor_text_size(area, app.text().lines().count());
+    app.fit_editor(rows, columns);
+    terminal.draw(|frame| view::draw(frame, app)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
+}
