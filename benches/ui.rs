@@ -18,11 +18,11 @@ mod generated;
 
 use criterion::{BatchSize, Criterion};
 use patches_tui::dsl;
+use patches_tui::engine::live::LiveSession;
 use patches_tui::engine::{start_output, OutputOptions};
 use patches_tui::modules::Registry;
 use patches_tui::ui::app::{App, Options};
 use patches_tui::ui::highlight::Highlighter;
-use patches_tui::ui::sound::Sound;
 use patches_tui::ui::theme::Theme;
 use patches_tui::ui::view;
 use ratatui::backend::TestBackend;
@@ -94,7 +94,7 @@ fn bench_frame(criterion: &mut Criterion) {
     let mut app = App::open(
         Path::new("bench.yaml"),
         Some(text),
-        Sound::new(output),
+        LiveSession::new(output),
         Theme::default(),
         None,
         Options::default(),

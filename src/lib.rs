@@ -9,3 +9,4 @@ pub mod engine;
 pub mod modules;
 pub mod reference;
 pub mod ui;
+pub mod watch;

@@ -5,12 +5,12 @@ mod reread;
 mod say;
 mod session;
 mod stats;
-mod watch;
 
 use super::load::{load_text, read_text};
 use clap::Args;
 use patches_tui::engine::{start_output, OutputInfo, OutputOptions};
 use patches_tui::modules::Registry;
+use patches_tui::watch::watch_file;
 use say::{say, warn};
 use session::Session;
 use std::path::PathBuf;
@@ -54,7 +54,13 @@ pub enum Wake {
 /// file on every save. Exit 1 when the file is invalid or no output can be started.
 pub fn run(args: &PlayArgs) -> ExitCode {
     let (wake, wakes) = mpsc::channel();
-    let watcher = watch::watch_file(&args.file, wake.clone());
+    let watch_wake = wake.clone();
+    let watcher = watch_file(&args.file, move |saved| {
+        let _ = watch_wake.send(match saved {
+            Ok(()) => Wake::Changed,
+            Err(reason) => Wake::WatchFailed(reason),
+        });
+    });
     let registry = Registry::seed();
     let loaded = read_text(&args.file)
         .map_err(|line| vec![line])

@@ -4,6 +4,7 @@ pub mod callback;
 pub mod control;
 pub mod cpal_backend;
 pub mod graph;
+pub mod live;
 pub mod load;
 pub mod meters;
 pub mod null_backend;

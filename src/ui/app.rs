@@ -4,9 +4,9 @@
 use super::editor::Editor;
 use super::highlight::Highlighter;
 use super::recovery::Recovery;
-use super::sound::Sound;
 use super::theme::Theme;
 use crate::dsl::{self, DslError, Patch, SpanIndex};
+use crate::engine::live::LiveSession;
 use crate::engine::CommitSummary;
 use crate::modules::Registry;
 use std::collections::HashMap;
@@ -188,7 +188,7 @@ pub struct App {
     pub(crate) disk_text: Option<String>,
     pub(crate) saved_text: String,
     pub(crate) theirs: Option<String>,
-    pub(crate) sound: Sound,
+    pub(crate) sound: LiveSession,
     pub(crate) recovery: Option<Recovery>,
     pub(crate) recovered: Option<String>,
     pub(crate) recovery_due: Option<Instant>,
@@ -215,7 +215,7 @@ impl App {
     pub fn open(
         path: &Path,
         disk: Option<String>,
-        sound: Sound,
+        sound: LiveSession,
         theme: Theme,
         recovery: Option<Recovery>,
         options: Options,

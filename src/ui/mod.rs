@@ -12,7 +12,6 @@ pub mod highlight;
 pub mod keys;
 pub mod recovery;
 pub mod run;
-pub mod sound;
 pub mod theme;
 mod tick;
 pub mod view;

@@ -5,12 +5,13 @@
 //! A panic restores the terminal, writes the recovery file and says where it is.
 
 use super::app::{App, Options};
-use super::files::{read_disk, watch};
+use super::files::read_disk;
 use super::recovery::{data_dir, Recovery};
-use super::sound::Sound;
 use super::theme::load_theme;
 use super::view::{self, layout::editor_text_size};
+use crate::engine::live::LiveSession;
 use crate::engine::{start_output, OutputOptions};
+use crate::watch::watch_file;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
@@ -60,7 +61,7 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
     let mut app = App::open(
         &options.file,
         disk,
-        Sound::new(output),
+        LiveSession::new(output),
         theme,
         recovery,
         Options {
@@ -69,7 +70,9 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
         Instant::now(),
     );
     let (changed, changes) = std::sync::mpsc::channel();
-    let watcher = watch(&options.file, changed);
+    let watcher = watch_file(&options.file, move |_| {
+        let _ = changed.send(());
+    });
     if let Err(e) = &watcher {
         app.watch_failed(&e.to_string());
     }

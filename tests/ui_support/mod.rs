@@ -4,11 +4,11 @@
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use patches_tui::engine::live::LiveSession;
 use patches_tui::engine::{start_output, OutputOptions};
 use patches_tui::ui::app::{App, Options};
 use patches_tui::ui::files::read_disk;
 use patches_tui::ui::recovery::Recovery;
-use patches_tui::ui::sound::Sound;
 use patches_tui::ui::theme::Theme;
 use patches_tui::ui::view;
 use ratatui::backend::TestBackend;
@@ -61,7 +61,7 @@ pub fn open(path: &Path, data: &Path, options: Options) -> App {
     App::open(
         path,
         read_disk(path),
-        Sound::new(output),
+        LiveSession::new(output),
         Theme::default(),
         Some(Recovery::new(data, path)),
         options,

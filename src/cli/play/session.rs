@@ -8,7 +8,8 @@ use super::stats::{stats_line, StatsClock};
 use super::Wake;
 use crate::cli::load::load_text;
 use patches_tui::dsl::Patch;
-use patches_tui::engine::{CommitOutcome, CommitSummary, LiveOutput, Meters};
+use patches_tui::engine::live::LiveSession;
+use patches_tui::engine::{CommitSummary, LiveOutput};
 use patches_tui::modules::Registry;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -16,8 +17,6 @@ use std::time::{Duration, Instant};
 
 /// Longest sleep of the loop between two ticks.
 pub const TICK: Duration = Duration::from_millis(50);
-/// Output frames the meters keep for a scope.
-const SCOPE_FRAMES: usize = 2048;
 
 /// A patch file playing live.
 pub struct Session {
@@ -25,10 +24,7 @@ pub struct Session {
     name: String,
     registry: Registry,
     reader: FileReader,
-    output: LiveOutput,
-    meters: Meters,
-    /// Node names of the graph waiting for room on the plan ring.
-    queued: Option<Vec<String>>,
+    live: LiveSession,
     stats: Option<StatsClock>,
 }
 
@@ -47,9 +43,7 @@ impl Session {
             name: path.display().to_string(),
             registry,
             reader: FileReader::new(path.to_path_buf(), text),
-            meters: Meters::new(output.info.sample_rate as f32, SCOPE_FRAMES),
-            output,
-            queued: None,
+            live: LiveSession::new(output),
             stats: stats.then(|| StatsClock::new(Instant::now())),
         }
     }
@@ -57,7 +51,7 @@ impl Session {
     /// Commits the first patch. The plan ring is empty, so it is sent at once; were it
     /// queued, the next tick would send it and print a reload line.
     pub fn start(&mut self, patch: Patch) {
-        self.commit(patch);
+        self.live.commit(&patch);
     }
 
     /// Runs until `Wake::Stop`.
@@ -85,7 +79,7 @@ impl Session {
                 self.name
             )),
             Reading::Text(text) => match load_text(&self.path, &text, &self.registry) {
-                Ok(patch) => match self.commit(patch) {
+                Ok(patch) => match self.live.commit(&patch) {
                     Some(summary) => say(reloaded(&self.name, &summary)),
                     None => say(format!(
                         "{}: the audio thread has not taken the last plan yet; this reload is queued",
@@ -103,42 +97,18 @@ impl Session {
         }
     }
 
-    /// Plans and sends `patch`, or queues it when the plan ring is full (`None`).
-    fn commit(&mut self, patch: Patch) -> Option<CommitSummary> {
-        let names = patch.valid.nodes.iter().map(|n| n.name.clone()).collect();
-        match self.output.engine.commit(patch.valid) {
-            CommitOutcome::Sent(summary) => {
-                self.queued = None;
-                self.meters.register_plan(summary.plan_id, names);
-                Some(summary)
-            }
-            CommitOutcome::Queued => {
-                self.queued = Some(names);
-                None
-            }
-        }
-    }
-
     /// The work between two wakes.
     fn tick(&mut self) {
-        if let Some(summary) = self.output.engine.pump() {
-            if let Some(names) = self.queued.take() {
-                self.meters.register_plan(summary.plan_id, names);
-            }
+        let tick = self.live.tick();
+        if let Some(summary) = tick.sent {
             say(reloaded(&self.name, &summary));
         }
-        while let Ok(message) = self.output.errors.try_recv() {
+        for message in tick.errors {
             warn(format!("audio device: {message}"));
-        }
-        if let Some(observations) = self.output.engine.observations() {
-            self.meters.poll(observations);
         }
         if let Some(clock) = &mut self.stats {
             if clock.due(Instant::now()) {
-                say(stats_line(
-                    self.output.load.stats(),
-                    self.output.engine.counters(),
-                ));
+                say(stats_line(self.live.load(), self.live.counters()));
             }
         }
     }

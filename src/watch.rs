@@ -1,15 +1,14 @@
-//! Watching the patch file for saves. The parent directory is watched, not the file, so saves
-//! that write a temporary file and rename it over the original are seen; events are filtered
-//! by file name and debounced. Opening or reading the file (this program's own re-read
-//! included) is not a save and is ignored.
+//! Watching a patch file for saves made by other programs, for `play` and the live-coding
+//! screen. The parent directory is watched, not the file, so saves that write a temporary
+//! file and rename it over the original are seen; events are filtered by file name and
+//! debounced. Opening or reading the file (this program's own re-reads included) is not a
+//! save and is ignored.
 
-use super::Wake;
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 /// How long events for the file must settle before it is re-read.
@@ -18,41 +17,42 @@ pub const DEBOUNCE: Duration = Duration::from_millis(100);
 /// A running watch; dropping it stops watching.
 pub type FileWatcher = Debouncer<RecommendedWatcher, RecommendedCache>;
 
-/// Watches `path` and sends `Wake::Changed` after each (debounced) save, or
-/// `Wake::WatchFailed` when the watcher reports an error.
-pub fn watch_file(path: &Path, wake: Sender<Wake>) -> notify::Result<FileWatcher> {
+/// Watches `path` and calls `notify` with `Ok(())` after each debounced save, or with the
+/// watcher's error messages when it reports errors.
+pub fn watch_file(
+    path: &Path,
+    notify: impl Fn(Result<(), String>) + Send + 'static,
+) -> notify::Result<FileWatcher> {
     let name: OsString = path
         .file_name()
         .ok_or_else(|| notify::Error::generic("the path names no file"))?
         .to_owned();
-    let mut watcher = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-        let message = match result {
+    let mut watcher = new_debouncer(
+        DEBOUNCE,
+        None,
+        move |result: DebounceEventResult| match result {
             Ok(events) => {
                 let saved = events.iter().any(|event| {
                     is_write(&event.kind)
                         && event.paths.iter().any(|p| p.file_name() == Some(&name))
                 });
-                if !saved {
-                    return;
+                if saved {
+                    notify(Ok(()));
                 }
-                Wake::Changed
             }
-            Err(errors) => Wake::WatchFailed(
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-        };
-        let _ = wake.send(message);
-    })?;
+            Err(errors) => notify(Err(errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "))),
+        },
+    )?;
     watcher.watch(directory_of(path), RecursiveMode::NonRecursive)?;
     Ok(watcher)
 }
 
 /// The directory holding `path` (`.` for a bare file name).
-fn directory_of(path: &Path) -> PathBuf {
+pub fn directory_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),

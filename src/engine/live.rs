@@ -1,12 +1,13 @@
-//! The running engine as the UI sees it: commits, the plan queue, device errors, meters,
+//! A live session: a started output with its meters, as `play` and the live-coding screen
+//! use it. Commits (naming each plan's nodes for the meters), the plan queue, device errors,
 //! DSP load and the master mute.
 
-use crate::dsl::Patch;
-use crate::engine::output::OutputStream;
-use crate::engine::LoadShared;
-use crate::engine::{
-    CommitOutcome, CommitSummary, Engine, LiveOutput, LoadStats, Meters, OutputInfo,
+use super::observe::Counters;
+use super::output::OutputStream;
+use super::{
+    CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
+use crate::dsl::Patch;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ pub struct Tick {
 }
 
 /// A live engine with its meters.
-pub struct Sound {
+pub struct LiveSession {
     // Declared first so it is dropped first: the audio thread stops before the engine goes.
     _stream: OutputStream,
     engine: Engine,
@@ -39,10 +40,10 @@ pub struct Sound {
     queued: Option<Vec<String>>,
 }
 
-impl Sound {
+impl LiveSession {
     /// Takes over a started output.
     pub fn new(output: LiveOutput) -> Self {
-        Sound {
+        LiveSession {
             meters: Meters::new(output.info.sample_rate as f32, SCOPE_FRAMES),
             _stream: output.stream,
             engine: output.engine,
@@ -118,6 +119,11 @@ impl Sound {
     /// DSP load figures.
     pub fn load(&self) -> LoadStats {
         self.load.stats()
+    }
+
+    /// Counters of the audio thread (non-finite and clamped samples, frames, plan id).
+    pub fn counters(&self) -> &Counters {
+        self.engine.counters()
     }
 
     /// Why the null backend plays instead of a device, if it does.
