@@ -124,3 +124,18 @@ fn the_readme_example_is_sine_tone_and_plays_440_hz() {
     );
     assert_eq!(audio.left, audio.right);
 }
+
+#[test]
+fn no_example_drives_the_output_past_full_scale() {
+    use patches_tui::engine::OfflineRenderer;
+    use std::sync::atomic::Ordering;
+    for path in example_files() {
+        let mut renderer = OfflineRenderer::new(48000.0, 64);
+        renderer.commit(load(&path));
+        let mut out = StereoBuffer::default();
+        renderer.render_into(&mut out, 8 * 48000);
+        let counters = renderer.engine().counters();
+        assert_eq!(counters.clamped.load(Ordering::Relaxed), 0, "{} clips", path.display());
+        assert_eq!(counters.non_finite.load(Ordering::Relaxed), 0, "{}", path.display());
+    }
+}

@@ -20,13 +20,15 @@ pub struct Level {
     pub peak: f32,
     /// Smoothed RMS (linear).
     pub rms: f32,
-    /// Whether the signal reached or passed full scale since the meter was last reset.
+    /// Whether the signal clipped since the meter was last reset: a node's output went past
+    /// full scale, or the master output hit it (the output guard clamps there).
     pub clipped: bool,
 }
 
 impl Level {
-    /// Feeds one block of `seconds` with its peak and RMS.
-    fn feed(&mut self, peak: f32, rms: f32, seconds: f32) {
+    /// Feeds one block of `seconds` with its peak and RMS; a peak of `clip_at` or more
+    /// marks a clip.
+    fn feed(&mut self, peak: f32, rms: f32, seconds: f32, clip_at: f32) {
         let fall = 10f32.powf(-3.0 * seconds / PEAK_DECAY);
         self.peak = peak.max(self.peak * fall);
         let k = 1.0 - (-seconds / RMS_WINDOW).exp();
@@ -34,9 +36,14 @@ impl Level {
         self.rms = (mean_square + k * (rms * rms - mean_square))
             .max(0.0)
             .sqrt();
-        self.clipped |= peak >= 1.0;
+        self.clipped |= peak >= clip_at;
     }
 }
+
+/// A node output clips when it goes past full scale (full-scale pulses and envelopes do not).
+const NODE_CLIP: f32 = 1.0 + f32::EPSILON;
+/// The guarded master output clips when it reaches full scale.
+const MASTER_CLIP: f32 = 1.0;
 
 /// Converts a linear level to dBFS (-inf for 0).
 pub fn to_db(level: f32) -> f32 {
@@ -89,10 +96,10 @@ impl Meters {
                 continue;
             };
             if let Some(level) = self.nodes.get_mut(name) {
-                level.feed(peak, rms, seconds);
+                level.feed(peak, rms, seconds, NODE_CLIP);
             } else {
                 let mut level = Level::default();
-                level.feed(peak, rms, seconds);
+                level.feed(peak, rms, seconds, NODE_CLIP);
                 self.nodes.insert(name.clone(), level);
             }
         }
@@ -114,7 +121,7 @@ impl Meters {
         }
         for c in 0..2 {
             let rms = (sum[c] / available as f32).sqrt();
-            self.master[c].feed(peak[c], rms, seconds);
+            self.master[c].feed(peak[c], rms, seconds, MASTER_CLIP);
         }
     }
 
@@ -148,11 +155,11 @@ mod tests {
     #[test]
     fn peak_attacks_at_once_and_falls_60_db_in_300_ms() {
         let mut level = Level::default();
-        level.feed(1.0, 0.7, 0.001);
+        level.feed(1.0, 0.7, 0.001, NODE_CLIP);
         assert_eq!(level.peak, 1.0);
-        assert!(level.clipped);
+        assert!(!level.clipped, "a full-scale node output is not a clip");
         for _ in 0..300 {
-            level.feed(0.0, 0.0, 0.001);
+            level.feed(0.0, 0.0, 0.001, NODE_CLIP);
         }
         assert!(
             (to_db(level.peak) + 60.0).abs() < 0.5,
@@ -165,7 +172,7 @@ mod tests {
     fn rms_settles_with_a_50_ms_time_constant() {
         let mut level = Level::default();
         for _ in 0..50 {
-            level.feed(0.5, 0.5, 0.001);
+            level.feed(0.5, 0.5, 0.001, NODE_CLIP);
         }
         let expected = (0.25f32 * (1.0 - (-1.0f32).exp())).sqrt();
         assert!(
@@ -174,7 +181,7 @@ mod tests {
             level.rms
         );
         for _ in 0..500 {
-            level.feed(0.5, 0.5, 0.001);
+            level.feed(0.5, 0.5, 0.001, NODE_CLIP);
         }
         assert!((level.rms - 0.5).abs() < 1e-3);
     }
