@@ -135,7 +135,17 @@ fn no_example_drives_the_output_past_full_scale() {
         let mut out = StereoBuffer::default();
         renderer.render_into(&mut out, 8 * 48000);
         let counters = renderer.engine().counters();
-        assert_eq!(counters.clamped.load(Ordering::Relaxed), 0, "{} clips", path.display());
-        assert_eq!(counters.non_finite.load(Ordering::Relaxed), 0, "{}", path.display());
+        assert_eq!(
+            counters.clamped.load(Ordering::Relaxed),
+            0,
+            "{} clips",
+            path.display()
+        );
+        assert_eq!(
+            counters.non_finite.load(Ordering::Relaxed),
+            0,
+            "{}",
+            path.display()
+        );
     }
 }
