@@ -284,3 +284,27 @@ fn the_inspector_follows_the_cursor_and_enter_jumps_to_a_definition() {
     assert_eq!(app.focus(), Focus::Editor);
     assert_eq!(app.cursor(), (line_of(SET, "bass_vca:") - 1, 2));
 }
+
+#[test]
+fn a_crash_writes_the_buffer_to_the_recovery_file_and_says_where() {
+    let dir = TempDir::new("crash");
+    let path = dir.join("set.yaml");
+    let data = dir.join("data");
+    let mut app = open_text(&dir, SET);
+    type_text(&mut app, "# work in progress\n");
+    let buffer = app.text().to_string();
+    let message = patches_tui::ui::run::guarded(&mut app, |_| panic!("a bug")).unwrap_err();
+    let recovery = app.recovery().unwrap().clone();
+    assert!(
+        message.contains(&recovery.file.display().to_string()),
+        "the message names the recovery file: {message}"
+    );
+    assert_eq!(fs::read_to_string(&recovery.file).unwrap(), buffer);
+    drop(app);
+    let app = open(&path, &data, Options::default());
+    assert_eq!(
+        app.prompt(),
+        Some(&Prompt::Restore),
+        "offered on the next start"
+    );
+}

@@ -78,12 +78,16 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
     }
     let mut terminal = enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     restore_on_panic();
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        event_loop(&mut terminal, &mut app, &changes)
-    }));
+    let result = guarded(&mut app, |app| event_loop(&mut terminal, app, &changes));
     leave();
     drop(watcher);
-    match result {
+    result
+}
+
+/// Runs `body` on `app`. If it panics (the hook has already given the terminal back), the
+/// buffer goes to the recovery file and the error says where it is.
+pub fn guarded(app: &mut App, body: impl FnOnce(&mut App) -> io::Result<()>) -> Result<(), String> {
+    match panic::catch_unwind(AssertUnwindSafe(|| body(app))) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("terminal error: {e}")),
         Err(_) => Err(match app.write_recovery_now() {
