@@ -2,8 +2,7 @@
 //! configuration, runs the audio callback in cpal's stream, and lists the output devices.
 
 use super::callback::AudioCallback;
-use super::control::Engine;
-use super::output::{LiveOutput, OutputInfo, OutputOptions, OutputStream};
+use super::output::{new_engine, LiveOutput, OutputInfo, OutputOptions, OutputStream};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{
     BufferSize, Device, ErrorKind, FromSample, Host, SampleFormat, SizedSample, StreamConfig,
@@ -118,16 +117,13 @@ fn describe(device: &Device, default_id: Option<&str>) -> DeviceDescription {
 }
 
 /// Opens the device `options` name (or the default), builds an engine at its sample rate
-/// with `make_engine`, and starts the stream.
-pub fn start(
-    options: &OutputOptions,
-    make_engine: impl FnOnce(u32) -> (Engine, AudioCallback),
-) -> Result<LiveOutput, String> {
+/// and starts the stream.
+pub fn start(options: &OutputOptions) -> Result<LiveOutput, String> {
     let host = cpal::default_host();
     let device = find_device(&host, options.device.as_deref())?;
     let label = device_label(&device);
     let (config, format) = choose_config(&device, &label, options)?;
-    let (engine, callback) = make_engine(config.sample_rate);
+    let (engine, callback) = new_engine(config.sample_rate);
     let load = callback.load();
     let mute = callback.mute_switch();
     let (error_tx, errors) = mpsc::channel();

@@ -93,7 +93,7 @@ pub fn start_output(
     if options.null {
         return start_null(options, None);
     }
-    match cpal_backend::start(options, new_engine) {
+    match cpal_backend::start(options) {
         Ok(started) => Ok(started),
         Err(reason) if fallback_to_null => start_null(
             options,

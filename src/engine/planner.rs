@@ -160,11 +160,6 @@ impl Planner {
         }
     }
 
-    /// The sample rate instances are made for.
-    pub fn sample_rate(&self) -> f32 {
-        self.sample_rate
-    }
-
     /// Id of the last plan made.
     pub fn plan_id(&self) -> u64 {
         self.plan_id

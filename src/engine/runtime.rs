@@ -64,11 +64,12 @@ impl Runtime {
             let frames = (left.len() - done).min(MAX_BLOCK);
             self.adopt_pending();
             self.run_block(frames);
-            self.write_output(
+            let (l, r) = (
                 &mut left[done..done + frames],
                 &mut right[done..done + frames],
             );
-            self.observe(frames);
+            self.write_output(l, r);
+            self.observe(l, r);
             self.position += frames as u64;
             done += frames;
         }
@@ -214,8 +215,9 @@ impl Runtime {
         }
     }
 
-    /// Publishes node levels and output frames, dropping what does not fit.
-    fn observe(&mut self, frames: usize) {
+    /// Publishes node levels and the guarded output frames, dropping what does not fit.
+    fn observe(&mut self, left: &[f32], right: &[f32]) {
+        let frames = left.len();
         let (Some(obs), Some(plan)) = (self.observer.as_mut(), self.plan.as_deref()) else {
             return;
         };
@@ -237,20 +239,9 @@ impl Runtime {
         } else {
             self.counters.dropped_levels.fetch_add(1, Ordering::Relaxed);
         }
-        let [l, r] = plan.output.map(|b| b as usize * MAX_BLOCK);
-        for i in 0..frames.min(obs.samples.slots()) {
-            let frame = [self.buffers[l + i], self.buffers[r + i]].map(guard);
-            let _ = obs.samples.push(frame);
+        for (&l, &r) in left.iter().zip(right).take(obs.samples.slots()) {
+            let _ = obs.samples.push([l, r]);
         }
-    }
-}
-
-/// The output guard for one sample.
-fn guard(x: f32) -> f32 {
-    if x.is_finite() {
-        x.clamp(-1.0, 1.0)
-    } else {
-        0.0
     }
 }
 
