@@ -96,7 +96,7 @@ fn render_shaped(
 ) -> Vec<Vec<f32>> {
     let mut h = harness(name, shape, params);
     let slices: Vec<&[f32]> = inputs.iter().map(Vec::as_slice).collect();
-    h.run_long(&slices, input_count(name, shape), total, 64)
+    h.run_long(&slices, total, 64)
 }
 
 fn constant(value: f32, total: usize) -> Vec<f32> {
@@ -546,14 +546,14 @@ fn sum_adds_its_inputs() {
         .set_connectivity(&[true, false, true], &[true]);
     let zeros = constant(0.0, total);
     let slices: Vec<&[f32]> = vec![&inputs[0][..], &zeros[..], &inputs[2][..]];
-    let out = h.run_long(&slices, 3, total, 64);
+    let out = h.run_long(&slices, total, 64);
     for i in 0..total {
         assert_eq!(out[0][i], inputs[0][i] + inputs[2][i]);
     }
 
     let mut h = harness("Sum", shape, &[]);
     h.module_mut().set_connectivity(&[false; 3], &[true]);
-    assert!(h.run(&[], 3, 64)[0].iter().all(|&v| v == 0.0));
+    assert!(h.run(&[], 64)[0].iter().all(|&v| v == 0.0));
 }
 
 #[test]
@@ -699,7 +699,7 @@ impl Sequencer {
             .iter()
             .map(|v| &v[from..to])
             .collect();
-        let mut out = self.harness.run_long(&ins, 4, to - from, 64).into_iter();
+        let mut out = self.harness.run_long(&ins, to - from, 64).into_iter();
         (
             out.next().unwrap(),
             out.next().unwrap(),
@@ -911,10 +911,10 @@ fn clock_tempo_change_keeps_position() {
     let bpm = param_index("ClockSequencer", "bpm");
     // Half a semiquaver (3000 samples) at 120 BPM, then 240 BPM: the next semiquaver is
     // 1500 samples away.
-    let first = h.run_long(&[], 0, 3000, 64);
+    let first = h.run_long(&[], 3000, 64);
     assert_eq!(indices_of_ones(&first[3]), [0]);
     h.module_mut().set_param(bpm, &float(240.0));
-    let rest = h.run_long(&[], 0, 5000, 64);
+    let rest = h.run_long(&[], 5000, 64);
     assert_eq!(indices_of_ones(&rest[3]), [1500, 4500]);
 }
 
@@ -950,9 +950,9 @@ fn glide_zero_passes_through() {
 fn glide_starts_from_where_it_was() {
     let mut h = harness("Glide", Shape::default(), &[("glide_ms", float(0.0))]);
     let ms = param_index("Glide", "glide_ms");
-    h.run(&[&[2.0; 64]], 1, 64);
+    h.run(&[&[2.0; 64]], 64);
     h.module_mut().set_param(ms, &float(1000.0));
-    let out = h.run(&[&[3.0; 64]], 1, 64);
+    let out = h.run(&[&[3.0; 64]], 64);
     assert!(out[0][0] > 2.0 && out[0][0] < 2.001, "{}", out[0][0]);
 }
 
@@ -1052,7 +1052,7 @@ fn lowpass_unconnected_cvs_match_zero_cvs() {
     let mut h = harness("ResonantLowpass", Shape::default(), &p);
     h.module_mut()
         .set_connectivity(&[true, false, false], &[true]);
-    let fast = h.run_long(&[&input], 3, total, 64);
+    let fast = h.run_long(&[&input], total, 64);
     assert_eq!(connected, fast);
 }
 
@@ -1122,7 +1122,7 @@ fn run_in_blocks(h: &mut ModuleHarness, inputs: &[Vec<f32>], blocks: &[usize]) -
         }
         let n = block.min(total - done);
         let slices: Vec<&[f32]> = inputs.iter().map(|x| &x[done..done + n]).collect();
-        let out = h.run(&slices, inputs.len(), n);
+        let out = h.run(&slices, n);
         result.resize(out.len(), Vec::new());
         for (acc, o) in result.iter_mut().zip(out) {
             acc.extend_from_slice(&o);

@@ -94,15 +94,17 @@ impl<'a> ProcessIo<'a> {
 pub struct ModuleHarness {
     module: Box<dyn Module>,
     position: u64,
+    input_count: usize,
     outputs: Vec<Vec<f32>>,
 }
 
 impl ModuleHarness {
-    /// Wraps `module`, which has `output_count` outputs.
-    pub fn new(module: Box<dyn Module>, output_count: usize) -> Self {
+    /// Wraps `module`, which has `input_count` inputs and `output_count` outputs.
+    pub fn new(module: Box<dyn Module>, input_count: usize, output_count: usize) -> Self {
         ModuleHarness {
             module,
             position: 0,
+            input_count,
             outputs: vec![vec![0.0; MAX_BLOCK]; output_count],
         }
     }
@@ -114,10 +116,9 @@ impl ModuleHarness {
 
     /// Processes one block: `inputs[i]` feeds input `i` (missing inputs read zero) and the
     /// returned vectors hold each output's `frames` samples.
-    pub fn run(&mut self, inputs: &[&[f32]], input_count: usize, frames: usize) -> Vec<Vec<f32>> {
+    pub fn run(&mut self, inputs: &[&[f32]], frames: usize) -> Vec<Vec<f32>> {
         assert!(frames <= MAX_BLOCK);
-        let zeros = [0.0f32; MAX_BLOCK];
-        let padded: Vec<Vec<f32>> = (0..input_count)
+        let padded: Vec<Vec<f32>> = (0..self.input_count)
             .map(|i| {
                 let mut buf = vec![0.0; MAX_BLOCK];
                 if let Some(src) = inputs.get(i) {
@@ -126,10 +127,7 @@ impl ModuleHarness {
                 buf
             })
             .collect();
-        let mut in_ptrs: Vec<*const f32> = padded.iter().map(|b| b.as_ptr()).collect();
-        if in_ptrs.is_empty() {
-            in_ptrs.push(zeros.as_ptr());
-        }
+        let in_ptrs: Vec<*const f32> = padded.iter().map(|b| b.as_ptr()).collect();
         let out_ptrs: Vec<*mut f32> = self.outputs.iter_mut().map(|b| b.as_mut_ptr()).collect();
         // SAFETY: every buffer holds MAX_BLOCK floats and they are all distinct.
         let mut io = unsafe { ProcessIo::from_raw(&in_ptrs, &out_ptrs, 0, frames, self.position) };
@@ -139,19 +137,13 @@ impl ModuleHarness {
     }
 
     /// Processes `total` frames in blocks of `block` and returns each output in full.
-    pub fn run_long(
-        &mut self,
-        inputs: &[&[f32]],
-        input_count: usize,
-        total: usize,
-        block: usize,
-    ) -> Vec<Vec<f32>> {
+    pub fn run_long(&mut self, inputs: &[&[f32]], total: usize, block: usize) -> Vec<Vec<f32>> {
         let mut result = vec![Vec::with_capacity(total); self.outputs.len()];
         let mut done = 0;
         while done < total {
             let n = block.min(total - done).min(MAX_BLOCK);
             let slices: Vec<&[f32]> = inputs.iter().map(|s| &s[done..done + n]).collect();
-            for (acc, out) in result.iter_mut().zip(self.run(&slices, input_count, n)) {
+            for (acc, out) in result.iter_mut().zip(self.run(&slices, n)) {
                 acc.extend_from_slice(&out);
             }
             done += n;

@@ -117,7 +117,11 @@ impl Registry {
                 .map_err(|e| e.message().to_string())?;
             module.set_param(index, &value);
         }
-        Ok(ModuleHarness::new(module, descriptor.outputs.len()))
+        Ok(ModuleHarness::new(
+            module,
+            descriptor.inputs.len(),
+            descriptor.outputs.len(),
+        ))
     }
 
     /// Every type name, in registration order.
