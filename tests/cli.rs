@@ -1,5 +1,7 @@
 //! The command line through the real binary: check, render (with --then), modules, help.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,22 +30,39 @@ fn read_wav(path: &Path) -> (hound::WavSpec, Vec<f32>) {
     (spec, samples)
 }
 
+/// `render FILE --seconds SECONDS --out OUT EXTRA...` with `FILE` from `patches/`.
+fn render(file: &str, seconds: &str, out: &Path, extra: &[&str]) -> Output {
+    let file = patch(file);
+    let mut args = vec![
+        "render",
+        &file,
+        "--seconds",
+        seconds,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// [`render`], checked to succeed: the WAV file's spec and interleaved samples.
+fn render_wav(file: &str, seconds: &str, out: &Path, extra: &[&str]) -> (hound::WavSpec, Vec<f32>) {
+    let result = render(file, seconds, out, extra);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    read_wav(out)
+}
+
 #[test]
 fn check_accepts_every_example() {
-    let files: Vec<String> = [
-        "sine_tone.yaml",
-        "chord_swap.yaml",
-        "chord_swap_minor.yaml",
-        "demo_synth.yaml",
-        "set.yaml",
-    ]
-    .iter()
-    .map(|f| patch(f))
-    .collect();
-    let args: Vec<&str> = std::iter::once("check")
-        .chain(files.iter().map(String::as_str))
-        .collect();
-    let out = run(&args);
+    let out = bin()
+        .arg("check")
+        .args(support::example_files())
+        .output()
+        .expect("binary runs");
     assert!(
         out.status.success(),
         "{}",
@@ -79,22 +98,7 @@ fn check_reports_errors_as_file_line_col_and_exits_1() {
 fn render_writes_a_float_stereo_wav_of_the_requested_length() {
     let dir = temp_dir("render");
     let wav = dir.join("tone.wav");
-    let out = run(&[
-        "render",
-        &patch("sine_tone.yaml"),
-        "--seconds",
-        "0.5",
-        "--out",
-        wav.to_str().unwrap(),
-        "--sample-rate",
-        "44100",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (spec, samples) = read_wav(&wav);
+    let (spec, samples) = render_wav("sine_tone.yaml", "0.5", &wav, &["--sample-rate", "44100"]);
     assert_eq!(spec.channels, 2);
     assert_eq!(spec.sample_rate, 44100);
     assert_eq!(spec.bits_per_sample, 32);
@@ -110,18 +114,7 @@ fn render_is_identical_whatever_the_block_size() {
     let mut renders = Vec::new();
     for block in ["1", "37", "512"] {
         let wav = dir.join(format!("b{block}.wav"));
-        let out = run(&[
-            "render",
-            &patch("demo_synth.yaml"),
-            "--seconds",
-            "1",
-            "--out",
-            wav.to_str().unwrap(),
-            "--block-size",
-            block,
-        ]);
-        assert!(out.status.success());
-        renders.push(read_wav(&wav).1);
+        renders.push(render_wav("demo_synth.yaml", "1", &wav, &["--block-size", block]).1);
     }
     assert!(renders[0] == renders[1] && renders[1] == renders[2]);
 }
@@ -130,33 +123,10 @@ fn render_is_identical_whatever_the_block_size() {
 fn render_then_switches_the_chord_at_the_given_time_keeping_phase() {
     let dir = temp_dir("then");
     let wav = dir.join("chord.wav");
-    let out = run(&[
-        "render",
-        &patch("chord_swap.yaml"),
-        "--seconds",
-        "1",
-        "--out",
-        wav.to_str().unwrap(),
-        "--then",
-        &format!("0.5={}", patch("chord_swap_minor.yaml")),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (_, samples) = read_wav(&wav);
+    let then = format!("0.5={}", patch("chord_swap_minor.yaml"));
+    let (_, samples) = render_wav("chord_swap.yaml", "1", &wav, &["--then", &then]);
     let left: Vec<f32> = samples.iter().step_by(2).copied().collect();
-    let plain = dir.join("plain.wav");
-    run(&[
-        "render",
-        &patch("chord_swap.yaml"),
-        "--seconds",
-        "1",
-        "--out",
-        plain.to_str().unwrap(),
-    ]);
-    let (_, reference) = read_wav(&plain);
+    let (_, reference) = render_wav("chord_swap.yaml", "1", &dir.join("plain.wav"), &[]);
     let reference: Vec<f32> = reference.iter().step_by(2).copied().collect();
     assert_eq!(
         left[..24000],
@@ -176,49 +146,14 @@ fn render_then_switches_the_chord_at_the_given_time_keeping_phase() {
 
 #[test]
 fn render_rejects_bad_arguments_and_bad_then_files() {
-    let out = run(&[
-        "render",
-        &patch("sine_tone.yaml"),
-        "--seconds",
-        "-1",
-        "--out",
-        "/tmp/x.wav",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let out = run(&[
-        "render",
-        &patch("sine_tone.yaml"),
-        "--seconds",
-        "1",
-        "--out",
-        "/tmp/x.wav",
-        "--block-size",
-        "0",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let out = run(&[
-        "render",
-        &patch("sine_tone.yaml"),
-        "--seconds",
-        "1",
-        "--out",
-        "/tmp/x.wav",
-        "--then",
-        "nonsense",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let out = run(&[
-        "render",
-        &patch("sine_tone.yaml"),
-        "--seconds",
-        "1",
-        "--out",
-        "/tmp/x.wav",
-        "--then",
-        "0.5=/nonexistent.yaml",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent.yaml: cannot read"));
+    let out = Path::new("/tmp/x.wav");
+    let sine = |seconds: &str, extra: &[&str]| render("sine_tone.yaml", seconds, out, extra);
+    assert_eq!(sine("-1", &[]).status.code(), Some(2));
+    assert_eq!(sine("1", &["--block-size", "0"]).status.code(), Some(2));
+    assert_eq!(sine("1", &["--then", "nonsense"]).status.code(), Some(2));
+    let missing = sine("1", &["--then", "0.5=/nonexistent.yaml"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent.yaml: cannot read"));
 }
 
 #[test]

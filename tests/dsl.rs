@@ -1,27 +1,13 @@
 //! The YAML DSL: what parses, what it becomes, and the position and wording of every error.
 
+mod support;
+
 use patches_tui::dsl::{self, DslError};
 use patches_tui::engine::{Cable, Location, ModuleGraph, Node, PortRef};
 use patches_tui::modules::{ParamValue, Registry};
 
-const README: &str = "\
-nodes:
-  osc:
-    module: SineOscillator
-    params:
-      frequency: 440.0
-  out:
-    module: AudioOut
-cables:
-  - from: osc
-    output: out
-    to: out
-    input: left
-  - from: osc
-    output: out
-    to: out
-    input: right
-";
+/// The README example: `patches/sine_tone.yaml`.
+const README: &str = include_str!("../patches/sine_tone.yaml");
 
 fn load_errors(text: &str) -> Vec<DslError> {
     match dsl::load(text, &Registry::seed()) {
@@ -52,7 +38,7 @@ fn steps(graph: &ModuleGraph, node: &str) -> Vec<String> {
     }
 }
 
-/// The README patch with `extra` appended under `nodes`.
+/// A patch whose `nodes` are `nodes` followed by an `out` node of type `AudioOut`.
 fn with_out(nodes: &str) -> String {
     format!("nodes:\n{nodes}  out:\n    module: AudioOut\n")
 }
@@ -243,9 +229,7 @@ fn graphs_round_trip_through_yaml() {
 
 #[test]
 fn example_patches_round_trip() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/patches");
-    for entry in std::fs::read_dir(dir).expect("patches/ exists") {
-        let path = entry.expect("entry").path();
+    for path in support::example_files() {
         let text = std::fs::read_to_string(&path).expect("readable");
         let (graph, _) = dsl::parse(&text).unwrap_or_else(|e| panic!("{path:?}: {e:?}"));
         let (back, _) = dsl::parse(&dsl::to_yaml(&graph)).expect("written patch parses");

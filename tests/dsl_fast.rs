@@ -1,6 +1,8 @@
 //! The fast YAML scanner against saphyr-parser: whenever the fast path accepts a document its
 //! tree, graph, positions and errors equal the saphyr path's, and it accepts real patches.
 
+mod support;
+
 use patches_tui::dsl;
 use proptest::prelude::*;
 
@@ -18,16 +20,13 @@ fn agree(text: &str) -> Result<bool, TestCaseError> {
 }
 
 fn example_patches() -> Vec<(String, String)> {
-    let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/patches"))
-        .expect("patches directory")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+    let files: Vec<_> = support::example_files()
+        .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).expect("readable patch");
             (path.display().to_string(), text)
         })
         .collect();
-    files.sort();
     assert!(!files.is_empty());
     files
 }

@@ -6,25 +6,11 @@ use patches_tui::engine::{Cable, ModuleGraph, Node, PortRef};
 use patches_tui::modules::{ParamKind, ParamValue, Registry};
 use proptest::prelude::*;
 
-const README: &str = "\
-nodes:
-  osc:
-    module: SineOscillator
-    params:
-      frequency: 440.0
-  out:
-    module: AudioOut
-cables:
-  - from: osc
-    output: out
-    to: out
-    input: left
-  - from: osc
-    output: out
-    to: out
-    input: right
-    scale: 0.5
-";
+/// The README example (`patches/sine_tone.yaml`) with a `scale` on its last cable.
+const README: &str = concat!(
+    include_str!("../patches/sine_tone.yaml"),
+    "    scale: 0.5\n"
+);
 
 const SEQUENCER: &str = "\
 nodes:

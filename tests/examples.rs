@@ -1,23 +1,15 @@
 //! Every example set is valid, renders finite, non-silent audio in [-1, 1], and renders
 //! bit-identically whatever the block size.
 
+mod support;
+
 use patches_tui::dsl;
 use patches_tui::engine::{render, StereoBuffer, ValidGraph};
 use patches_tui::modules::Registry;
-use std::path::PathBuf;
+use std::path::Path;
+use support::example_files;
 
-fn example_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/patches"))
-            .expect("patches/ exists")
-            .map(|e| e.expect("readable entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-            .collect();
-    files.sort();
-    files
-}
-
-fn load(path: &PathBuf) -> ValidGraph {
+fn load(path: &Path) -> ValidGraph {
     let text = std::fs::read_to_string(path).expect("readable example");
     match dsl::load(&text, &Registry::seed()) {
         Ok(patch) => patch.valid,
@@ -96,23 +88,15 @@ fn renders_are_bit_identical_across_block_sizes() {
 fn the_readme_example_is_sine_tone_and_plays_440_hz() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let sine = std::fs::read_to_string(concat!(
+    let sine = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/patches/sine_tone.yaml"
-    ))
-    .unwrap();
+    ));
     assert!(
-        readme.contains(&sine),
+        readme.contains(&std::fs::read_to_string(sine).unwrap()),
         "README shows patches/sine_tone.yaml verbatim"
     );
-    let audio = render_seconds(
-        load(&PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/patches/sine_tone.yaml"
-        ))),
-        2.0,
-        64,
-    );
+    let audio = render_seconds(load(sine), 2.0, 64);
     let rising = audio
         .left
         .windows(2)

@@ -24,7 +24,8 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// `* default  Default Audio Device  48000 Hz, 2 ch, f32 i16 u16`.
+/// `* default  (Default Audio Device)`, then an indented line `48000 Hz, 2 ch, f32 i16 u16`
+/// when the device could be queried, or `unavailable: REASON` when it could not.
 fn line(device: &DeviceDescription) -> String {
     let mark = if device.is_default { '*' } else { ' ' };
     let mut text = format!("{mark} {}", device.id);

@@ -1,7 +1,7 @@
 //! The fast path's one-line nodes: plain and quoted scalars and flow collections.
 
 use super::fast_scan::{enter, scalar_node, Cursor, Defer, Fast};
-use super::prepare::restore;
+use super::prepare::restored;
 use super::yaml_tree::{Scalar, Yaml, YamlValue};
 use std::borrow::Cow;
 
@@ -28,10 +28,10 @@ fn is_break_or_space(b: Option<u8>) -> bool {
 impl<'a> Cursor<'a> {
     /// A scalar with `text`, rest placeholders restored when needed.
     fn scalar(&self, text: Cow<'a, str>, plain: bool) -> Scalar<'a> {
-        let text = match text {
-            Cow::Borrowed(t) if self.restore_rests => restore(t),
-            Cow::Owned(t) if self.restore_rests => Cow::Owned(restore(&t).into_owned()),
-            text => text,
+        let text = if self.restore_rests {
+            restored(text)
+        } else {
+            text
         };
         Scalar { text, plain }
     }

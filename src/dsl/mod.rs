@@ -89,16 +89,36 @@ fn parse_with(text: &str, fast: bool) -> Result<(ModuleGraph, SpanIndex), Vec<Ds
 /// the offending key or value; errors are sorted by position.
 pub fn load(text: &str, registry: &Registry) -> Result<Patch, Vec<DslError>> {
     let (graph, spans) = parse(text)?;
+    check(graph, spans, registry).map_err(|invalid| invalid.errors)
+}
+
+/// A patch that parsed but did not validate: its errors, and the parse, kept (the editor
+/// still maps its cursor to nodes through it).
+pub struct Invalid {
+    /// Every validation error, in position order.
+    pub errors: Vec<DslError>,
+    /// The graph as written.
+    pub graph: ModuleGraph,
+    /// Where everything in it is.
+    pub spans: SpanIndex,
+}
+
+/// Validates a parsed patch against `registry` (the second half of [`load`]).
+pub fn check(
+    graph: ModuleGraph,
+    spans: SpanIndex,
+    registry: &Registry,
+) -> Result<Patch, Box<Invalid>> {
     match validate(&graph, registry) {
         Ok(valid) => Ok(Patch {
             graph,
             valid,
             spans,
         }),
-        Err(errors) => {
-            let mut errors: Vec<DslError> = errors.iter().map(|e| spans.error(e)).collect();
-            error::sort_by_position(&mut errors);
-            Err(errors)
-        }
+        Err(errors) => Err(Box::new(Invalid {
+            errors: spans.errors(&errors),
+            graph,
+            spans,
+        })),
     }
 }

@@ -72,6 +72,14 @@ pub(crate) fn restore(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`restore`] for a scalar's text: `text` itself when it holds no placeholder.
+pub(crate) fn restored(text: Cow<'_, str>) -> Cow<'_, str> {
+    match restore(&text) {
+        Cow::Owned(restored) => Cow::Owned(restored),
+        Cow::Borrowed(_) => text,
+    }
+}
+
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }

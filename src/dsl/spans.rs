@@ -1,6 +1,6 @@
 //! `SpanIndex`: where each part of a parsed patch was written.
 
-use super::error::DslError;
+use super::error::{sort_by_position, DslError};
 use super::yaml_tree::Pos;
 use crate::engine::{CableField, GraphError, Location};
 
@@ -90,6 +90,13 @@ impl SpanIndex {
     pub(crate) fn error(&self, error: &GraphError) -> DslError {
         let (line, column) = self.locate(error.location);
         DslError::new(line, column, error.message.clone())
+    }
+
+    /// Each of `errors` at its position, sorted by position.
+    pub(crate) fn errors(&self, errors: &[GraphError]) -> Vec<DslError> {
+        let mut errors: Vec<DslError> = errors.iter().map(|e| self.error(e)).collect();
+        sort_by_position(&mut errors);
+        errors
     }
 
     fn find(&self, loc: Location) -> Option<Pos> {

@@ -4,7 +4,7 @@
 //! where it starts and the last line it covers. Anchors, aliases and tags are refused.
 
 use super::error::DslError;
-use super::prepare::restore;
+use super::prepare::{restore, restored};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, StrInput, Tag};
 use std::borrow::Cow;
 
@@ -223,10 +223,7 @@ impl<'a> Builder<'a> {
 
     fn scalar(&self, text: Cow<'a, str>, style: ScalarStyle) -> Scalar<'a> {
         let text = if self.restore_rests {
-            match restore(&text) {
-                Cow::Owned(restored) => Cow::Owned(restored),
-                Cow::Borrowed(_) => text,
-            }
+            restored(text)
         } else {
             text
         };

@@ -150,6 +150,18 @@ pub fn valid(graph: &ModuleGraph, registry: &Registry) -> ValidGraph {
     }
 }
 
+/// The example sets in `patches/` (every `.yaml` file), sorted by name.
+pub fn example_files() -> Vec<std::path::PathBuf> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/patches");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("patches/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// The graphs of every example set in `patches/`.
 pub fn example_graphs() -> Vec<ModuleGraph> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/patches");
