@@ -133,9 +133,9 @@ impl App {
         let Some(name) = self.selected() else {
             return;
         };
-        let line = self.outline.as_ref().and_then(|outline| {
-            let node = outline.names.iter().position(|n| *n == name)?;
-            Some(outline.spans.node_line(node))
+        let line = self.outline().and_then(|(graph, spans)| {
+            let node = graph.nodes.iter().position(|n| n.name == name)?;
+            Some(spans.node_line(node))
         });
         if let Some(line) = line {
             let indent = self.editor.lines()

@@ -5,9 +5,10 @@ use super::editor::Editor;
 use super::highlight::Highlighter;
 use super::recovery::Recovery;
 use super::theme::Theme;
+use super::view::layout::keep_visible;
 use crate::dsl::{self, DslError, Patch, SpanIndex};
 use crate::engine::live::LiveSession;
-use crate::engine::CommitSummary;
+use crate::engine::{CommitSummary, ModuleGraph};
 use crate::modules::Registry;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -146,15 +147,6 @@ pub struct Notice {
     pub until: Option<Instant>,
 }
 
-/// Node names and positions of the buffer, from its last parse that got that far.
-#[derive(Clone)]
-pub struct Outline {
-    /// Node names in order.
-    pub names: Vec<String>,
-    /// Where each part was written.
-    pub spans: SpanIndex,
-}
-
 /// A meter's peak-hold tick.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hold {
@@ -180,7 +172,9 @@ pub struct App {
     pub(crate) editor: Editor,
     pub(crate) highlighter: Highlighter,
     pub(crate) parsed: Result<Patch, Vec<DslError>>,
-    pub(crate) outline: Option<Outline>,
+    /// While the buffer does not validate: its last parse that got that far (a valid buffer's
+    /// graph and positions are in `parsed`). See [`App::outline`].
+    pub(crate) outline: Option<(ModuleGraph, SpanIndex)>,
     pub(crate) running: Option<Patch>,
     pub(crate) running_text: Option<String>,
     pub(crate) summary: Option<CommitSummary>,
@@ -222,19 +216,17 @@ impl App {
         now: Instant,
     ) -> Self {
         let text = disk.clone().unwrap_or_else(|| STARTER_PATCH.to_string());
-        let registry = Registry::seed();
-        let parsed = dsl::load(&text, &registry);
         let mut app = App {
             name: path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into(),
             ),
             path: path.to_path_buf(),
-            registry,
+            registry: Registry::seed(),
             highlighter: Highlighter::new(&theme),
             theme,
             editor: Editor::new(&text),
-            parsed,
+            parsed: Err(Vec::new()),
             outline: None,
             running: None,
             running_text: None,
@@ -295,18 +287,45 @@ impl App {
         app
     }
 
-    /// Re-parses and validates the buffer and brings the highlighting up to date.
+    /// Re-parses and validates the buffer (one parse per edit) and brings the highlighting up
+    /// to date.
+    ///
+    /// This is [`dsl::load`] in its two halves, so that a buffer that parses but does not
+    /// validate keeps its parse for [`App::outline`] without being parsed a second time.
     pub(crate) fn reparse(&mut self) {
-        let text = self.editor.text();
-        self.parsed = dsl::load(text, &self.registry);
-        self.outline = match &self.parsed {
-            Ok(patch) => Some(outline(&patch.graph.nodes, &patch.spans)),
-            Err(_) => dsl::parse(text)
-                .ok()
-                .map(|(graph, spans)| outline(&graph.nodes, &spans))
-                .or_else(|| self.outline.take()),
+        let previous = std::mem::replace(&mut self.parsed, Err(Vec::new()));
+        let (parsed, outline) = match dsl::parse(self.editor.text()) {
+            Ok((graph, spans)) => match dsl::check(graph, spans, &self.registry) {
+                Ok(patch) => (Ok(patch), None),
+                Err(invalid) => {
+                    let dsl::Invalid {
+                        errors,
+                        graph,
+                        spans,
+                    } = *invalid;
+                    (Err(errors), Some((graph, spans)))
+                }
+            },
+            Err(errors) => {
+                let last = match previous {
+                    Ok(patch) => Some((patch.graph, patch.spans)),
+                    Err(_) => self.outline.take(),
+                };
+                (Err(errors), last)
+            }
         };
+        self.parsed = parsed;
+        self.outline = outline;
         self.highlighter.update(self.editor.lines());
+    }
+
+    /// The buffer's graph as written and its positions: from its patch when it is valid, else
+    /// from its last parse that got that far (`None` before any did).
+    pub(crate) fn outline(&self) -> Option<(&ModuleGraph, &SpanIndex)> {
+        match &self.parsed {
+            Ok(patch) => Some((&patch.graph, &patch.spans)),
+            Err(_) => self.outline.as_ref().map(|(graph, spans)| (graph, spans)),
+        }
     }
 
     /// After an edit: re-parse, schedule auto-commit and the recovery write.
@@ -339,12 +358,14 @@ impl App {
             }
         };
         let summary = self.sound.commit(&patch);
-        let previous = self.running.replace(patch);
+        if let Some(previous) = &self.running {
+            self.removed = removed_nodes(previous, &patch);
+        }
+        self.running = Some(patch);
         self.running_text = Some(self.editor.text().to_string());
         match summary {
-            Some(summary) => self.adopt(summary, previous.as_ref(), now),
+            Some(summary) => self.adopt(summary, now),
             None => {
-                self.removed = removed_nodes(previous.as_ref(), self.running.as_ref());
                 self.notify(
                     NoticeKind::Info,
                     "commit queued: the audio thread has not taken the last plan yet".into(),
@@ -355,11 +376,9 @@ impl App {
         true
     }
 
-    /// Records what a commit did.
-    pub(crate) fn adopt(&mut self, summary: CommitSummary, previous: Option<&Patch>, now: Instant) {
-        if previous.is_some() {
-            self.removed = removed_nodes(previous, self.running.as_ref());
-        }
+    /// Records what a commit did (when the audio thread took its plan: at once, or on a later
+    /// tick for a queued one).
+    pub(crate) fn adopt(&mut self, summary: CommitSummary, now: Instant) {
         self.notify(NoticeKind::Ok, format!("committed: {summary}"), Some(now));
         self.summary = Some(summary);
         self.sound.reset_clips();
@@ -452,6 +471,13 @@ impl App {
         self.editor.set_cursor(row, col);
     }
 
+    /// Keeps the editor's cursor inside a view of `height` lines and `width` columns.
+    pub fn fit_editor(&mut self, height: usize, width: usize) {
+        let (row, col) = self.editor.cursor();
+        self.top = keep_visible(self.top, row, height);
+        self.left = keep_visible(self.left, col, width);
+    }
+
     /// The colours.
     pub fn theme(&self) -> &Theme {
         &self.theme
@@ -493,9 +519,9 @@ impl App {
         match self.focus {
             Focus::Inspector => self.node_list().get(self.pick).map(|(n, _)| n.to_string()),
             Focus::Editor => {
-                let outline = self.outline.as_ref()?;
-                let node = outline.spans.node_at_line(self.editor.cursor().0 + 1)?;
-                outline.names.get(node).cloned()
+                let (graph, spans) = self.outline()?;
+                let node = spans.node_at_line(self.editor.cursor().0 + 1)?;
+                graph.nodes.get(node).map(|n| n.name.clone())
             }
         }
     }
@@ -508,24 +534,13 @@ impl App {
     }
 }
 
-/// The outline of a parsed buffer.
-fn outline(nodes: &[crate::engine::Node], spans: &SpanIndex) -> Outline {
-    Outline {
-        names: nodes.iter().map(|n| n.name.clone()).collect(),
-        spans: spans.clone(),
-    }
-}
-
 /// Nodes of `previous` that `next` no longer has, as (name, module type).
-fn removed_nodes(previous: Option<&Patch>, next: Option<&Patch>) -> Vec<(String, String)> {
-    let Some(previous) = previous else {
-        return Vec::new();
-    };
+fn removed_nodes(previous: &Patch, next: &Patch) -> Vec<(String, String)> {
     previous
         .valid
         .nodes
         .iter()
-        .filter(|n| next.is_none_or(|p| p.valid.node_index(&n.name).is_none()))
+        .filter(|n| next.valid.node_index(&n.name).is_none())
         .map(|n| (n.name.clone(), n.descriptor.name.to_string()))
         .collect()
 }

@@ -38,7 +38,8 @@ impl Editor {
         self.text = text.to_string();
     }
 
-    /// The text, lines joined by `\n`, with a final newline.
+    /// The text: as given to [`Editor::new`] or [`Editor::replace`] until the next edit, then
+    /// the lines joined by `\n`, with a final newline.
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -12,7 +12,7 @@ use super::view::{self, layout::editor_text_size};
 use crate::engine::live::LiveSession;
 use crate::engine::{start_output, OutputOptions};
 use crate::watch::watch_file;
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
@@ -150,9 +150,7 @@ fn event_loop(terminal: &mut Term, app: &mut App, changes: &Receiver<()>) -> io:
         if event::poll(timeout)? {
             loop {
                 match event::read()? {
-                    Event::Key(key) if key.kind != KeyEventKind::Release => {
-                        app.key(key, Instant::now());
-                    }
+                    Event::Key(key) => app.key(key, Instant::now()),
                     Event::Paste(text) => app.paste(&text, Instant::now()),
                     _ => {}
                 }

@@ -130,9 +130,7 @@ pub struct Theme {
 impl Default for Theme {
     /// The built-in `dark` theme.
     fn default() -> Self {
-        let (name, yaml) = BUILTINS[0];
-        parse_theme(name, yaml, Path::new("themes/dark.yaml"))
-            .expect("the built-in dark theme is valid")
+        load_theme_from(BUILTIN_NAMES[0], None).expect("the built-in dark theme is valid")
     }
 }
 

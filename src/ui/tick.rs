@@ -18,7 +18,7 @@ impl App {
         let mut redraw = false;
         let tick = self.sound.tick();
         if let Some(summary) = tick.sent {
-            self.adopt(summary, None, now);
+            self.adopt(summary, now);
             redraw = true;
         }
         for error in tick.errors {
@@ -54,18 +54,19 @@ impl App {
 
     /// When the loop must wake next, at the latest.
     pub fn next_wake(&self, now: Instant) -> Instant {
-        let playing = self.running.is_some();
-        let meter = if playing { METER_FRAME } else { IDLE };
+        let meter = if self.running.is_some() {
+            METER_FRAME
+        } else {
+            IDLE
+        };
         [
-            Some(now + meter),
             self.auto_commit_at,
             self.recovery_due,
             self.notice.as_ref().and_then(|n| n.until),
         ]
         .into_iter()
         .flatten()
-        .min()
-        .unwrap_or(now + IDLE)
+        .fold(now + meter, Instant::min)
     }
 
     /// Peak-hold ticks follow the peaks up at once and fall after `HOLD_TIME`.
@@ -101,14 +102,16 @@ impl App {
             mix(step(level.peak));
             mix(step(level.rms));
         }
-        for hold in self.holds.values() {
-            mix(step(hold.level));
-        }
         if let Some(patch) = &self.running {
+            // In node order: the holds' map is rebuilt every frame and its iteration order
+            // changes with it, which would change the signature of an unchanged screen.
             for node in &patch.valid.nodes {
                 if let Some(level) = meters.node(&node.name) {
                     mix(step(level.peak));
                     mix(step(level.rms));
+                }
+                if let Some(hold) = self.holds.get(&node.name) {
+                    mix(step(hold.level));
                 }
             }
         }
@@ -116,13 +119,6 @@ impl App {
             mix((frame[0] * 64.0) as i64 as u64);
         }
         signature
-    }
-
-    /// Keeps the editor's cursor inside a view of `height` lines and `width` columns.
-    pub fn fit_editor(&mut self, height: usize, width: usize) {
-        let (row, col) = self.editor.cursor();
-        self.top = keep_visible(self.top, row, height);
-        self.left = keep_visible(self.left, col, width);
     }
 }
 
@@ -134,17 +130,5 @@ fn hold(previous: Option<Hold>, peak: f32, now: Instant) -> Hold {
             level: peak,
             at: now,
         },
-    }
-}
-
-/// The first visible index so that `cursor` is inside a window of `size` starting there.
-pub fn keep_visible(first: usize, cursor: usize, size: usize) -> usize {
-    let size = size.max(1);
-    if cursor < first {
-        cursor
-    } else if cursor >= first + size {
-        cursor + 1 - size
-    } else {
-        first
     }
 }

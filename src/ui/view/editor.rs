@@ -1,9 +1,8 @@
 //! The editor pane: gutter (error marker, line number), highlighted text, cursor.
 
-use super::layout::gutter_width;
+use super::layout::{gutter_width, keep_visible};
 use super::pane;
 use crate::ui::app::{App, Focus};
-use crate::ui::tick::keep_visible;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

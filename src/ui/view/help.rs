@@ -1,6 +1,6 @@
 //! The help overlay: the key map and a browsable module reference from the descriptors.
 
-use super::layout::centred;
+use super::layout::{centred, keep_visible};
 use super::pane;
 use crate::reference::describe;
 use crate::ui::app::App;
@@ -46,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     left.push(Line::styled("Modules", Style::default().fg(ui.title)));
     let types = app.registry.types();
     let list_room = usize::from(inner.height).saturating_sub(left.len());
-    let first = crate::ui::tick::keep_visible(0, module, list_room);
+    let first = keep_visible(0, module, list_room);
     for (i, t) in types.iter().enumerate().skip(first).take(list_room) {
         let style = if i == module {
             Style::default()

@@ -1,11 +1,12 @@
 //! The inspector pane: the running nodes with what the last commit did to them, and the
 //! selected node in full (doc, inputs and their cables, outputs, parameters).
 
+use super::layout::keep_visible;
 use super::pane;
+use crate::dsl::Patch;
 use crate::engine::ValidGraph;
 use crate::modules::ParamValue;
 use crate::ui::app::{App, Badge, Focus};
-use crate::ui::tick::keep_visible;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -100,22 +101,19 @@ fn badge_span(app: &App, badge: Option<Badge>) -> Span<'static> {
 /// The node `name` in full: from the running patch, or from the buffer when it is not
 /// running (yet).
 fn details(app: &App, name: &str) -> Vec<Line<'static>> {
+    fn find<'p>(patch: &'p Patch, name: &str) -> Option<(&'p ValidGraph, usize)> {
+        Some((&patch.valid, patch.valid.node_index(name)?))
+    }
     let ui = &app.theme().ui;
-    let buffer = app.parsed.as_ref().ok();
-    let (patch, running) = match app.running().filter(|p| p.valid.node_index(name).is_some()) {
-        Some(patch) => (Some(patch), true),
-        None => (buffer.filter(|p| p.valid.node_index(name).is_some()), false),
-    };
-    let Some(patch) = patch else {
+    let running = app.running().and_then(|patch| find(patch, name));
+    let is_running = running.is_some();
+    let buffer = || app.parsed.as_ref().ok().and_then(|patch| find(patch, name));
+    let Some((graph, index)) = running.or_else(buffer) else {
         let text = match app.badge(name) {
             Some(Badge::Removed) => format!("{name}: removed by the last commit"),
             _ => format!("{name}: not in the running patch (commit a valid buffer to add it)"),
         };
         return vec![Line::styled(text, Style::default().fg(ui.dim))];
-    };
-    let graph = &patch.valid;
-    let Some(index) = graph.node_index(name) else {
-        return Vec::new();
     };
     let node = &graph.nodes[index];
     let d = &node.descriptor;
@@ -128,7 +126,7 @@ fn details(app: &App, name: &str) -> Vec<Line<'static>> {
         Span::styled(d.name.to_string(), Style::default().fg(ui.title)),
         Span::raw("  "),
     ];
-    if running {
+    if is_running {
         let mut badge = badge_span(app, app.badge(name));
         badge.content = badge.content.trim_end().to_string().into();
         title.push(badge);
@@ -140,33 +138,13 @@ fn details(app: &App, name: &str) -> Vec<Line<'static>> {
     }
     let mut lines = vec![Line::from(title), Line::styled(d.doc.to_string(), dim)];
     lines.push(Line::styled("inputs", heading));
-    if d.inputs.is_empty() {
-        lines.push(Line::styled("  none", dim));
-    }
-    for (i, port) in d.inputs.iter().enumerate() {
-        let sources = sources(graph, index, i);
-        let mut spans = vec![Span::raw(format!("  {} ", port.label()))];
-        if sources.is_empty() {
-            spans.push(Span::styled("unconnected", dim));
-        } else {
-            spans.push(Span::raw(format!("<- {}", sources.join(", "))));
-        }
-        lines.push(Line::from(spans));
-    }
+    let inputs = d.inputs.iter().enumerate();
+    let inputs = inputs.map(|(i, port)| (port.label(), sources(graph, index, i)));
+    port_lines(&mut lines, inputs, "<-", dim);
     lines.push(Line::styled("outputs", heading));
-    if d.outputs.is_empty() {
-        lines.push(Line::styled("  none", dim));
-    }
-    for (o, port) in d.outputs.iter().enumerate() {
-        let targets = targets(graph, index, o);
-        let mut spans = vec![Span::raw(format!("  {} ", port.label()))];
-        if targets.is_empty() {
-            spans.push(Span::styled("unconnected", dim));
-        } else {
-            spans.push(Span::raw(format!("-> {}", targets.join(", "))));
-        }
-        lines.push(Line::from(spans));
-    }
+    let outputs = d.outputs.iter().enumerate();
+    let outputs = outputs.map(|(o, port)| (port.label(), targets(graph, index, o)));
+    port_lines(&mut lines, outputs, "->", dim);
     lines.push(Line::styled("params", heading));
     if d.params.is_empty() {
         lines.push(Line::styled("  none", dim));
@@ -190,6 +168,29 @@ fn details(app: &App, name: &str) -> Vec<Line<'static>> {
         ]));
     }
     lines
+}
+
+/// One line per port, as (label, the cables' other ends): `label <- a.out, b.out` (with
+/// `arrow`), `label unconnected`, or `none` when there are no ports.
+fn port_lines(
+    lines: &mut Vec<Line<'static>>,
+    ports: impl Iterator<Item = (String, Vec<String>)>,
+    arrow: &str,
+    dim: Style,
+) {
+    let before = lines.len();
+    for (label, ends) in ports {
+        let mut spans = vec![Span::raw(format!("  {label} "))];
+        if ends.is_empty() {
+            spans.push(Span::styled("unconnected", dim));
+        } else {
+            spans.push(Span::raw(format!("{arrow} {}", ends.join(", "))));
+        }
+        lines.push(Line::from(spans));
+    }
+    if lines.len() == before {
+        lines.push(Line::styled("  none", dim));
+    }
 }
 
 /// The cables into input `input` of node `node`: `source.port` and the scale when not 1.

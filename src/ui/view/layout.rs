@@ -79,6 +79,18 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// The first visible index so that `cursor` is inside a window of `size` starting there.
+pub fn keep_visible(first: usize, cursor: usize, size: usize) -> usize {
+    let size = size.max(1);
+    if cursor < first {
+        cursor
+    } else if cursor >= first + size {
+        cursor + 1 - size
+    } else {
+        first
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The meters pane: the device, DSP load, master and per-node levels on a -60..0 dB scale,
 //! and an oscilloscope of the output where there is room.
 
+use super::layout::keep_visible;
 use super::pane;
 use crate::engine::{to_db, Level};
 use crate::ui::app::{App, Hold};
@@ -94,7 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .as_deref()
         .and_then(|s| metered.iter().position(|n| *n == s))
         .unwrap_or(0);
-    let first = crate::ui::tick::keep_visible(0, picked, room);
+    let first = keep_visible(0, picked, room);
     for name in metered.iter().skip(first).take(room) {
         let level = sound.meters().node(name).unwrap_or_default();
         let hold = app.holds.get(*name).copied();
