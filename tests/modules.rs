@@ -257,6 +257,7 @@ fn seed_set_matches_spec() {
     let shape = Shape {
         channels: 3,
         length: 8,
+        voices: 1,
     };
     let ports = |name: &str| {
         let d = registry.get(name).unwrap().descriptor(shape);
@@ -533,6 +534,7 @@ fn sum_adds_its_inputs() {
     let shape = Shape {
         channels: 3,
         length: 16,
+        voices: 1,
     };
     let total = 1000;
     let inputs = [noise(1, total), noise(2, total), noise(3, total)];
@@ -682,6 +684,7 @@ impl Sequencer {
         let shape = Shape {
             channels: 2,
             length: 8,
+            voices: 1,
         };
         let edges: Vec<usize> = (50..total).step_by(STEP).collect();
         Sequencer {
@@ -1067,6 +1070,7 @@ fn every_module() -> Vec<Case> {
     let shape = Shape {
         channels: 3,
         length: 8,
+        voices: 1,
     };
     vec![
         ("SineOscillator", shape, vec![("frequency", float(311.0))]),
@@ -1179,7 +1183,14 @@ fn audio_thread_methods_do_not_allocate() {
         for block in 0..8 {
             // SAFETY: every buffer holds MAX_BLOCK floats and they are all distinct.
             let mut io = unsafe {
-                ProcessIo::from_raw(&in_ptrs, &out_ptrs, 0, MAX_BLOCK, block * MAX_BLOCK as u64)
+                ProcessIo::from_raw(
+                    &in_ptrs,
+                    &out_ptrs,
+                    0,
+                    MAX_BLOCK,
+                    1,
+                    block * MAX_BLOCK as u64,
+                )
             };
             module.process(&mut io);
         }

@@ -64,6 +64,7 @@ impl Node {
         Shape {
             channels: self.channels.unwrap_or(DEFAULT_CHANNELS),
             length: self.length.unwrap_or(DEFAULT_LENGTH),
+            voices: 1,
         }
     }
 }

@@ -262,6 +262,7 @@ fn run_node(
                 &node.output_ptrs,
                 offset,
                 frames,
+                1,
                 position,
             )
         };

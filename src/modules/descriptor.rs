@@ -12,13 +12,16 @@ pub const DEFAULT_BLOCK: usize = 64;
 
 /// The shape of a node: the sizes that fix its ports and capacity.
 ///
-/// A node whose shape changes is rebuilt; the DSL writes it as `channels` and `length`.
+/// A node whose shape changes is rebuilt; the DSL writes it as `channels`, `length` and
+/// `voices`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shape {
     /// Number of channels (for example the inputs of `Sum`).
     pub channels: usize,
     /// Capacity (for example the steps of `StepSequencer`).
     pub length: usize,
+    /// Number of lanes (voices) on every port of the node; every module type has lanes.
+    pub voices: usize,
 }
 
 /// Default `channels` when a node does not give one.
@@ -29,17 +32,21 @@ pub const DEFAULT_LENGTH: usize = 16;
 pub const MAX_CHANNELS: usize = 128;
 /// Largest accepted `length`.
 pub const MAX_LENGTH: usize = 1024;
+/// Largest accepted `voices`: the number of lanes a port can carry.
+pub const MAX_VOICES: usize = 64;
 
 impl Default for Shape {
     fn default() -> Self {
         Shape {
             channels: DEFAULT_CHANNELS,
             length: DEFAULT_LENGTH,
+            voices: 1,
         }
     }
 }
 
-/// Which shape fields a module type uses. Unused fields are ignored for identity.
+/// Which shape fields a module type uses. Unused fields are ignored for identity; `voices`
+/// is used by every module type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ShapeUse {
     /// The module is sized by `channels`.
@@ -62,6 +69,33 @@ impl ShapeUse {
             } else {
                 DEFAULT_LENGTH
             },
+            voices: shape.voices,
+        }
+    }
+}
+
+/// What a port carries, so that meters, the inspector and docs show it on the right scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PortKind {
+    /// An audio signal, nominally in [-1, 1]: shown in dB with a clip mark.
+    #[default]
+    Audio,
+    /// A control voltage (modulation, levels, envelopes): shown as a bipolar value.
+    Cv,
+    /// A pitch in V/oct (0 V = C2): shown in volts and as a note.
+    Pitch,
+    /// A gate, trigger or clock (0 or 1): shown as on or off.
+    Gate,
+}
+
+impl PortKind {
+    /// The kind's name in docs (`audio`, `cv`, `pitch`, `gate`).
+    pub fn label(self) -> &'static str {
+        match self {
+            PortKind::Audio => "audio",
+            PortKind::Cv => "cv",
+            PortKind::Pitch => "pitch",
+            PortKind::Gate => "gate",
         }
     }
 }
@@ -77,27 +111,37 @@ pub struct PortDescriptor {
     pub doc: &'static str,
     /// Written with its index (`in/0`) in patches and docs.
     pub indexed: bool,
+    /// What the port carries.
+    pub kind: PortKind,
 }
 
 impl PortDescriptor {
-    /// A lone port (index 0, written without index).
+    /// A lone audio port (index 0, written without index); see [`PortDescriptor::kind`].
     pub const fn new(name: &'static str, doc: &'static str) -> Self {
         PortDescriptor {
             name,
             index: 0,
             doc,
             indexed: false,
+            kind: PortKind::Audio,
         }
     }
 
-    /// One of a family of indexed ports (`in/0`, `in/1`, ...).
+    /// One of a family of indexed audio ports (`in/0`, `in/1`, ...).
     pub const fn indexed(name: &'static str, index: usize, doc: &'static str) -> Self {
         PortDescriptor {
             name,
             index,
             doc,
             indexed: true,
+            kind: PortKind::Audio,
         }
+    }
+
+    /// The same port carrying `kind` (builder style).
+    pub const fn kind(mut self, kind: PortKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// The port as written in a patch: `name` for a lone port, `name/index` for indexed ones.

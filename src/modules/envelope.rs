@@ -17,7 +17,9 @@
 //! at any stage, reaching 0 in `release` seconds. The edge is detected on the sample it
 //! happens, and that sample already moves one step.
 
-use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ShapeUse};
+use super::descriptor::{
+    ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
+};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 
@@ -143,13 +145,15 @@ pub fn adsr_type() -> ModuleType {
         shape_use: ShapeUse::default(),
         describe: |_| Layout {
             inputs: vec![
-                PortDescriptor::new("trigger", "Rising edge restarts the attack"),
+                PortDescriptor::new("trigger", "Rising edge restarts the attack")
+                    .kind(PortKind::Gate),
                 PortDescriptor::new(
                     "gate",
                     "Held high to sustain; rising edge starts the attack",
-                ),
+                )
+                .kind(PortKind::Gate),
             ],
-            outputs: vec![PortDescriptor::new("out", "The envelope, in [0, 1]")],
+            outputs: vec![PortDescriptor::new("out", "The envelope, in [0, 1]").kind(PortKind::Cv)],
             params: vec![
                 seconds("attack", 0.01, "Time to rise from 0 to 1"),
                 seconds("decay", 0.1, "Time to fall from 1 to sustain"),

@@ -16,7 +16,9 @@
 //! does not self-oscillate. Coefficients are recomputed only when the effective cutoff or
 //! resonance inputs change, and not at all per sample when both CV inputs are unconnected.
 
-use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ShapeUse};
+use super::descriptor::{
+    ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
+};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use std::f32::consts::{FRAC_1_SQRT_2, PI};
@@ -140,8 +142,10 @@ pub fn resonant_lowpass_type() -> ModuleType {
         describe: |_| Layout {
             inputs: vec![
                 PortDescriptor::new("in", "The signal"),
-                PortDescriptor::new("cutoff_cv", "Cutoff offset in V/oct (+1 doubles)"),
-                PortDescriptor::new("resonance_cv", "Added to resonance (sum clamped to 0..1)"),
+                PortDescriptor::new("cutoff_cv", "Cutoff offset in V/oct (+1 doubles)")
+                    .kind(PortKind::Pitch),
+                PortDescriptor::new("resonance_cv", "Added to resonance (sum clamped to 0..1)")
+                    .kind(PortKind::Cv),
             ],
             outputs: vec![PortDescriptor::new("out", "The filtered signal")],
             params: vec![

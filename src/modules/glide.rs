@@ -10,7 +10,9 @@
 //! (time constant `glide_ms / ln 20`). At 0 the input passes through exactly. The state is
 //! f64 so that long glides still settle on the target.
 
-use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ShapeUse};
+use super::descriptor::{
+    ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
+};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 
@@ -66,8 +68,8 @@ pub fn glide_type() -> ModuleType {
         doc: "Portamento: slides towards its input, covering 95% of a jump in glide_ms.",
         shape_use: ShapeUse::default(),
         describe: |_| Layout {
-            inputs: vec![PortDescriptor::new("in", "Target pitch in V/oct")],
-            outputs: vec![PortDescriptor::new("out", "The gliding pitch")],
+            inputs: vec![PortDescriptor::new("in", "Target pitch in V/oct").kind(PortKind::Pitch)],
+            outputs: vec![PortDescriptor::new("out", "The gliding pitch").kind(PortKind::Pitch)],
             params: vec![ParamDescriptor {
                 name: "glide_ms",
                 kind: ParamKind::Float {

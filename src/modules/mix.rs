@@ -17,7 +17,7 @@
 //!
 //! Neither has parameters.
 
-use super::descriptor::{ParamValue, PortDescriptor, ShapeUse};
+use super::descriptor::{ParamValue, PortDescriptor, PortKind, ShapeUse};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 
@@ -102,7 +102,8 @@ pub fn vca_type() -> ModuleType {
         describe: |_| Layout {
             inputs: vec![
                 PortDescriptor::new("in", "The signal"),
-                PortDescriptor::new("cv", "The gain (unconnected reads 0: silence)"),
+                PortDescriptor::new("cv", "The gain (unconnected reads 0: silence)")
+                    .kind(PortKind::Cv),
             ],
             outputs: vec![PortDescriptor::new("out", "in * cv")],
             params: vec![],

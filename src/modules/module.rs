@@ -1,6 +1,6 @@
 //! The `Module` trait and the view of buffers a module gets while processing.
 
-use super::descriptor::{ParamValue, MAX_BLOCK};
+use super::descriptor::{ParamValue, MAX_BLOCK, MAX_VOICES};
 use std::marker::PhantomData;
 
 /// A running instance of a module type.
@@ -21,10 +21,16 @@ pub trait Module: Send {
 
 /// The buffers of one node for one call: inputs to read, outputs to write.
 ///
+/// A node with `lanes` lanes (its shape's `voices`) sees every port as `frames * lanes`
+/// floats, interleaved frame by frame: lane `l` of frame `f` is at `f * lanes + l`. A loop
+/// over frames with an inner loop over lanes, on per-lane state kept as arrays, vectorises
+/// across voices. Mono is one lane, so a mono buffer is just its frames.
+///
 /// Inputs never alias the node's own outputs (the planner guarantees it), so input slices
 /// can be held while outputs are written.
 pub struct ProcessIo<'a> {
     frames: usize,
+    lanes: usize,
     position: u64,
     offset: usize,
     inputs: &'a [*const f32],
@@ -33,22 +39,25 @@ pub struct ProcessIo<'a> {
 }
 
 impl<'a> ProcessIo<'a> {
-    /// A view of `frames` frames starting `offset` frames into each buffer.
+    /// A view of `frames` frames of `lanes` lanes starting `offset` frames into each buffer.
     ///
     /// # Safety
-    /// Every pointer must point to at least `offset + frames` valid floats; no output may
-    /// alias another output or any input, and nothing else may access the outputs while the
-    /// view lives.
+    /// Every pointer must point to at least `(offset + frames) * lanes` valid floats; no
+    /// output may alias another output or any input, and nothing else may access the outputs
+    /// while the view lives.
     pub unsafe fn from_raw(
         inputs: &'a [*const f32],
         outputs: &'a [*mut f32],
         offset: usize,
         frames: usize,
+        lanes: usize,
         position: u64,
     ) -> Self {
         debug_assert!(offset + frames <= MAX_BLOCK);
+        debug_assert!((1..=MAX_VOICES).contains(&lanes));
         ProcessIo {
             frames,
+            lanes,
             position,
             offset,
             inputs,
@@ -62,51 +71,81 @@ impl<'a> ProcessIo<'a> {
         self.frames
     }
 
+    /// Number of lanes on every port (1..=MAX_VOICES); each buffer is `frames * lanes` long.
+    pub fn lanes(&self) -> usize {
+        self.lanes
+    }
+
     /// Absolute sample index of the first frame since the stream started.
     pub fn position(&self) -> u64 {
         self.position
     }
 
-    /// Input `index` for this call; an unconnected input reads zeros.
+    /// Input `index` for this call (`frames * lanes` floats); an unconnected input reads
+    /// zeros.
     pub fn input(&self, index: usize) -> &'a [f32] {
+        let (start, len) = (self.offset * self.lanes, self.frames * self.lanes);
         // SAFETY: guaranteed by the contract of `from_raw`.
-        unsafe { std::slice::from_raw_parts(self.inputs[index].add(self.offset), self.frames) }
+        unsafe { std::slice::from_raw_parts(self.inputs[index].add(start), len) }
     }
 
-    /// Output `index` for this call.
+    /// Output `index` for this call (`frames * lanes` floats).
     pub fn output(&mut self, index: usize) -> &mut [f32] {
+        let (start, len) = (self.offset * self.lanes, self.frames * self.lanes);
         // SAFETY: guaranteed by the contract of `from_raw`; `&mut self` makes it exclusive.
-        unsafe { std::slice::from_raw_parts_mut(self.outputs[index].add(self.offset), self.frames) }
+        unsafe { std::slice::from_raw_parts_mut(self.outputs[index].add(start), len) }
     }
 
     /// The first `N` outputs at once.
     pub fn outputs<const N: usize>(&mut self) -> [&mut [f32]; N] {
-        let (offset, frames, outputs) = (self.offset, self.frames, self.outputs);
+        let (start, len) = (self.offset * self.lanes, self.frames * self.lanes);
+        let outputs = self.outputs;
         // SAFETY: outputs are distinct buffers (contract of `from_raw`) and `&mut self`
         // keeps the view exclusive while the slices live.
         std::array::from_fn(|i| unsafe {
-            std::slice::from_raw_parts_mut(outputs[i].add(offset), frames)
+            std::slice::from_raw_parts_mut(outputs[i].add(start), len)
         })
     }
 }
 
 /// Runs a module outside the engine on owned buffers: for tests, docs and tools.
+///
+/// Buffers passed in and returned are interleaved by lane, as in [`ProcessIo`].
 pub struct ModuleHarness {
     module: Box<dyn Module>,
     position: u64,
     input_count: usize,
+    lanes: usize,
     outputs: Vec<Vec<f32>>,
 }
 
 impl ModuleHarness {
-    /// Wraps `module`, which has `input_count` inputs and `output_count` outputs.
+    /// Wraps `module`, which has `input_count` inputs and `output_count` outputs, one lane
+    /// each.
     pub fn new(module: Box<dyn Module>, input_count: usize, output_count: usize) -> Self {
+        Self::with_lanes(module, input_count, output_count, 1)
+    }
+
+    /// Wraps `module`, whose ports carry `lanes` lanes each.
+    pub fn with_lanes(
+        module: Box<dyn Module>,
+        input_count: usize,
+        output_count: usize,
+        lanes: usize,
+    ) -> Self {
+        assert!((1..=MAX_VOICES).contains(&lanes));
         ModuleHarness {
             module,
             position: 0,
             input_count,
-            outputs: vec![vec![0.0; MAX_BLOCK]; output_count],
+            lanes,
+            outputs: vec![vec![0.0; MAX_BLOCK * lanes]; output_count],
         }
+    }
+
+    /// Number of lanes on every port.
+    pub fn lanes(&self) -> usize {
+        self.lanes
     }
 
     /// The wrapped module.
@@ -115,34 +154,41 @@ impl ModuleHarness {
     }
 
     /// Processes one block: `inputs[i]` feeds input `i` (missing inputs read zero) and the
-    /// returned vectors hold each output's `frames` samples.
+    /// returned vectors hold each output's `frames * lanes` samples.
     pub fn run(&mut self, inputs: &[&[f32]], frames: usize) -> Vec<Vec<f32>> {
         assert!(frames <= MAX_BLOCK);
+        let len = frames * self.lanes;
         let padded: Vec<Vec<f32>> = (0..self.input_count)
             .map(|i| {
-                let mut buf = vec![0.0; MAX_BLOCK];
+                let mut buf = vec![0.0; MAX_BLOCK * self.lanes];
                 if let Some(src) = inputs.get(i) {
-                    buf[..frames].copy_from_slice(&src[..frames]);
+                    buf[..len].copy_from_slice(&src[..len]);
                 }
                 buf
             })
             .collect();
         let in_ptrs: Vec<*const f32> = padded.iter().map(|b| b.as_ptr()).collect();
         let out_ptrs: Vec<*mut f32> = self.outputs.iter_mut().map(|b| b.as_mut_ptr()).collect();
-        // SAFETY: every buffer holds MAX_BLOCK floats and they are all distinct.
-        let mut io = unsafe { ProcessIo::from_raw(&in_ptrs, &out_ptrs, 0, frames, self.position) };
+        // SAFETY: every buffer holds MAX_BLOCK * lanes floats and they are all distinct.
+        let mut io = unsafe {
+            ProcessIo::from_raw(&in_ptrs, &out_ptrs, 0, frames, self.lanes, self.position)
+        };
         self.module.process(&mut io);
         self.position += frames as u64;
-        self.outputs.iter().map(|b| b[..frames].to_vec()).collect()
+        self.outputs.iter().map(|b| b[..len].to_vec()).collect()
     }
 
     /// Processes `total` frames in blocks of `block` and returns each output in full.
     pub fn run_long(&mut self, inputs: &[&[f32]], total: usize, block: usize) -> Vec<Vec<f32>> {
-        let mut result = vec![Vec::with_capacity(total); self.outputs.len()];
+        let lanes = self.lanes;
+        let mut result = vec![Vec::with_capacity(total * lanes); self.outputs.len()];
         let mut done = 0;
         while done < total {
             let n = block.min(total - done).min(MAX_BLOCK);
-            let slices: Vec<&[f32]> = inputs.iter().map(|s| &s[done..done + n]).collect();
+            let slices: Vec<&[f32]> = inputs
+                .iter()
+                .map(|s| &s[done * lanes..(done + n) * lanes])
+                .collect();
             for (acc, out) in result.iter_mut().zip(self.run(&slices, n)) {
                 acc.extend_from_slice(&out);
             }

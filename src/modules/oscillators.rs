@@ -27,7 +27,9 @@
 //!
 //! Saw and square run at `65.406 * 2^(base_voct + voct)` Hz, at most half the sample rate.
 
-use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ShapeUse};
+use super::descriptor::{
+    ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
+};
 use super::module::{Module, ProcessIo};
 use super::notes::voct_to_hz;
 use super::registry::{Layout, ModuleType};
@@ -71,10 +73,10 @@ pub fn sine_type() -> ModuleType {
         doc: "Sine wave at `frequency`, shifted by `voct`; the phase runs on across commits.",
         shape_use: ShapeUse::default(),
         describe: |_| Layout {
-            inputs: vec![PortDescriptor::new(
-                "voct",
-                "Pitch offset in V/oct (+1 = one octave up)",
-            )],
+            inputs: vec![
+                PortDescriptor::new("voct", "Pitch offset in V/oct (+1 = one octave up)")
+                    .kind(PortKind::Pitch),
+            ],
             outputs: vec![PortDescriptor::new("out", "The sine, in [-1, 1]")],
             params: vec![ParamDescriptor {
                 name: "frequency",
@@ -172,7 +174,7 @@ fn base_voct_param() -> ParamDescriptor {
 }
 
 fn voct_input() -> PortDescriptor {
-    PortDescriptor::new("voct", "Pitch offset in V/oct, added to base_voct")
+    PortDescriptor::new("voct", "Pitch offset in V/oct, added to base_voct").kind(PortKind::Pitch)
 }
 
 struct Saw {
@@ -259,7 +261,8 @@ pub fn square_type() -> ModuleType {
                 PortDescriptor::new(
                     "pulse_width",
                     "Duty cycle 0.5 + 0.5 * pulse_width, clamped to 0.02..0.98",
-                ),
+                )
+                .kind(PortKind::Cv),
             ],
             outputs: vec![PortDescriptor::new("out", "The pulse wave, in [-1, 1]")],
             params: vec![base_voct_param()],

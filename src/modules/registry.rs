@@ -117,10 +117,11 @@ impl Registry {
                 .map_err(|e| e.message().to_string())?;
             module.set_param(index, &value);
         }
-        Ok(ModuleHarness::new(
+        Ok(ModuleHarness::with_lanes(
             module,
             descriptor.inputs.len(),
             descriptor.outputs.len(),
+            descriptor.shape.voices,
         ))
     }
 

@@ -38,7 +38,9 @@
 //! `quavers_per_beat` keeps the position within the beat; changing `beats_per_bar` keeps it
 //! within the bar when it still fits, else wraps.
 
-use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ShapeUse};
+use super::descriptor::{
+    ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
+};
 use super::module::{Module, ProcessIo};
 use super::notes::{check_step, parse_note};
 use super::registry::{Layout, ModuleType};
@@ -161,15 +163,21 @@ pub fn step_sequencer_type() -> ModuleType {
         },
         describe: |shape| Layout {
             inputs: vec![
-                PortDescriptor::new("clock", "Rising edge plays the next step"),
-                PortDescriptor::new("start", "Rising edge resumes after stop"),
-                PortDescriptor::new("stop", "Rising edge pauses (gate low, clock ignored)"),
-                PortDescriptor::new("reset", "Rising edge: the next clock plays step 0"),
+                PortDescriptor::new("clock", "Rising edge plays the next step")
+                    .kind(PortKind::Gate),
+                PortDescriptor::new("start", "Rising edge resumes after stop").kind(PortKind::Gate),
+                PortDescriptor::new("stop", "Rising edge pauses (gate low, clock ignored)")
+                    .kind(PortKind::Gate),
+                PortDescriptor::new("reset", "Rising edge: the next clock plays step 0")
+                    .kind(PortKind::Gate),
             ],
             outputs: vec![
-                PortDescriptor::new("pitch", "Pitch of the current note in V/oct (C2 = 0)"),
-                PortDescriptor::new("trigger", "One-sample pulse when a note starts"),
-                PortDescriptor::new("gate", "High through a note and its ties"),
+                PortDescriptor::new("pitch", "Pitch of the current note in V/oct (C2 = 0)")
+                    .kind(PortKind::Pitch),
+                PortDescriptor::new("trigger", "One-sample pulse when a note starts")
+                    .kind(PortKind::Gate),
+                PortDescriptor::new("gate", "High through a note and its ties")
+                    .kind(PortKind::Gate),
             ],
             params: vec![ParamDescriptor {
                 name: "steps",
@@ -289,10 +297,12 @@ pub fn clock_sequencer_type() -> ModuleType {
         describe: |_| Layout {
             inputs: vec![],
             outputs: vec![
-                PortDescriptor::new("bar", "Pulse at each bar"),
-                PortDescriptor::new("beat", "Pulse at each beat"),
-                PortDescriptor::new("quaver", "Pulse at each quaver (beat / quavers_per_beat)"),
-                PortDescriptor::new("semiquaver", "Pulse at each semiquaver (half a quaver)"),
+                PortDescriptor::new("bar", "Pulse at each bar").kind(PortKind::Gate),
+                PortDescriptor::new("beat", "Pulse at each beat").kind(PortKind::Gate),
+                PortDescriptor::new("quaver", "Pulse at each quaver (beat / quavers_per_beat)")
+                    .kind(PortKind::Gate),
+                PortDescriptor::new("semiquaver", "Pulse at each semiquaver (half a quaver)")
+                    .kind(PortKind::Gate),
             ],
             params: vec![
                 ParamDescriptor {
