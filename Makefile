@@ -20,8 +20,9 @@ run: build
 play: build
 	bash scripts/run.sh $(SET)
 
+# Every test; fails when a test leaves anything in the temporary directory.
 test: setup
-	cargo test
+	@bash scripts/test.sh
 
 bench: setup
 	cargo bench --features compare

@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alsa_log;
 pub mod dsl;
 pub mod engine;
 pub mod modules;

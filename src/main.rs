@@ -45,7 +45,11 @@ enum Command {
     /// Play a patch live and reload it on every save (Ctrl-C stops).
     Play(cli::play::PlayArgs),
     /// List the output devices with their default sample rate, channels and formats.
-    Devices,
+    Devices {
+        /// Print alsa-lib's device diagnostics (also `PATCHES_TUI_VERBOSE=1`).
+        #[arg(long)]
+        verbose: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -56,6 +60,6 @@ fn main() -> ExitCode {
         Some(Command::Render(render)) => cli::render::run(&render),
         Some(Command::Modules { name, markdown }) => cli::modules::run(name.as_deref(), markdown),
         Some(Command::Play(play)) => cli::play::run(&play),
-        Some(Command::Devices) => cli::devices::run(),
+        Some(Command::Devices { verbose }) => cli::devices::run(verbose),
     }
 }

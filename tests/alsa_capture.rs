@@ -4,7 +4,7 @@
 //! The `null` PCM may run faster than real time, so the run stops once enough is captured.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -58,22 +58,22 @@ pcm.patches_s16 {{
     )
 }
 
-/// A fresh HOME holding the asoundrc; removed with everything captured when dropped.
-struct Home(PathBuf);
+/// A fresh HOME holding the asoundrc; removed with everything captured when dropped (also
+/// when the test fails).
+struct Home(tempfile::TempDir);
 
 impl Home {
     fn new(name: &str) -> Home {
-        let home = std::env::temp_dir().join(format!("patches-alsa-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&home);
-        fs::create_dir_all(&home).expect("temp HOME");
-        fs::write(home.join(".asoundrc"), asoundrc(&home)).expect("asoundrc");
+        let home = tempfile::Builder::new()
+            .prefix(&format!("patches-alsa-{name}-"))
+            .tempdir()
+            .expect("temp HOME");
+        fs::write(home.path().join(".asoundrc"), asoundrc(home.path())).expect("asoundrc");
         Home(home)
     }
-}
 
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 
@@ -191,12 +191,12 @@ fn assert_tone(samples: &[f32], what: &str, home: &Path) {
 #[test]
 fn play_sends_the_tone_through_the_default_alsa_device() {
     let home = Home::new("f32");
-    let bytes = capture(&home.0, &[], "f32.raw");
+    let bytes = capture(home.path(), &[], "f32.raw");
     let samples: Vec<f32> = bytes
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
-    assert_tone(&samples, "f32 default device", &home.0);
+    assert_tone(&samples, "f32 default device", home.path());
 }
 
 #[test]
@@ -210,12 +210,12 @@ fn play_writes_i16_to_a_named_device_at_a_chosen_rate() {
         "--buffer-size",
         "256",
     ];
-    let bytes = capture(&home.0, &args, "s16.raw");
+    let bytes = capture(home.path(), &args, "s16.raw");
     let samples: Vec<f32> = bytes
         .chunks_exact(2)
         .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0)
         .collect();
-    assert_tone(&samples, "i16 named device", &home.0);
+    assert_tone(&samples, "i16 named device", home.path());
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn devices_lists_the_asoundrc_devices_and_marks_the_default() {
     let home = Home::new("devices");
     let out = Command::new(env!("CARGO_BIN_EXE_patches-tui"))
         .arg("devices")
-        .env("HOME", &home.0)
+        .env("HOME", home.path())
         .env_remove("ALSA_CONFIG_PATH")
         .env_remove("XDG_CONFIG_HOME")
         .output()

@@ -2,7 +2,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn bin() -> Command {
@@ -17,10 +17,12 @@ fn patch(name: &str) -> String {
     format!("{}/patches/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("patches-tui-cli-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A temporary directory, removed when dropped (also when the test fails).
+fn temp_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("patches-tui-cli-{tag}-"))
+        .tempdir()
+        .expect("a temporary directory")
 }
 
 fn read_wav(path: &Path) -> (hound::WavSpec, Vec<f32>) {
@@ -73,7 +75,7 @@ fn check_accepts_every_example() {
 #[test]
 fn check_reports_errors_as_file_line_col_and_exits_1() {
     let dir = temp_dir("check");
-    let bad = dir.join("bad.yaml");
+    let bad = dir.path().join("bad.yaml");
     std::fs::write(
         &bad,
         "nodes:\n  osc:\n    module: SineOscilator\n  out:\n    module: AudioOut\ncables: []\n",
@@ -97,7 +99,7 @@ fn check_reports_errors_as_file_line_col_and_exits_1() {
 #[test]
 fn render_writes_a_float_stereo_wav_of_the_requested_length() {
     let dir = temp_dir("render");
-    let wav = dir.join("tone.wav");
+    let wav = dir.path().join("tone.wav");
     let (spec, samples) = render_wav("sine_tone.yaml", "0.5", &wav, &["--sample-rate", "44100"]);
     assert_eq!(spec.channels, 2);
     assert_eq!(spec.sample_rate, 44100);
@@ -113,7 +115,7 @@ fn render_is_identical_whatever_the_block_size() {
     let dir = temp_dir("blocks");
     let mut renders = Vec::new();
     for block in ["1", "37", "512"] {
-        let wav = dir.join(format!("b{block}.wav"));
+        let wav = dir.path().join(format!("b{block}.wav"));
         renders.push(render_wav("demo_synth.yaml", "1", &wav, &["--block-size", block]).1);
     }
     assert!(renders[0] == renders[1] && renders[1] == renders[2]);
@@ -122,11 +124,11 @@ fn render_is_identical_whatever_the_block_size() {
 #[test]
 fn render_then_switches_the_chord_at_the_given_time_keeping_phase() {
     let dir = temp_dir("then");
-    let wav = dir.join("chord.wav");
+    let wav = dir.path().join("chord.wav");
     let then = format!("0.5={}", patch("chord_swap_minor.yaml"));
     let (_, samples) = render_wav("chord_swap.yaml", "1", &wav, &["--then", &then]);
     let left: Vec<f32> = samples.iter().step_by(2).copied().collect();
-    let (_, reference) = render_wav("chord_swap.yaml", "1", &dir.join("plain.wav"), &[]);
+    let (_, reference) = render_wav("chord_swap.yaml", "1", &dir.path().join("plain.wav"), &[]);
     let reference: Vec<f32> = reference.iter().step_by(2).copied().collect();
     assert_eq!(
         left[..24000],
@@ -146,8 +148,9 @@ fn render_then_switches_the_chord_at_the_given_time_keeping_phase() {
 
 #[test]
 fn render_rejects_bad_arguments_and_bad_then_files() {
-    let out = Path::new("/tmp/x.wav");
-    let sine = |seconds: &str, extra: &[&str]| render("sine_tone.yaml", seconds, out, extra);
+    let dir = temp_dir("bad-arguments");
+    let out = dir.path().join("x.wav");
+    let sine = |seconds: &str, extra: &[&str]| render("sine_tone.yaml", seconds, &out, extra);
     assert_eq!(sine("-1", &[]).status.code(), Some(2));
     assert_eq!(sine("1", &["--block-size", "0"]).status.code(), Some(2));
     assert_eq!(sine("1", &["--then", "nonsense"]).status.code(), Some(2));

@@ -4,7 +4,7 @@
 //!
 //! Every wait has a deadline, and the child is killed when a test ends, passed or not.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
@@ -159,11 +159,12 @@ fn forward(
     });
 }
 
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("patches-tui-play-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    dir
+/// A temporary directory, removed when dropped (also when the test fails).
+fn temp_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("patches-tui-play-{tag}-"))
+        .tempdir()
+        .expect("a temporary directory")
 }
 
 fn demo_synth() -> String {
@@ -203,7 +204,7 @@ fn reload_line(file: &str, counts: &str) -> impl Fn(&str) -> bool {
 #[test]
 fn play_reloads_every_save_and_keeps_playing_through_errors() {
     let dir = temp_dir("reload");
-    let path = dir.join("set.yaml");
+    let path = dir.path().join("set.yaml");
     let file = path.display().to_string();
     let original = demo_synth();
     std::fs::write(&path, &original).unwrap();
@@ -281,13 +282,12 @@ fn play_reloads_every_save_and_keeps_playing_through_errors() {
         "unexpected lines: {extra:?}; output:\n{}",
         player.transcript.join("\n")
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn play_refuses_an_invalid_file_at_start_up() {
     let dir = temp_dir("invalid");
-    let path = dir.join("bad.yaml");
+    let path = dir.path().join("bad.yaml");
     let file = path.display().to_string();
     std::fs::write(
         &path,
@@ -308,26 +308,24 @@ fn play_refuses_an_invalid_file_at_start_up() {
     assert!(player
         .unread_matching(Stream::Out, |l| l.starts_with("playing"))
         .is_empty());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn play_says_plainly_that_a_file_is_missing() {
     let dir = temp_dir("missing");
-    let file = dir.join("missing.yaml").display().to_string();
+    let file = dir.path().join("missing.yaml").display().to_string();
     let mut player = Player::start(&[&file]);
     let status = player.wait(START);
     assert_eq!(status.code(), Some(1), "{status}");
     player.expect(Stream::Err, "cannot-read line", EXIT, |l| {
         l.starts_with(&format!("{file}: cannot read: "))
     });
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn play_with_stats_prints_the_load_every_two_seconds() {
     let dir = temp_dir("stats");
-    let path = dir.join("set.yaml");
+    let path = dir.path().join("set.yaml");
     std::fs::write(&path, demo_synth()).unwrap();
     let file = path.display().to_string();
     let mut player = Player::start(&["--stats", &file]);
@@ -348,5 +346,4 @@ fn play_with_stats_prints_the_load_every_two_seconds() {
     player.interrupt();
     player.expect(Stream::Out, "stopped line", EXIT, |l| l == "stopped");
     assert_eq!(player.wait(EXIT).code(), Some(0));
-    let _ = std::fs::remove_dir_all(&dir);
 }

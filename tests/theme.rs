@@ -5,31 +5,30 @@ use patches_tui::ui::theme::{
 };
 use ratatui::style::Color;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// A fresh, empty directory for user themes, removed on drop.
-struct TempDir(PathBuf);
+/// A fresh, empty directory for user themes, removed on drop (also when the test fails).
+struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     fn new(tag: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("patches-tui-themes-{}-{tag}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("patches-tui-themes-{tag}-"))
+            .tempdir()
+            .unwrap();
         Self(dir)
+    }
+
+    /// The directory.
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 
     /// Writes `NAME.yaml` with `yaml`.
     fn write(&self, name: &str, yaml: &str) -> PathBuf {
-        let path = self.0.join(format!("{name}.yaml"));
+        let path = self.path().join(format!("{name}.yaml"));
         fs::write(&path, yaml).unwrap();
         path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 
@@ -81,12 +80,12 @@ fn load_theme_finds_builtins_without_user_file() {
 fn unknown_theme_lists_available_names() {
     let dir = TempDir::new("unknown");
     dir.write("mine", include_str!("../themes/light.yaml"));
-    fs::write(dir.0.join("notes.txt"), "not a theme").unwrap();
-    let err = load_theme_from("nope", Some(&dir.0)).unwrap_err();
+    fs::write(dir.path().join("notes.txt"), "not a theme").unwrap();
+    let err = load_theme_from("nope", Some(dir.path())).unwrap_err();
     assert!(err.contains("\"nope\""), "{err}");
     assert!(err.contains("dark, light, mine"), "{err}");
     assert_eq!(
-        available_theme_names(Some(&dir.0)),
+        available_theme_names(Some(dir.path())),
         ["dark", "light", "mine"]
     );
     assert_eq!(available_theme_names(None), ["dark", "light"]);
@@ -101,7 +100,7 @@ fn user_theme_loads_from_config_dir() {
         1,
     );
     dir.write("stage", &yaml);
-    let theme = load_theme_from("stage", Some(&dir.0)).unwrap();
+    let theme = load_theme_from("stage", Some(dir.path())).unwrap();
     assert_eq!(theme.name, "stage");
     assert_eq!(theme.syntax.key, Color::LightBlue);
     assert_eq!(theme.ui.background, Color::Rgb(0x10, 0x20, 0x30));
@@ -111,7 +110,7 @@ fn user_theme_loads_from_config_dir() {
 fn user_theme_overrides_builtin_of_same_name() {
     let dir = TempDir::new("override");
     dir.write("dark", include_str!("../themes/light.yaml"));
-    let theme = load_theme_from("dark", Some(&dir.0)).unwrap();
+    let theme = load_theme_from("dark", Some(dir.path())).unwrap();
     assert_eq!(theme.name, "dark");
     assert_eq!(theme.ui, load_theme_from("light", None).unwrap().ui);
 }
@@ -123,7 +122,7 @@ fn malformed_colour_errors_with_position() {
         "bad",
         &dark_yaml_with("dim: \"#928374\"", "dim: \"#92837\""),
     );
-    let err = load_theme_from("bad", Some(&dir.0)).unwrap_err();
+    let err = load_theme_from("bad", Some(dir.path())).unwrap_err();
     let line = include_str!("../themes/dark.yaml")
         .lines()
         .position(|l| l.contains("dim:"))
@@ -139,7 +138,7 @@ fn malformed_colour_errors_with_position() {
 fn unknown_field_errors_with_position() {
     let dir = TempDir::new("field");
     let path = dir.write("bad", &dark_yaml_with("  dim:", "  dimm:"));
-    let err = load_theme_from("bad", Some(&dir.0)).unwrap_err();
+    let err = load_theme_from("bad", Some(dir.path())).unwrap_err();
     assert!(err.starts_with(&format!("{}:", path.display())), "{err}");
     assert!(err.contains("dimm"), "{err}");
 }
@@ -148,7 +147,7 @@ fn unknown_field_errors_with_position() {
 fn missing_colour_is_an_error() {
     let dir = TempDir::new("missing");
     dir.write("bad", &dark_yaml_with("  module: \"#fabd2f\"\n", ""));
-    let err = load_theme_from("bad", Some(&dir.0)).unwrap_err();
+    let err = load_theme_from("bad", Some(dir.path())).unwrap_err();
     assert!(err.contains("module"), "{err}");
 }
 

@@ -5,6 +5,7 @@ mod ui_support;
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use ui_support::{TempDir, SET};
 
@@ -19,8 +20,10 @@ struct Tmux {
 impl Tmux {
     /// Starts `command` in a detached 120x40 session.
     fn start(command: &str) -> Tmux {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
         let tmux = Tmux {
-            socket: format!("patches-tui-test-{}", std::process::id()),
+            socket: format!("patches-tui-test-{}-{n}", std::process::id()),
         };
         let started = tmux.run(&[
             "new-session",
@@ -174,4 +177,34 @@ fn edit_commit_error_save_and_quit_through_the_real_binary() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), disk);
+}
+
+#[test]
+fn no_alsa_lib_line_reaches_the_terminal_after_the_screen_quits() {
+    let dir = TempDir::new("alsa");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    // A HOME whose default PCM names a plugin that does not exist: alsa-lib complains on any
+    // machine, and the screen falls back to the null backend.
+    std::fs::write(
+        dir.join(".asoundrc"),
+        "pcm.!default {\n    type patches_tui_no_such_plugin\n}\n",
+    )
+    .unwrap();
+    let command = format!(
+        "env -u PATCHES_TUI_VERBOSE HOME={} PATCHES_TUI_DATA_DIR={} {} {}; echo SCREEN-EXITED; sleep 60",
+        quoted(dir.path()),
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("null (no sound)");
+    tmux.keys(&["C-q"]);
+    let screen = tmux.wait_text("SCREEN-EXITED");
+    assert!(
+        !screen.lines().any(|line| line.starts_with("ALSA lib")),
+        "{screen}"
+    );
+    assert_eq!(screen.trim(), "SCREEN-EXITED", "nothing else is printed");
 }

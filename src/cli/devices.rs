@@ -1,11 +1,31 @@
 //! `patches-tui devices`
 
+use super::verbose;
 use patches_tui::engine::cpal_backend::{list_devices, DeviceDescription};
 use std::process::ExitCode;
 
 /// Prints the output devices, the default marked with `*`; exit 1 when the host fails.
-pub fn run() -> ExitCode {
-    match list_devices() {
+/// alsa-lib's diagnostics are printed with `verbose`, else counted in one line when a
+/// device could not be used.
+pub fn run(verbose: bool) -> ExitCode {
+    let verbose = verbose::wanted(verbose);
+    verbose::echo(verbose);
+    let listed = list_devices();
+    let trouble = listed
+        .as_ref()
+        .map_or(true, |devices| devices.iter().any(|d| d.problem.is_some()));
+    let code = print(listed);
+    if trouble && !verbose {
+        verbose::hidden_hint()
+            .into_iter()
+            .for_each(|hint| eprintln!("{hint}"));
+    }
+    code
+}
+
+/// Prints the list, or the host's error with exit 1.
+fn print(listed: Result<Vec<DeviceDescription>, String>) -> ExitCode {
+    match listed {
         Ok(devices) if devices.is_empty() => {
             println!("no output devices found");
             ExitCode::SUCCESS

@@ -7,3 +7,4 @@ pub mod modules;
 pub mod play;
 pub mod render;
 pub mod tui;
+pub mod verbose;

@@ -7,6 +7,7 @@ mod session;
 mod stats;
 
 use super::load::{load_text, read_text};
+use super::verbose;
 use clap::Args;
 use patches_tui::engine::{start_output, OutputInfo, OutputOptions};
 use patches_tui::modules::Registry;
@@ -38,6 +39,9 @@ pub struct PlayArgs {
     /// Print the DSP load and the output guard's counters every 2 seconds.
     #[arg(long)]
     stats: bool,
+    /// Print alsa-lib's device diagnostics (also `PATCHES_TUI_VERBOSE=1`).
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// What wakes the play loop before its tick.
@@ -78,10 +82,15 @@ pub fn run(args: &PlayArgs) -> ExitCode {
         buffer_size: args.buffer_size,
         null: args.null,
     };
+    let verbose = verbose::wanted(args.verbose);
+    verbose::echo(verbose);
     let output = match start_output(&options, false) {
         Ok(output) => output,
         Err(error) => {
             warn(error);
+            if !verbose {
+                verbose::hidden_hint().into_iter().for_each(warn);
+            }
             return ExitCode::FAILURE;
         }
     };

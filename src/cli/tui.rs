@@ -1,6 +1,8 @@
 //! `patches-tui [FILE] ...`: the live-coding screen, the default command.
 
+use super::verbose;
 use clap::Args;
+use patches_tui::alsa_log;
 use patches_tui::engine::OutputOptions;
 use patches_tui::ui::run::{run as run_screen, StartOptions};
 use std::path::PathBuf;
@@ -31,6 +33,10 @@ pub struct TuiArgs {
     /// Start with auto-commit on (F6 toggles it).
     #[arg(long)]
     auto_commit: bool,
+    /// After the screen closes, print alsa-lib's device diagnostics (also
+    /// `PATCHES_TUI_VERBOSE=1`); they never reach the screen.
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// Runs the screen; exit 1 with the reason on stderr when it cannot start or crashed.
@@ -46,7 +52,11 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         theme: args.theme.clone(),
         auto_commit: args.auto_commit,
     };
-    match run_screen(&options) {
+    let result = run_screen(&options);
+    if verbose::wanted(args.verbose) {
+        alsa_log::take().iter().for_each(|line| eprintln!("{line}"));
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("patches-tui: {message}");

@@ -56,6 +56,7 @@ pub struct DeviceDescription {
 
 /// Lists the output devices of the default host, the default device first.
 pub fn list_devices() -> Result<Vec<DeviceDescription>, String> {
+    crate::alsa_log::install();
     let host = cpal::default_host();
     let default_id = host.default_output_device().map(|d| device_id(&d));
     let mut listed: Vec<DeviceDescription> = output_devices(&host)?
@@ -119,6 +120,7 @@ fn describe(device: &Device, default_id: Option<&str>) -> DeviceDescription {
 /// Opens the device `options` name (or the default), builds an engine at its sample rate
 /// and starts the stream.
 pub fn start(options: &OutputOptions) -> Result<LiveOutput, String> {
+    crate::alsa_log::install();
     let host = cpal::default_host();
     let device = find_device(&host, options.device.as_deref())?;
     let label = device_label(&device);

@@ -45,14 +45,12 @@ mod tests {
 
     #[test]
     fn atomic_write_replaces_the_file_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("patches-tui-files-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("set.yaml");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("set.yaml");
         atomic_write(&path, "one\n").unwrap();
         atomic_write(&path, "two\n").unwrap();
         assert_eq!(read_disk(&path).as_deref(), Some("two\n"));
-        let entries: Vec<_> = fs::read_dir(&dir).unwrap().collect();
+        let entries: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(entries.len(), 1);
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -92,11 +92,10 @@ mod tests {
 
     #[test]
     fn a_recovery_file_is_offered_until_removed() {
-        let dir = std::env::temp_dir().join(format!("patches-tui-recovery-{}", std::process::id()));
-        let original = dir.join("set.yaml");
-        fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let original = dir.path().join("set.yaml");
         fs::write(&original, "old\n").unwrap();
-        let recovery = Recovery::new(&dir.join("data"), &original);
+        let recovery = Recovery::new(&dir.path().join("data"), &original);
         assert_eq!(recovery.offer(), None);
         recovery.write("new\n").unwrap();
         assert_eq!(recovery.offer().as_deref(), Some("new\n"));
@@ -104,7 +103,6 @@ mod tests {
         assert_eq!(sidecar.trim(), original.display().to_string());
         recovery.remove();
         assert_eq!(recovery.offer(), None);
-        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

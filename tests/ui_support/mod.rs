@@ -14,33 +14,29 @@ use patches_tui::ui::view;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// A directory removed when dropped.
-pub struct TempDir(pub PathBuf);
+/// A new empty directory, removed when dropped (also when the test fails).
+pub struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     /// A new empty directory named after `tag`.
     pub fn new(tag: &str) -> Self {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("patches-tui-ui-{tag}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("patches-tui-ui-{tag}-"))
+            .tempdir()
+            .unwrap();
         TempDir(dir)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        self.0.path()
     }
 
     /// `name` inside the directory.
     pub fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.path().join(name)
     }
 }
 

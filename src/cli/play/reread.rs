@@ -89,15 +89,16 @@ impl FileReader {
 mod tests {
     use super::*;
 
-    fn temp_file(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("patches-tui-reread-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join(format!("{tag}.yaml"))
+    /// A file path in a temporary directory that is removed with the returned guard.
+    fn temp_file(tag: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{tag}.yaml"));
+        (dir, path)
     }
 
     #[test]
     fn only_new_text_is_reported() {
-        let path = temp_file("same");
+        let (_dir, path) = temp_file("same");
         std::fs::write(&path, "a").unwrap();
         let mut reader = FileReader::new(path.clone(), "a".into());
         let now = Instant::now();
@@ -105,13 +106,11 @@ mod tests {
         std::fs::write(&path, "b").unwrap();
         assert_eq!(reader.read(now), Reading::Text("b".into()));
         assert_eq!(reader.read(now), Reading::Same);
-        let _ = std::fs::remove_file(&path);
     }
 
     #[test]
     fn a_missing_file_is_given_time_then_reported_once() {
-        let path = temp_file("missing");
-        let _ = std::fs::remove_file(&path);
+        let (_dir, path) = temp_file("missing");
         let mut reader = FileReader::new(path.clone(), "a".into());
         let start = Instant::now();
         assert_eq!(reader.read(start), Reading::Later);
@@ -125,12 +124,11 @@ mod tests {
         assert_eq!(reader.read(due), Reading::Same);
         std::fs::write(&path, "a").unwrap();
         assert_eq!(reader.read(due), Reading::Text("a".into()));
-        let _ = std::fs::remove_file(&path);
     }
 
     #[test]
     fn an_empty_file_that_stays_empty_is_read_as_it_is() {
-        let path = temp_file("empty");
+        let (_dir, path) = temp_file("empty");
         std::fs::write(&path, "").unwrap();
         let mut reader = FileReader::new(path.clone(), "a".into());
         let start = Instant::now();
@@ -140,12 +138,11 @@ mod tests {
         assert_eq!(reader.read(due), Reading::Same);
         std::fs::write(&path, "b").unwrap();
         assert_eq!(reader.read(due), Reading::Text("b".into()));
-        let _ = std::fs::remove_file(&path);
     }
 
     #[test]
     fn a_save_in_progress_is_not_reported() {
-        let path = temp_file("saving");
+        let (_dir, path) = temp_file("saving");
         std::fs::write(&path, "").unwrap();
         let mut reader = FileReader::new(path.clone(), "a".into());
         let start = Instant::now();
@@ -154,6 +151,5 @@ mod tests {
         assert_eq!(reader.read(start), Reading::Text("b".into()));
         std::fs::write(&path, "").unwrap();
         assert_eq!(reader.read(start + RETRY_AFTER), Reading::Later);
-        let _ = std::fs::remove_file(&path);
     }
 }
