@@ -208,3 +208,82 @@ fn no_alsa_lib_line_reaches_the_terminal_after_the_screen_quits() {
     );
     assert_eq!(screen.trim(), "SCREEN-EXITED", "nothing else is printed");
 }
+
+/// The pid of the program running under the pane's shell.
+fn program_pid(tmux: &Tmux) -> String {
+    let shell = String::from_utf8_lossy(
+        &tmux
+            .run(&["display", "-p", "-t", "main", "#{pane_pid}"])
+            .stdout,
+    )
+    .trim()
+    .to_string();
+    let children = format!("/proc/{shell}/task/{shell}/children");
+    std::fs::read_to_string(&children)
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or_else(|| panic!("no program under the shell {shell}"))
+        .to_string()
+}
+
+#[test]
+fn a_signal_restores_the_terminal_and_keeps_the_edit_in_the_recovery_file() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130), ("QUIT", 131)] {
+        let dir = TempDir::new("signal");
+        let file = dir.join("set.yaml");
+        std::fs::write(&file, SET).unwrap();
+        let command = format!(
+            "env PATCHES_TUI_DATA_DIR={} {} --null {}; echo EXIT=$?; \
+             stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\{{0,1\\}}icanon'; sleep 60",
+            quoted(&dir.join("data")),
+            quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+            quoted(&file)
+        );
+        let tmux = Tmux::start(&command);
+        tmux.wait_text("committed:");
+        tmux.type_text("# edited just now");
+        tmux.wait_text("unsaved");
+        std::thread::sleep(Duration::from_millis(500));
+        let pid = program_pid(&tmux);
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let screen = tmux.wait_for("the exit code and the terminal mode", |s| {
+            s.contains("EXIT=") && s.lines().any(|l| l == "icanon" || l == "-icanon")
+        });
+        assert!(
+            screen.contains(&format!("EXIT={code}")),
+            "SIG{signal}:\n{screen}"
+        );
+        assert!(
+            screen.lines().any(|l| l == "icanon"),
+            "SIG{signal}: the terminal is back in canonical (cooked) mode:\n{screen}"
+        );
+        let alternate = tmux.run(&["display", "-p", "-t", "main", "#{alternate_on}"]);
+        assert_eq!(String::from_utf8_lossy(&alternate.stdout).trim(), "0");
+        assert!(
+            screen.contains(&format!("stopped by SIG{signal}; the unsaved buffer is in")),
+            "{screen}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            SET,
+            "the file is untouched"
+        );
+        let recovered: Vec<String> = std::fs::read_dir(dir.join("data").join("recovery"))
+            .expect("a recovery directory")
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        assert_eq!(recovered.len(), 1, "SIG{signal}");
+        assert!(
+            recovered[0].starts_with("# edited just now"),
+            "SIG{signal}: {}",
+            recovered[0]
+        );
+    }
+}

@@ -4,7 +4,8 @@ use super::verbose;
 use clap::Args;
 use patches_tui::alsa_log;
 use patches_tui::engine::OutputOptions;
-use patches_tui::ui::run::{run as run_screen, StartOptions};
+use patches_tui::ui::run::{run as run_screen, Ended, StartOptions};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,10 +57,18 @@ pub fn run(args: &TuiArgs) -> ExitCode {
     if verbose::wanted(args.verbose) {
         alsa_log::take().iter().for_each(|line| eprintln!("{line}"));
     }
+    // Written without panicking: after SIGHUP the terminal may be gone.
+    let say = |message: &str| {
+        let _ = writeln!(std::io::stderr(), "patches-tui: {message}");
+    };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Ended::Quit) => ExitCode::SUCCESS,
+        Ok(Ended::Signal { code, message }) => {
+            say(&message);
+            ExitCode::from(code)
+        }
         Err(message) => {
-            eprintln!("patches-tui: {message}");
+            say(&message);
             ExitCode::FAILURE
         }
     }

@@ -1,7 +1,7 @@
 //! The app and the file on disk: saving, changes made by other programs, recovery writes.
 
 use super::app::{App, NoticeKind, Prompt};
-use super::files::{atomic_write, read_disk};
+use super::files::{read_disk, save_file};
 use std::time::Instant;
 
 impl App {
@@ -20,7 +20,7 @@ impl App {
     /// Writes the buffer to the file, then commits it; whether it was written.
     pub(crate) fn write(&mut self, now: Instant) -> bool {
         let text = self.editor.text().to_string();
-        if let Err(e) = atomic_write(&self.path, &text) {
+        if let Err(e) = save_file(&self.path, &text) {
             let text = format!("cannot save {}: {e}", self.name);
             self.notify(NoticeKind::Error, text, None);
             return false;

@@ -1,15 +1,81 @@
-//! The patch file on disk: atomic saves and reads (`crate::watch` sees other programs' saves).
+//! The patch file on disk: saves and reads (`crate::watch` sees other programs' saves).
+//!
+//! A save is atomic (a temporary file in the same directory, flushed, renamed over the
+//! file), goes through symbolic links to their target (the link stays a link), keeps the
+//! target's mode and owner, refuses a read-only file, and names a read-only directory as the
+//! reason when that is why it fails.
 
 use crate::watch::directory_of;
 use std::ffi::OsString;
+use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// How many links a save follows before giving up (the system's own limit is 40).
+const MAX_LINKS: usize = 40;
+
+/// Why a save failed.
+#[derive(Debug)]
+pub enum SaveError {
+    /// The file (the link's target, for a link) has no write permission.
+    ReadOnlyFile(PathBuf),
+    /// The directory the file is in cannot take the temporary file.
+    ReadOnlyDirectory(PathBuf),
+    /// Anything else.
+    Io(io::Error),
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SaveError::ReadOnlyFile(path) => write!(
+                f,
+                "{} is read-only; make it writable (chmod u+w) to save over it",
+                path.display()
+            ),
+            SaveError::ReadOnlyDirectory(dir) => write!(
+                f,
+                "the directory {} is read-only, so no file can be saved in it",
+                dir.display()
+            ),
+            SaveError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Saves `text` as the patch file `path`: refuses a read-only file (an atomic rename would
+/// silently bypass its read-only bit), then [`atomic_write`]s.
+pub fn save_file(path: &Path, text: &str) -> Result<(), SaveError> {
+    let target = resolve_links(path).map_err(SaveError::Io)?;
+    if let Ok(meta) = fs::metadata(&target) {
+        let writable = !meta.permissions().readonly()
+            && fs::OpenOptions::new().write(true).open(&target).is_ok();
+        if !writable {
+            return Err(SaveError::ReadOnlyFile(target));
+        }
+    }
+    atomic_write(&target, text).map_err(|e| {
+        let dir = directory_of(&target);
+        let read_only = matches!(
+            e.kind(),
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+        );
+        if read_only && !dir_takes_files(&dir) {
+            SaveError::ReadOnlyDirectory(dir)
+        } else {
+            SaveError::Io(e)
+        }
+    })
+}
 
 /// Writes `text` to `path` atomically: a temporary file in the same directory, flushed to
-/// disk, then renamed over `path`. A reader sees the old text or the new, never a mix.
+/// disk, then renamed over `path`. A reader sees the old text or the new, never a mix. A
+/// symbolic link is followed: its target is replaced and the link kept. The file keeps its
+/// mode, and its owner and group where this process may give them.
 pub fn atomic_write(path: &Path, text: &str) -> io::Result<()> {
-    let dir = directory_of(path);
+    let path = resolve_links(path)?;
+    let dir = directory_of(&path);
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
@@ -20,11 +86,12 @@ pub fn atomic_write(path: &Path, text: &str) -> io::Result<()> {
     let written = (|| {
         let mut file = File::create(&temp)?;
         file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(meta) = fs::metadata(path) {
-            fs::set_permissions(&temp, meta.permissions())?;
+        if let Ok(meta) = fs::metadata(&path) {
+            file.set_permissions(meta.permissions())?;
+            keep_owner(&file, &meta);
         }
-        fs::rename(&temp, path)
+        file.sync_all()?;
+        fs::rename(&temp, &path)
     })();
     if written.is_err() {
         let _ = fs::remove_file(&temp);
@@ -32,6 +99,45 @@ pub fn atomic_write(path: &Path, text: &str) -> io::Result<()> {
         let _ = dir.sync_all();
     }
     written
+}
+
+/// `path` with every symbolic link followed to what it names (which may not exist yet).
+pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&path)?;
+                path = directory_of(&path).join(target);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("{}: too many levels of symbolic links", path.display()),
+    ))
+}
+
+/// Gives the new file the old one's owner and group. Only the owner's own group, or root,
+/// may do so; otherwise the file is this user's, as after any editor's save.
+#[cfg(unix)]
+fn keep_owner(file: &File, meta: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_file: &File, _meta: &fs::Metadata) {}
+
+/// Whether a new file can be made in `dir`.
+fn dir_takes_files(dir: &Path) -> bool {
+    let probe = dir.join(format!(".patches-tui-probe.{}", std::process::id()));
+    let made = File::create(&probe).is_ok();
+    if made {
+        let _ = fs::remove_file(&probe);
+    }
+    made
 }
 
 /// The text of `path`, or `None` when it does not exist or cannot be read as text.

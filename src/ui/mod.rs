@@ -7,6 +7,7 @@ mod actions;
 pub mod app;
 mod disk;
 pub mod editor;
+pub mod exits;
 pub mod files;
 pub mod highlight;
 pub mod keys;

@@ -2,9 +2,11 @@
 //!
 //! The loop sleeps until the next thing is due (a key, a meter frame while sound plays, a
 //! file event, an auto-commit or recovery deadline) and redraws only when something changed.
-//! A panic restores the terminal, writes the recovery file and says where it is.
+//! A panic restores the terminal, writes the recovery file and says where it is; so does a
+//! signal (see [`super::exits`]), which then exits with the signal's conventional code.
 
-use super::app::{App, Options};
+use super::app::{App, NoticeKind, Options};
+use super::exits;
 use super::files::read_disk;
 use super::recovery::{data_dir, Recovery};
 use super::theme::load_theme;
@@ -39,9 +41,23 @@ pub struct StartOptions {
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
-/// Runs the live-coding screen until the performer quits. Errors are for the terminal after
-/// the screen is gone.
-pub fn run(options: &StartOptions) -> Result<(), String> {
+/// How the screen ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// The performer quit.
+    Quit,
+    /// A signal ended it: exit with `code`, after printing `message`.
+    Signal {
+        /// The conventional exit code (128 + the signal's number).
+        code: u8,
+        /// What happened, and where the unsaved buffer went.
+        message: String,
+    },
+}
+
+/// Runs the live-coding screen until the performer quits or a signal ends it. Errors are for
+/// the terminal after the screen is gone.
+pub fn run(options: &StartOptions) -> Result<Ended, String> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(
             "the live-coding screen needs a terminal; for headless playback use `patches-tui play FILE`"
@@ -76,12 +92,45 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
     if let Err(e) = &watcher {
         app.watch_failed(&e.to_string());
     }
+    if let Err(e) = exits::catch_signals(leave) {
+        let text =
+            format!("cannot catch signals ({e}): a kill or a closed window loses unsaved text");
+        app.notify(NoticeKind::Warning, text, None);
+    }
+    remember(&app);
     let mut terminal = enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
-    restore_on_panic();
+    catch_panics();
     let result = guarded(&mut app, |app| event_loop(&mut terminal, app, &changes));
     leave();
     drop(watcher);
-    result
+    result?;
+    Ok(match exits::pending_signal() {
+        None => Ended::Quit,
+        Some(signal) => Ended::Signal {
+            code: exits::exit_code(signal),
+            message: signalled(&app, signal),
+        },
+    })
+}
+
+/// After `signal`: writes the recovery file when the buffer has unsaved changes; says so.
+fn signalled(app: &App, signal: i32) -> String {
+    let name = exits::signal_name(signal);
+    if !app.is_dirty() {
+        return format!("stopped by {name}; nothing unsaved");
+    }
+    match app.write_recovery_now() {
+        Some(path) => format!(
+            "stopped by {name}; the unsaved buffer is in {} (it is offered on the next start)",
+            path.display()
+        ),
+        None => format!("stopped by {name}; the unsaved buffer could not be written for recovery"),
+    }
+}
+
+/// Gives the buffer to the paths out that cannot reach the app (see [`exits::remember`]).
+fn remember(app: &App) {
+    exits::remember(app.recovery(), app.text(), app.is_dirty());
 }
 
 /// Runs `body` on `app`. If it panics (the hook has already given the terminal back), the
@@ -118,16 +167,42 @@ fn leave() {
     let _ = terminal::disable_raw_mode();
 }
 
-/// A panic on this (the UI) thread restores the terminal before the message is printed.
-fn restore_on_panic() {
+/// From now on a panic on any thread writes the recovery file from the last snapshot of the
+/// buffer (see [`exits::remember`]). On this (the UI) thread it restores the terminal before
+/// the message is printed; on another, whose message would land on the screen, the screen
+/// shows it instead (see [`exits::take_background_panic`]).
+pub fn catch_panics() {
     let ui_thread = std::thread::current().id();
     let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
+        let saved = exits::write_snapshot();
         if std::thread::current().id() == ui_thread {
             leave();
+            previous(info);
+            return;
         }
-        previous(info);
+        let thread = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .to_string();
+        let saved = match saved {
+            Some(path) => format!("; the unsaved buffer is in {}", path.display()),
+            None => String::new(),
+        };
+        exits::background_panicked(format!(
+            "the {thread} thread crashed ({}){saved}: save, then restart",
+            panic_message(info.payload())
+        ));
     }));
+}
+
+/// A panic's message, when it has one.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
 }
 
 /// Draws, sleeps until the next event or deadline, handles it; until the app quits.
@@ -142,7 +217,7 @@ fn event_loop(terminal: &mut Term, app: &mut App, changes: &Receiver<()>) -> io:
             terminal.draw(|frame| view::draw(frame, app))?;
             redraw = false;
         }
-        if app.should_quit() {
+        if app.should_quit() || exits::pending_signal().is_some() {
             return Ok(());
         }
         let now = Instant::now();
@@ -164,6 +239,13 @@ fn event_loop(terminal: &mut Term, app: &mut App, changes: &Receiver<()>) -> io:
             app.disk_changed(Instant::now());
             redraw = true;
         }
+        if let Some(message) = exits::take_background_panic() {
+            app.notify(NoticeKind::Error, message, None);
+            redraw = true;
+        }
         redraw |= app.tick(Instant::now());
+        if redraw {
+            remember(app);
+        }
     }
 }

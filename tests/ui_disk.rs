@@ -1,0 +1,125 @@
+//! The screen and the file on disk: saves that respect links and permissions, quitting
+//! that never drops the only copy of the text, status against the disk, recovery files.
+
+mod ui_support;
+
+use crossterm::event::KeyCode;
+use patches_tui::ui::app::{NoticeKind, Prompt};
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::time::Instant;
+use ui_support::{ctrl, key, open_text, type_text, TempDir, SET};
+
+/// The notice's text, or "".
+fn notice(app: &patches_tui::ui::app::App) -> String {
+    app.notice().map(|n| n.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn saving_through_a_symlink_writes_the_target_and_keeps_the_link() {
+    let dir = TempDir::new("symlink");
+    let target = dir.join("real.yaml");
+    let link = dir.join("set.yaml");
+    fs::write(&target, SET).unwrap();
+    std::os::unix::fs::symlink("real.yaml", &link).unwrap();
+    let mut app = ui_support::open(&link, &dir.join("data"), Default::default());
+    type_text(&mut app, "# through the link\n");
+    app.key(ctrl('s'), Instant::now());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+    assert_eq!(
+        fs::read_link(&link).unwrap(),
+        std::path::Path::new("real.yaml")
+    );
+    let written = fs::read_to_string(&target).unwrap();
+    assert!(written.starts_with("# through the link\n"), "{written}");
+    assert!(!app.is_dirty());
+}
+
+#[test]
+fn a_save_keeps_the_files_mode_and_owner() {
+    let dir = TempDir::new("mode");
+    let path = dir.join("set.yaml");
+    fs::write(&path, SET).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    // Only root may give a file away: then the save must keep another owner.
+    let other = 4321;
+    let owner = if std::os::unix::fs::chown(&path, Some(other), Some(other)).is_ok() {
+        other
+    } else {
+        fs::metadata(&path).unwrap().uid()
+    };
+    let mut app = ui_support::open(&path, &dir.join("data"), Default::default());
+    type_text(&mut app, "# mode\n");
+    app.key(ctrl('s'), Instant::now());
+    let meta = fs::metadata(&path).unwrap();
+    assert!(fs::read_to_string(&path).unwrap().starts_with("# mode\n"));
+    assert_eq!(meta.mode() & 0o7777, 0o640);
+    assert_eq!(meta.uid(), owner);
+}
+
+#[test]
+fn a_read_only_file_is_never_replaced() {
+    let dir = TempDir::new("read-only");
+    let path = dir.join("set.yaml");
+    fs::write(&path, SET).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let mut app = ui_support::open(&path, &dir.join("data"), Default::default());
+    type_text(&mut app, "# not allowed\n");
+    app.key(ctrl('s'), Instant::now());
+    assert_eq!(fs::read_to_string(&path).unwrap(), SET);
+    assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o444);
+    assert!(notice(&app).contains("read-only"), "{}", notice(&app));
+    assert_eq!(app.notice().unwrap().kind, NoticeKind::Error);
+    assert!(app.is_dirty());
+
+    // Quitting still asks, and "save and quit" does not quit when the save fails.
+    app.key(ctrl('q'), Instant::now());
+    assert_eq!(app.prompt(), Some(&Prompt::Quit));
+    app.key(key(KeyCode::Char('s')), Instant::now());
+    assert!(!app.should_quit());
+    assert_eq!(fs::read_to_string(&path).unwrap(), SET);
+}
+
+#[test]
+fn a_read_only_directory_is_named_as_the_reason() {
+    let dir = TempDir::new("read-only-dir");
+    let sub = dir.join("patches");
+    fs::create_dir(&sub).unwrap();
+    let path = sub.join("set.yaml");
+    fs::write(&path, SET).unwrap();
+    fs::set_permissions(&sub, fs::Permissions::from_mode(0o555)).unwrap();
+    let restore = || fs::set_permissions(&sub, fs::Permissions::from_mode(0o755)).unwrap();
+    if fs::write(sub.join("probe"), "").is_ok() {
+        // Root writes into read-only directories: nothing to see here.
+        let _ = fs::remove_file(sub.join("probe"));
+        restore();
+        return;
+    }
+    let mut app = ui_support::open(&path, &dir.join("data"), Default::default());
+    type_text(&mut app, "# nowhere to go\n");
+    app.key(ctrl('s'), Instant::now());
+    let text = notice(&app);
+    restore();
+    assert!(
+        text.contains("directory") && text.contains("read-only"),
+        "{text}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), SET);
+}
+
+#[test]
+fn a_plain_save_still_works() {
+    let dir = TempDir::new("plain");
+    let mut app = open_text(&dir, SET);
+    type_text(&mut app, "# plain\n");
+    app.key(ctrl('s'), Instant::now());
+    assert!(fs::read_to_string(dir.join("set.yaml"))
+        .unwrap()
+        .starts_with("# plain\n"));
+}
