@@ -123,3 +123,73 @@ fn a_plain_save_still_works() {
         .unwrap()
         .starts_with("# plain\n"));
 }
+
+#[test]
+fn keeping_the_buffer_then_undoing_stays_unsaved_and_quitting_asks() {
+    let dir = TempDir::new("keep-undo");
+    let path = dir.join("set.yaml");
+    let mut app = open_text(&dir, SET);
+    type_text(&mut app, "# mine\n");
+    fs::write(&path, format!("# theirs\n{SET}")).unwrap();
+    app.disk_changed(Instant::now());
+    assert_eq!(app.prompt(), Some(&Prompt::ExternalChange));
+    app.key(key(KeyCode::Char('k')), Instant::now());
+    for _ in 0..20 {
+        app.key(ctrl('z'), Instant::now());
+    }
+    assert_eq!(app.text(), SET, "back to the text first loaded");
+    assert!(app.is_dirty(), "the disk holds another text");
+    app.key(ctrl('q'), Instant::now());
+    assert_eq!(app.prompt(), Some(&Prompt::Quit));
+    assert!(!app.should_quit());
+}
+
+#[test]
+fn undoing_back_to_the_disks_text_is_saved() {
+    let dir = TempDir::new("undo-clean");
+    let mut app = open_text(&dir, SET);
+    type_text(&mut app, "x");
+    assert!(app.is_dirty());
+    app.key(ctrl('z'), Instant::now());
+    assert_eq!(app.text(), SET);
+    assert!(!app.is_dirty());
+}
+
+#[test]
+fn a_deleted_file_with_a_clean_buffer_asks_before_quitting() {
+    let dir = TempDir::new("deleted");
+    let path = dir.join("set.yaml");
+    let mut app = open_text(&dir, SET);
+    assert!(!app.is_dirty());
+    fs::remove_file(&path).unwrap();
+    app.disk_changed(Instant::now());
+    assert!(app.is_dirty(), "the buffer is the only copy");
+    app.key(ctrl('q'), Instant::now());
+    assert_eq!(app.prompt(), Some(&Prompt::Quit));
+    assert!(!app.should_quit());
+    app.key(key(KeyCode::Char('s')), Instant::now());
+    assert!(app.should_quit());
+    assert_eq!(fs::read_to_string(&path).unwrap(), SET, "written again");
+}
+
+#[test]
+fn a_new_files_starter_patch_quits_without_asking() {
+    let dir = TempDir::new("starter");
+    let mut app = ui_support::open(&dir.join("new.yaml"), &dir.join("data"), Default::default());
+    app.key(ctrl('q'), Instant::now());
+    assert!(app.should_quit());
+}
+
+#[test]
+fn an_instance_opened_read_only_never_saves() {
+    let dir = TempDir::new("second");
+    let path = dir.join("set.yaml");
+    let mut app = open_text(&dir, SET);
+    app.open_read_only(Some(4242));
+    assert!(app.recovery().is_none(), "no recovery file of its own");
+    assert!(notice(&app).contains("pid 4242"), "{}", notice(&app));
+    type_text(&mut app, "# second\n");
+    app.key(ctrl('s'), Instant::now());
+    assert_eq!(fs::read_to_string(&path).unwrap(), SET);
+    assert!(notice(&app).contains("read-only"), "{}", notice(&app));
+}

@@ -287,3 +287,52 @@ fn a_signal_restores_the_terminal_and_keeps_the_edit_in_the_recovery_file() {
         );
     }
 }
+
+#[test]
+fn a_second_instance_opens_read_only_and_leaves_the_first_ones_recovery_file() {
+    let dir = TempDir::new("two");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let first = Tmux::start(&command);
+    first.wait_text("committed:");
+    first.type_text("# the first one's work");
+    first.wait_text("unsaved");
+    let recovery_dir = dir.join("data").join("recovery");
+    let recovery_file = || {
+        std::fs::read_dir(&recovery_dir)
+            .ok()?
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "yaml"))
+    };
+    let start = Instant::now();
+    let written = loop {
+        if let Some(path) = recovery_file() {
+            break path;
+        }
+        assert!(start.elapsed() < DEADLINE, "no recovery file written");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+
+    let second = Tmux::start(&command);
+    let screen = second.wait_text("this one is read-only");
+    assert!(
+        screen.contains("is open in another patches-tui (pid"),
+        "{screen}"
+    );
+    assert!(!screen.contains("recovery file"), "not offered:\n{screen}");
+    second.keys(&["C-q"]);
+    let start = Instant::now();
+    while second.alive() {
+        assert!(start.elapsed() < DEADLINE, "{}", second.screen());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let kept = std::fs::read_to_string(&written).expect("the first one's file is kept");
+    assert!(kept.starts_with("# the first one's work"), "{kept}");
+    assert!(first.alive());
+}

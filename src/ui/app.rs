@@ -180,7 +180,11 @@ pub struct App {
     pub(crate) summary: Option<CommitSummary>,
     pub(crate) removed: Vec<(String, String)>,
     pub(crate) disk_text: Option<String>,
+    /// The text that needs no saving while there is no file on disk: the starter patch for a
+    /// new file, nothing once the file was removed. See [`App::is_dirty`].
     pub(crate) saved_text: String,
+    /// Why saves are refused (another instance edits the file), if they are.
+    pub(crate) read_only: Option<String>,
     pub(crate) theirs: Option<String>,
     pub(crate) sound: LiveSession,
     pub(crate) recovery: Option<Recovery>,
@@ -233,6 +237,7 @@ impl App {
             summary: None,
             removed: Vec::new(),
             saved_text: text,
+            read_only: None,
             disk_text: disk,
             theirs: None,
             sound,
@@ -393,9 +398,15 @@ impl App {
         });
     }
 
-    /// Whether the buffer differs from the file as last saved or loaded.
+    /// Whether the buffer holds text the disk does not: it differs from the file's content
+    /// as last seen on disk (loaded, saved, or changed by another program), or, with no file
+    /// on disk, from the text that needs no saving (the starter patch; nothing once the file
+    /// was removed, so that quitting then asks).
     pub fn is_dirty(&self) -> bool {
-        self.editor.text() != self.saved_text
+        match &self.disk_text {
+            Some(disk) => self.editor.text() != disk,
+            None => self.editor.text() != self.saved_text,
+        }
     }
 
     /// Whether the buffer differs from what was last committed.

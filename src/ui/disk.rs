@@ -19,6 +19,11 @@ impl App {
 
     /// Writes the buffer to the file, then commits it; whether it was written.
     pub(crate) fn write(&mut self, now: Instant) -> bool {
+        if let Some(reason) = &self.read_only {
+            let text = format!("not saved: {reason}");
+            self.notify(NoticeKind::Error, text, Some(now));
+            return false;
+        }
         let text = self.editor.text().to_string();
         if let Err(e) = save_file(&self.path, &text) {
             let text = format!("cannot save {}: {e}", self.name);
@@ -56,6 +61,7 @@ impl App {
         }
         let Some(theirs) = disk else {
             self.disk_text = None;
+            self.saved_text.clear();
             let text = format!(
                 "{} was removed from disk: Ctrl-S writes it again",
                 self.name
@@ -125,6 +131,24 @@ impl App {
                 self.notify(NoticeKind::Warning, text, Some(now));
             }
         }
+    }
+
+    /// Another running instance owns this file's recovery files (it is editing the file):
+    /// this one refuses to save, so that neither overwrites the other, and keeps no recovery
+    /// file (see [`super::recovery::Recovery::claim`]).
+    pub fn open_read_only(&mut self, pid: Option<u32>) {
+        let who = match pid {
+            Some(pid) => format!("another patches-tui (pid {pid})"),
+            None => "another patches-tui".into(),
+        };
+        let reason = format!("{} is open in {who}; this one is read-only", self.name);
+        self.recovery = None;
+        self.recovered = None;
+        if self.prompt == Some(Prompt::Restore) {
+            self.prompt = None;
+        }
+        self.notify(NoticeKind::Warning, reason.clone(), None);
+        self.read_only = Some(reason);
     }
 
     /// The file cannot be watched: say that changes made by other programs go unseen.

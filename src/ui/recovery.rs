@@ -4,11 +4,15 @@
 //! `<data dir>/recovery/<hash of the absolute path>.yaml` holds the buffer and a sidecar
 //! `<hash>.path` names the original file. The data directory is `PATCHES_TUI_DATA_DIR` when
 //! set, else the platform's (`~/.local/share/patches-tui` on Linux).
+//!
+//! The recovery files of a patch belong to one running instance at a time: it holds an
+//! exclusive lock on `<hash>.lock` (which also names its pid) for as long as it runs, and the
+//! system drops the lock when the process ends, however it ends. See [`Recovery::claim`].
 
 use super::files::atomic_write;
 use directories::ProjectDirs;
-use std::fs;
-use std::io;
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// Environment variable that overrides the data directory (tests, sandboxes).
@@ -23,6 +27,23 @@ pub struct Recovery {
     pub sidecar: PathBuf,
     /// The original file, absolute.
     pub original: PathBuf,
+    /// The lock file of the running instance that owns the recovery files.
+    pub lock: PathBuf,
+}
+
+/// The running instance's hold on a patch's recovery files; dropping it lets go.
+#[derive(Debug)]
+pub struct Claim {
+    _lock: File,
+}
+
+/// Why the recovery files could not be claimed.
+#[derive(Debug)]
+pub enum Unclaimed {
+    /// Another running instance owns them (its pid, when it could be read).
+    Owned(Option<u32>),
+    /// The lock file could not be made or locked.
+    Failed(io::Error),
 }
 
 /// The data directory: `PATCHES_TUI_DATA_DIR`, else the platform's user data directory.
@@ -42,6 +63,7 @@ impl Recovery {
         Recovery {
             file: dir.join(format!("{hash}.yaml")),
             sidecar: dir.join(format!("{hash}.path")),
+            lock: dir.join(format!("{hash}.lock")),
             original,
         }
     }
@@ -55,16 +77,46 @@ impl Recovery {
         atomic_write(&self.file, text)
     }
 
-    /// The recovered text, when a recovery file exists that is newer than the original (or
-    /// the original is gone) and differs from it.
-    pub fn offer(&self) -> Option<String> {
-        let saved = fs::metadata(&self.file).and_then(|m| m.modified()).ok()?;
-        let text = fs::read_to_string(&self.file).ok()?;
-        match fs::metadata(&self.original).and_then(|m| m.modified()) {
-            Ok(original) if original > saved => None,
-            Ok(_) if fs::read_to_string(&self.original).ok().as_deref() == Some(&text) => None,
-            _ => Some(text),
+    /// Makes this process the owner of the recovery files, until the claim is dropped or
+    /// the process ends. Only the owner may offer, write or remove them.
+    pub fn claim(&self) -> Result<Claim, Unclaimed> {
+        if let Some(dir) = self.lock.parent() {
+            fs::create_dir_all(dir).map_err(Unclaimed::Failed)?;
         }
+        let mut lock = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&self.lock)
+            .map_err(Unclaimed::Failed)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = lock.read_to_string(&mut pid);
+                return Err(Unclaimed::Owned(pid.trim().parse().ok()));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(Unclaimed::Failed(e)),
+        }
+        let named = lock
+            .set_len(0)
+            .and_then(|()| lock.rewind())
+            .and_then(|()| writeln!(lock, "{}", std::process::id()));
+        named.map_err(Unclaimed::Failed)?;
+        Ok(Claim { _lock: lock })
+    }
+
+    /// The recovered text, whenever a recovery file exists whose text differs from the
+    /// original's (or the original is gone), whatever their times. One that holds the
+    /// original's text keeps nothing and is removed.
+    pub fn offer(&self) -> Option<String> {
+        let text = fs::read_to_string(&self.file).ok()?;
+        if fs::read_to_string(&self.original).ok().as_deref() == Some(&text) {
+            self.remove();
+            return None;
+        }
+        Some(text)
     }
 
     /// Removes the recovery file and its sidecar (missing files are fine).
@@ -103,6 +155,44 @@ mod tests {
         assert_eq!(sidecar.trim(), original.display().to_string());
         recovery.remove();
         assert_eq!(recovery.offer(), None);
+    }
+
+    #[test]
+    fn a_recovery_file_is_offered_whatever_its_time_while_it_differs() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = dir.path().join("set.yaml");
+        fs::write(&original, "old\n").unwrap();
+        let recovery = Recovery::new(&dir.path().join("data"), &original);
+        recovery.write("mine\n").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&original, "changed later by someone else\n").unwrap();
+        assert_eq!(recovery.offer().as_deref(), Some("mine\n"));
+        fs::write(&original, "mine\n").unwrap();
+        assert_eq!(recovery.offer(), None);
+        assert!(!recovery.file.exists(), "a copy of the file is not kept");
+        fs::remove_file(&original).unwrap();
+        recovery.write("mine\n").unwrap();
+        assert_eq!(
+            recovery.offer().as_deref(),
+            Some("mine\n"),
+            "the file is gone"
+        );
+    }
+
+    #[test]
+    fn one_instance_at_a_time_owns_the_recovery_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = dir.path().join("set.yaml");
+        let recovery = Recovery::new(&dir.path().join("data"), &original);
+        let first = recovery.claim().expect("the first claim");
+        let lock = fs::read_to_string(&recovery.lock).unwrap();
+        assert_eq!(lock.trim(), std::process::id().to_string());
+        match recovery.claim() {
+            Err(Unclaimed::Owned(pid)) => assert_eq!(pid, Some(std::process::id())),
+            other => panic!("a second claim while the first holds: {other:?}"),
+        }
+        drop(first);
+        assert!(recovery.claim().is_ok(), "claimed again once let go");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use super::app::{App, NoticeKind, Options};
 use super::exits;
 use super::files::read_disk;
-use super::recovery::{data_dir, Recovery};
+use super::recovery::{data_dir, Recovery, Unclaimed};
 use super::theme::load_theme;
 use super::view::{self, layout::editor_text_size};
 use crate::engine::live::LiveSession;
@@ -74,12 +74,17 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     }
     let output = start_output(&options.output, true).map_err(|e| e.to_string())?;
     let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
+    let claim = recovery.as_ref().map(Recovery::claim);
+    let owned_elsewhere = match &claim {
+        Some(Err(Unclaimed::Owned(pid))) => Some(*pid),
+        _ => None,
+    };
     let mut app = App::open(
         &options.file,
         disk,
         LiveSession::new(output),
         theme,
-        recovery,
+        recovery.filter(|_| owned_elsewhere.is_none()),
         Options {
             auto_commit: options.auto_commit,
         },
@@ -91,6 +96,14 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     });
     if let Err(e) = &watcher {
         app.watch_failed(&e.to_string());
+    }
+    match &claim {
+        Some(Err(Unclaimed::Owned(pid))) => app.open_read_only(*pid),
+        Some(Err(Unclaimed::Failed(e))) => {
+            let text = format!("cannot lock the recovery files ({e}): another instance on this file could offer them");
+            app.notify(NoticeKind::Warning, text, None);
+        }
+        _ => {}
     }
     if let Err(e) = exits::catch_signals(leave) {
         let text =
