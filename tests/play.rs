@@ -285,6 +285,35 @@ fn play_reloads_every_save_and_keeps_playing_through_errors() {
 }
 
 #[test]
+fn play_keeps_reloading_after_its_directory_is_replaced() {
+    let root = temp_dir("replaced");
+    let dir = root.path().join("patches");
+    std::fs::create_dir(&dir).unwrap();
+    let path = dir.join("set.yaml");
+    let file = path.display().to_string();
+    let original = demo_synth();
+    std::fs::write(&path, &original).unwrap();
+    let mut player = Player::start(&[&file]);
+    player.expect(Stream::Out, "playing line", START, |l| {
+        l.starts_with("playing ")
+    });
+
+    // mv dir dir.old; mkdir dir; cp ...
+    std::fs::rename(&dir, root.path().join("patches.old")).unwrap();
+    std::fs::create_dir(&dir).unwrap();
+    let lower = edit(&original, "cutoff: 1400.0", "cutoff: 900.0");
+    std::fs::write(&path, &lower).unwrap();
+    player.expect(Stream::Out, "reload from the new directory", RELOAD, {
+        reload_line(&file, "8 kept, 1 changed, 0 added, 0 removed in ")
+    });
+    // And the watch stays on the new directory.
+    std::fs::write(&path, edit(&lower, "cutoff: 900.0", "cutoff: 700.0")).unwrap();
+    player.expect(Stream::Out, "the next reload", RELOAD, {
+        reload_line(&file, "8 kept, 1 changed, 0 added, 0 removed in ")
+    });
+}
+
+#[test]
 fn play_refuses_an_invalid_file_at_start_up() {
     let dir = temp_dir("invalid");
     let path = dir.path().join("bad.yaml");
