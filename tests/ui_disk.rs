@@ -193,3 +193,23 @@ fn an_instance_opened_read_only_never_saves() {
     assert_eq!(fs::read_to_string(&path).unwrap(), SET);
     assert!(notice(&app).contains("read-only"), "{}", notice(&app));
 }
+
+#[test]
+fn a_terminal_error_writes_an_unsaved_buffer_to_the_recovery_file() {
+    let dir = TempDir::new("terminal-error");
+    let mut app = open_text(&dir, SET);
+    type_text(&mut app, "# only here\n");
+    let message = patches_tui::ui::run::guarded(&mut app, |_| {
+        Err(std::io::Error::other("the terminal hung up"))
+    })
+    .unwrap_err();
+    let recovery = app.recovery().unwrap().file.clone();
+    assert!(message.contains("the terminal hung up"), "{message}");
+    assert!(
+        message.contains(&recovery.display().to_string()),
+        "{message}"
+    );
+    assert!(fs::read_to_string(&recovery)
+        .unwrap()
+        .starts_with("# only here\n"));
+}

@@ -336,3 +336,42 @@ fn a_second_instance_opens_read_only_and_leaves_the_first_ones_recovery_file() {
     assert!(kept.starts_with("# the first one's work"), "{kept}");
     assert!(first.alive());
 }
+
+#[test]
+fn a_closed_window_keeps_the_edit_in_the_recovery_file() {
+    let dir = TempDir::new("hangup");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("committed:");
+    tmux.type_text("# typed before the window closed");
+    tmux.wait_text("unsaved");
+    // The window goes: the program gets SIGHUP and its terminal is gone.
+    let _ = tmux.run(&["kill-server"]);
+    let recovery_dir = dir.join("data").join("recovery");
+    let start = Instant::now();
+    loop {
+        let recovered = std::fs::read_dir(&recovery_dir)
+            .into_iter()
+            .flatten()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .any(|text| text.starts_with("# typed before the window closed"));
+        if recovered {
+            break;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no recovery file after the hang-up"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), SET);
+}

@@ -116,14 +116,14 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     let result = guarded(&mut app, |app| event_loop(&mut terminal, app, &changes));
     leave();
     drop(watcher);
-    result?;
-    Ok(match exits::pending_signal() {
-        None => Ended::Quit,
-        Some(signal) => Ended::Signal {
+    // A signal first: after a hang-up the terminal's errors are only its consequence.
+    if let Some(signal) = exits::pending_signal() {
+        return Ok(Ended::Signal {
             code: exits::exit_code(signal),
             message: signalled(&app, signal),
-        },
-    })
+        });
+    }
+    result.map(|()| Ended::Quit)
 }
 
 /// After `signal`: writes the recovery file when the buffer has unsaved changes; says so.
@@ -147,11 +147,18 @@ fn remember(app: &App) {
 }
 
 /// Runs `body` on `app`. If it panics (the hook has already given the terminal back), the
-/// buffer goes to the recovery file and the error says where it is.
+/// buffer goes to the recovery file and the error says where it is; so does an unsaved buffer
+/// when the terminal fails.
 pub fn guarded(app: &mut App, body: impl FnOnce(&mut App) -> io::Result<()>) -> Result<(), String> {
     match panic::catch_unwind(AssertUnwindSafe(|| body(app))) {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!("terminal error: {e}")),
+        Ok(Err(e)) => Err(match app.is_dirty().then(|| app.write_recovery_now()) {
+            Some(Some(path)) => format!(
+                "terminal error: {e}; the unsaved buffer is in {} (it is offered on the next start)",
+                path.display()
+            ),
+            _ => format!("terminal error: {e}"),
+        }),
         Err(_) => Err(match app.write_recovery_now() {
             Some(path) => format!(
                 "patches-tui crashed; the buffer is saved in {} (it is offered on the next start)",
