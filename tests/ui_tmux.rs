@@ -335,6 +335,21 @@ fn a_second_instance_opens_read_only_and_leaves_the_first_ones_recovery_file() {
     let kept = std::fs::read_to_string(&written).expect("the first one's file is kept");
     assert!(kept.starts_with("# the first one's work"), "{kept}");
     assert!(first.alive());
+
+    // The first one discards and quits: killed, it would write its recovery file into the
+    // temporary directory while that is being removed.
+    first.keys(&["C-q"]);
+    first.wait_text("There are unsaved changes.");
+    first.keys(&["d"]);
+    let start = Instant::now();
+    while first.alive() {
+        assert!(start.elapsed() < DEADLINE, "{}", first.screen());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !written.exists(),
+        "its discarding quit removes its own recovery file"
+    );
 }
 
 #[test]
