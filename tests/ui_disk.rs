@@ -186,7 +186,6 @@ fn an_instance_opened_read_only_never_saves() {
     let path = dir.join("set.yaml");
     let mut app = open_text(&dir, SET);
     app.open_read_only(Some(4242));
-    assert!(app.recovery().is_none(), "no recovery file of its own");
     assert!(notice(&app).contains("pid 4242"), "{}", notice(&app));
     type_text(&mut app, "# second\n");
     app.key(ctrl('s'), Instant::now());

@@ -209,22 +209,22 @@ fn no_alsa_lib_line_reaches_the_terminal_after_the_screen_quits() {
     assert_eq!(screen.trim(), "SCREEN-EXITED", "nothing else is printed");
 }
 
-/// The pid of the program running under the pane's shell.
+/// The pid of the program in the pane: the pane's shell's child, or the pane's own process
+/// when the shell ran it in its place.
 fn program_pid(tmux: &Tmux) -> String {
-    let shell = String::from_utf8_lossy(
+    let pane = String::from_utf8_lossy(
         &tmux
             .run(&["display", "-p", "-t", "main", "#{pane_pid}"])
             .stdout,
     )
     .trim()
     .to_string();
-    let children = format!("/proc/{shell}/task/{shell}/children");
+    let children = format!("/proc/{pane}/task/{pane}/children");
     std::fs::read_to_string(&children)
         .unwrap_or_default()
         .split_whitespace()
         .next()
-        .unwrap_or_else(|| panic!("no program under the shell {shell}"))
-        .to_string()
+        .map_or(pane, str::to_string)
 }
 
 #[test]
@@ -244,8 +244,15 @@ fn a_signal_restores_the_terminal_and_keeps_the_edit_in_the_recovery_file() {
         tmux.wait_text("committed:");
         tmux.type_text("# edited just now");
         tmux.wait_text("unsaved");
+        // Ctrl-C is a key on the screen (raw mode), not a signal.
+        tmux.keys(&["C-c"]);
         std::thread::sleep(Duration::from_millis(500));
         let pid = program_pid(&tmux);
+        assert!(
+            !tmux.screen().contains("EXIT="),
+            "Ctrl-C ended the screen:\n{}",
+            tmux.screen()
+        );
         let sent = Command::new("kill")
             .args([&format!("-{signal}"), &pid])
             .status()
@@ -326,7 +333,15 @@ fn a_second_instance_opens_read_only_and_leaves_the_first_ones_recovery_file() {
         "{screen}"
     );
     assert!(!screen.contains("recovery file"), "not offered:\n{screen}");
-    second.keys(&["C-q"]);
+    // The second one's own unsaved text, when it is killed, goes to a file of its own.
+    second.type_text("# the second one's edit");
+    second.wait_text("unsaved");
+    let pid = program_pid(&second);
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     let start = Instant::now();
     while second.alive() {
         assert!(start.elapsed() < DEADLINE, "{}", second.screen());
@@ -334,6 +349,10 @@ fn a_second_instance_opens_read_only_and_leaves_the_first_ones_recovery_file() {
     }
     let kept = std::fs::read_to_string(&written).expect("the first one's file is kept");
     assert!(kept.starts_with("# the first one's work"), "{kept}");
+    let stem = written.file_stem().unwrap().to_string_lossy().to_string();
+    let own = recovery_dir.join(format!("{stem}.{pid}.yaml"));
+    let own = std::fs::read_to_string(&own).expect("the second one's own recovery file");
+    assert!(own.starts_with("# the second one's edit"), "{own}");
     assert!(first.alive());
 
     // The first one discards and quits: killed, it would write its recovery file into the

@@ -134,19 +134,15 @@ impl App {
     }
 
     /// Another running instance owns this file's recovery files (it is editing the file):
-    /// this one refuses to save, so that neither overwrites the other, and keeps no recovery
-    /// file (see [`super::recovery::Recovery::claim`]).
+    /// this one refuses to save, so that neither overwrites the other (see
+    /// [`super::recovery::Recovery::claim`]; its own recovery files are
+    /// [`super::recovery::Recovery::for_instance`]).
     pub fn open_read_only(&mut self, pid: Option<u32>) {
         let who = match pid {
             Some(pid) => format!("another patches-tui (pid {pid})"),
             None => "another patches-tui".into(),
         };
         let reason = format!("{} is open in {who}; this one is read-only", self.name);
-        self.recovery = None;
-        self.recovered = None;
-        if self.prompt == Some(Prompt::Restore) {
-            self.prompt = None;
-        }
         self.notify(NoticeKind::Warning, reason.clone(), None);
         self.read_only = Some(reason);
     }

@@ -77,6 +77,21 @@ impl Recovery {
         atomic_write(&self.file, text)
     }
 
+    /// The recovery files of an instance that does not own these ([`Recovery::claim`] found
+    /// another owner): the same names with its `pid` added, which the owner never touches.
+    pub fn for_instance(&self, pid: u32) -> Recovery {
+        let with_pid = |path: &Path, extension: &str| {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            path.with_file_name(format!("{stem}.{pid}.{extension}"))
+        };
+        Recovery {
+            file: with_pid(&self.file, "yaml"),
+            sidecar: with_pid(&self.sidecar, "path"),
+            original: self.original.clone(),
+            lock: self.lock.clone(),
+        }
+    }
+
     /// Makes this process the owner of the recovery files, until the claim is dropped or
     /// the process ends. Only the owner may offer, write or remove them.
     pub fn claim(&self) -> Result<Claim, Unclaimed> {
@@ -193,6 +208,11 @@ mod tests {
         }
         drop(first);
         assert!(recovery.claim().is_ok(), "claimed again once let go");
+        let second = recovery.for_instance(42);
+        assert_ne!(second.file, recovery.file);
+        assert_ne!(second.sidecar, recovery.sidecar);
+        assert_eq!(second.file.parent(), recovery.file.parent());
+        assert!(second.file.to_string_lossy().ends_with(".42.yaml"));
     }
 
     #[test]

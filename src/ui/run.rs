@@ -84,7 +84,10 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
         disk,
         LiveSession::new(output),
         theme,
-        recovery.filter(|_| owned_elsewhere.is_none()),
+        match owned_elsewhere {
+            Some(_) => recovery.map(|r| r.for_instance(std::process::id())),
+            None => recovery,
+        },
         Options {
             auto_commit: options.auto_commit,
         },
