@@ -212,3 +212,19 @@ fn a_terminal_error_writes_an_unsaved_buffer_to_the_recovery_file() {
         .unwrap()
         .starts_with("# only here\n"));
 }
+
+#[test]
+fn a_file_back_after_a_moment_away_reloads_a_clean_buffer() {
+    let dir = TempDir::new("back");
+    let path = dir.join("set.yaml");
+    let mut app = open_text(&dir, SET);
+    // A save that removes the file, then writes the new version (seen as two changes).
+    fs::remove_file(&path).unwrap();
+    app.disk_changed(Instant::now());
+    let theirs = SET.replace("bpm: 112.0", "bpm: 100.0");
+    fs::write(&path, &theirs).unwrap();
+    app.disk_changed(Instant::now());
+    assert_eq!(app.prompt(), None, "nothing was typed: nothing to ask");
+    assert_eq!(app.text(), theirs);
+    assert!(!app.is_dirty());
+}

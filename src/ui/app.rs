@@ -180,9 +180,11 @@ pub struct App {
     pub(crate) summary: Option<CommitSummary>,
     pub(crate) removed: Vec<(String, String)>,
     pub(crate) disk_text: Option<String>,
-    /// The text that needs no saving while there is no file on disk: the starter patch for a
-    /// new file, nothing once the file was removed. See [`App::is_dirty`].
+    /// The text that needs no saving while there is no file on disk and never was: the
+    /// starter patch. See [`App::is_dirty`].
     pub(crate) saved_text: String,
+    /// While the file is gone after having been on disk: the text it had.
+    pub(crate) removed_text: Option<String>,
     /// Why saves are refused (another instance edits the file), if they are.
     pub(crate) read_only: Option<String>,
     pub(crate) theirs: Option<String>,
@@ -237,6 +239,7 @@ impl App {
             summary: None,
             removed: Vec::new(),
             saved_text: text,
+            removed_text: None,
             read_only: None,
             disk_text: disk,
             theirs: None,
@@ -399,13 +402,13 @@ impl App {
     }
 
     /// Whether the buffer holds text the disk does not: it differs from the file's content
-    /// as last seen on disk (loaded, saved, or changed by another program), or, with no file
-    /// on disk, from the text that needs no saving (the starter patch; nothing once the file
-    /// was removed, so that quitting then asks).
+    /// as last seen on disk (loaded, saved, or changed by another program). With no file on
+    /// disk: always once the file was removed (the buffer is the only copy, so quitting
+    /// asks), else when it differs from the starter patch.
     pub fn is_dirty(&self) -> bool {
         match &self.disk_text {
             Some(disk) => self.editor.text() != disk,
-            None => self.editor.text() != self.saved_text,
+            None => self.removed_text.is_some() || self.editor.text() != self.saved_text,
         }
     }
 

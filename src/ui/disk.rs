@@ -60,8 +60,9 @@ impl App {
             return;
         }
         let Some(theirs) = disk else {
-            self.disk_text = None;
-            self.saved_text.clear();
+            if let Some(before) = self.disk_text.take() {
+                self.removed_text = Some(before);
+            }
             let text = format!(
                 "{} was removed from disk: Ctrl-S writes it again",
                 self.name
@@ -74,8 +75,14 @@ impl App {
             self.saved_text = theirs;
             return;
         }
+        // A file back after a moment away (a save that removes, then writes) is judged
+        // against the text it had, as if it had never gone.
+        let unsaved = match (&self.disk_text, &self.removed_text) {
+            (None, Some(before)) => self.editor.text() != before,
+            _ => self.is_dirty(),
+        };
         self.theirs = Some(theirs);
-        if self.is_dirty() {
+        if unsaved {
             if self.prompt.is_none() {
                 self.prompt = Some(Prompt::ExternalChange);
             }
