@@ -409,3 +409,42 @@ fn a_closed_window_keeps_the_edit_in_the_recovery_file() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), SET);
 }
+
+#[test]
+fn edits_undone_before_quitting_leave_no_recovery_file() {
+    let dir = TempDir::new("undone");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("committed:");
+    tmux.type_text("#");
+    tmux.wait_text("unsaved");
+    let recovery_dir = dir.join("data").join("recovery");
+    let written = || {
+        std::fs::read_dir(&recovery_dir)
+            .into_iter()
+            .flatten()
+            .map(|e| e.unwrap().path())
+            .any(|p| p.extension().is_some_and(|x| x == "yaml"))
+    };
+    let start = Instant::now();
+    while !written() {
+        assert!(start.elapsed() < DEADLINE, "no recovery file written");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux.keys(&["BSpace"]);
+    tmux.wait_text("· saved ·");
+    tmux.keys(&["C-q"]);
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(start.elapsed() < DEADLINE, "{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!written(), "the stale recovery file is removed");
+}

@@ -126,13 +126,26 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
             message: signalled(&app, signal),
         });
     }
-    result.map(|()| Ended::Quit)
+    result?;
+    forget_if_clean(&app);
+    Ok(Ended::Quit)
+}
+
+/// A buffer that ends with nothing unsaved (edits undone, say) leaves no recovery file
+/// behind: one written while it was dirty would be offered on the next start.
+fn forget_if_clean(app: &App) {
+    if !app.is_dirty() {
+        if let Some(recovery) = app.recovery() {
+            recovery.remove();
+        }
+    }
 }
 
 /// After `signal`: writes the recovery file when the buffer has unsaved changes; says so.
 fn signalled(app: &App, signal: i32) -> String {
     let name = exits::signal_name(signal);
     if !app.is_dirty() {
+        forget_if_clean(app);
         return format!("stopped by {name}; nothing unsaved");
     }
     match app.write_recovery_now() {
