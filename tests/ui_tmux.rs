@@ -5,7 +5,6 @@ mod ui_support;
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use ui_support::{TempDir, SET};
 
@@ -20,8 +19,8 @@ struct Tmux {
 impl Tmux {
     /// Starts `command` in a detached 120x40 session.
     fn start(command: &str) -> Tmux {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmux = Tmux {
             socket: format!("patches-tui-test-{}-{n}", std::process::id()),
         };

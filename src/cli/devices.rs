@@ -1,5 +1,6 @@
 //! `patches-tui devices`
 
+use super::play::say::warn;
 use super::verbose;
 use patches_tui::engine::cpal_backend::{list_devices, DeviceDescription};
 use std::process::ExitCode;
@@ -16,9 +17,7 @@ pub fn run(verbose: bool) -> ExitCode {
         .map_or(true, |devices| devices.iter().any(|d| d.problem.is_some()));
     let code = print(listed);
     if trouble && !verbose {
-        verbose::hidden_hint()
-            .into_iter()
-            .for_each(|hint| eprintln!("{hint}"));
+        verbose::hidden_hint().into_iter().for_each(warn);
     }
     code
 }

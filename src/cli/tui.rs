@@ -1,11 +1,11 @@
 //! `patches-tui [FILE] ...`: the live-coding screen, the default command.
 
+use super::play::say::warn;
 use super::verbose;
 use clap::Args;
 use patches_tui::alsa_log;
 use patches_tui::engine::OutputOptions;
 use patches_tui::ui::run::{run as run_screen, Ended, StartOptions};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -55,12 +55,10 @@ pub fn run(args: &TuiArgs) -> ExitCode {
     };
     let result = run_screen(&options);
     if verbose::wanted(args.verbose) {
-        alsa_log::take().iter().for_each(|line| eprintln!("{line}"));
+        alsa_log::take().iter().for_each(warn);
     }
     // Written without panicking: after SIGHUP the terminal may be gone.
-    let say = |message: &str| {
-        let _ = writeln!(std::io::stderr(), "patches-tui: {message}");
-    };
+    let say = |message: &str| warn(format!("patches-tui: {message}"));
     match result {
         Ok(Ended::Quit) => ExitCode::SUCCESS,
         Ok(Ended::Signal { code, message }) => {
