@@ -159,4 +159,44 @@ mod tests {
         let entries: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(entries.len(), 1);
     }
+
+    /// sysfs takes no new files, not even from root (whom a mode of 0555 does not stop).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_directory_that_takes_no_files_is_named_as_the_reason() {
+        let error = save_file(Path::new("/sys/patches-tui-test.yaml"), "x\n").unwrap_err();
+        assert!(
+            matches!(&error, SaveError::ReadOnlyDirectory(dir) if dir == Path::new("/sys")),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "the directory /sys is read-only, so no file can be saved in it"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_file_is_refused_and_a_link_is_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.yaml");
+        let link = dir.path().join("link.yaml");
+        fs::write(&target, "old\n").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o444)).unwrap();
+        let error = save_file(&link, "new\n").unwrap_err();
+        assert!(
+            matches!(&error, SaveError::ReadOnlyFile(path) if *path == target),
+            "the target is named: {error:?}"
+        );
+        assert_eq!(read_disk(&target).as_deref(), Some("old\n"));
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+        save_file(&link, "new\n").unwrap();
+        assert_eq!(read_disk(&target).as_deref(), Some("new\n"));
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
 }
