@@ -150,10 +150,20 @@ fn signalled(app: &App, signal: i32) -> String {
     }
     match app.write_recovery_now() {
         Some(path) => format!(
-            "stopped by {name}; the unsaved buffer is in {} (it is offered on the next start)",
-            path.display()
+            "stopped by {name}; the unsaved buffer is in {}",
+            kept_in(app, &path)
         ),
         None => format!("stopped by {name}; the unsaved buffer could not be written for recovery"),
+    }
+}
+
+/// `PATH (it is offered on the next start)`, or for an instance opened read-only, whose
+/// recovery file is its own, `PATH (not offered: copy it back by hand)`.
+fn kept_in(app: &App, path: &std::path::Path) -> String {
+    if app.read_only.is_some() {
+        format!("{} (not offered: copy it back by hand)", path.display())
+    } else {
+        format!("{} (it is offered on the next start)", path.display())
     }
 }
 
@@ -170,15 +180,15 @@ pub fn guarded(app: &mut App, body: impl FnOnce(&mut App) -> io::Result<()>) -> 
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(match app.is_dirty().then(|| app.write_recovery_now()) {
             Some(Some(path)) => format!(
-                "terminal error: {e}; the unsaved buffer is in {} (it is offered on the next start)",
-                path.display()
+                "terminal error: {e}; the unsaved buffer is in {}",
+                kept_in(app, &path)
             ),
             _ => format!("terminal error: {e}"),
         }),
         Err(_) => Err(match app.write_recovery_now() {
             Some(path) => format!(
-                "patches-tui crashed; the buffer is saved in {} (it is offered on the next start)",
-                path.display()
+                "patches-tui crashed; the buffer is saved in {}",
+                kept_in(app, &path)
             ),
             None => "patches-tui crashed, and the buffer could not be saved for recovery".into(),
         }),
