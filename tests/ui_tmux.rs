@@ -447,3 +447,30 @@ fn edits_undone_before_quitting_leave_no_recovery_file() {
     }
     assert!(!written(), "the stale recovery file is removed");
 }
+
+#[test]
+fn the_screen_keeps_watching_after_its_directory_is_replaced() {
+    let root = TempDir::new("replaced");
+    let dir = root.join("patches");
+    std::fs::create_dir(&dir).unwrap();
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&root.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("committed:");
+    // mv dir dir.old; mkdir dir; cp ...
+    std::fs::rename(&dir, root.join("patches.old")).unwrap();
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(&file, SET.replace("bpm: 112.0", "bpm: 96.0")).unwrap();
+    tmux.wait_text("7       bpm: 96.0");
+    tmux.wait_text("reloaded set.yaml from disk");
+    // The next save in the new directory is seen too.
+    std::fs::write(&file, SET.replace("bpm: 112.0", "bpm: 84.0")).unwrap();
+    tmux.wait_text("7       bpm: 84.0");
+    tmux.keys(&["C-q"]);
+}
