@@ -11,9 +11,11 @@ use ui_support::{TempDir, SET};
 /// How long any one wait may take.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-/// A tmux server of its own (own socket), killed when dropped.
+/// A tmux server of its own (own socket, in a temporary directory of its own so that no
+/// `tmux-UID` directory is left in the system's), killed when dropped.
 struct Tmux {
     socket: String,
+    sockets: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -23,6 +25,7 @@ impl Tmux {
         let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmux = Tmux {
             socket: format!("patches-tui-test-{}-{n}", std::process::id()),
+            sockets: tempfile::tempdir().expect("a directory for the tmux socket"),
         };
         let started = tmux.run(&[
             "new-session",
@@ -45,6 +48,7 @@ impl Tmux {
 
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux")
+            .env("TMUX_TMPDIR", self.sockets.path())
             .arg("-L")
             .arg(&self.socket)
             .args(args)
