@@ -63,6 +63,12 @@ pub fn remember(recovery: Option<&Recovery>, text: &str, dirty: bool) {
     }
 }
 
+/// The performer quit (having saved or discarded): a signal or panic during the teardown
+/// that follows has nothing to keep.
+pub fn forget() {
+    *SNAPSHOT.lock().unwrap_or_else(|p| p.into_inner()) = None;
+}
+
 /// Writes the snapshot as the recovery file when it has unsaved changes; where it went.
 /// Never blocks (a panic while the snapshot was being taken skips it).
 pub fn write_snapshot() -> Option<PathBuf> {
@@ -149,5 +155,11 @@ mod tests {
         remember(Some(&recovery), "edited\n", true);
         assert_eq!(write_snapshot(), Some(recovery.file.clone()));
         assert_eq!(std::fs::read_to_string(&recovery.file).unwrap(), "edited\n");
+        forget();
+        assert_eq!(
+            write_snapshot(),
+            None,
+            "nothing to keep after a chosen quit"
+        );
     }
 }

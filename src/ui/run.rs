@@ -127,6 +127,7 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
         });
     }
     result?;
+    exits::forget();
     forget_if_clean(&app);
     Ok(Ended::Quit)
 }
