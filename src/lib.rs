@@ -10,3 +10,4 @@ pub mod modules;
 pub mod reference;
 pub mod ui;
 pub mod watch;
+pub mod wav;

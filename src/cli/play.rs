@@ -2,7 +2,7 @@
 //! [--stats]`: plays a patch live and reloads it every time the file is saved.
 
 mod reread;
-mod say;
+pub(crate) mod say;
 mod session;
 mod stats;
 
