@@ -6,6 +6,7 @@
 
 pub mod dsl;
 pub mod engine;
+pub mod fuzz;
 pub mod modules;
 pub mod reference;
 pub mod ui;

@@ -75,9 +75,17 @@ pub fn decode(bytes: &[u8]) -> Result<&str, DslError> {
 /// An error at the byte `at` of `bytes`, everything before which is valid UTF-8.
 fn not_utf8(bytes: &[u8], at: usize) -> DslError {
     let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
+    // Lines as the parser counts them: `\n`, `\r\n` and a lone `\r` each end one.
+    let (mut line, mut column) = (1, 1);
+    let mut chars = before.chars().peekable();
+    while let Some(c) = chars.next() {
+        let lone_cr = c == '\r' && chars.peek() != Some(&'\n');
+        if c == '\n' || lone_cr {
+            (line, column) = (line + 1, 1);
+        } else if c != '\r' {
+            column += 1;
+        }
+    }
     DslError::new(
         line,
         column,
@@ -98,5 +106,11 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 8));
         assert!(e.message.contains("0xFF"), "{}", e.message);
         assert!(decode("nodes: {}\n".as_bytes()).is_ok());
+        let e = decode(b"a\r\nb\rcd\xff").unwrap_err();
+        assert_eq!(
+            (e.line, e.column),
+            (3, 3),
+            "a lone CR ends a line, as in YAML"
+        );
     }
 }
