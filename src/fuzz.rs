@@ -5,7 +5,7 @@
 //! `fuzz_target!(|data: &[u8]| { patches_tui::fuzz::fuzz_one(data); })`.
 
 use crate::dsl::{self, DslError};
-use crate::engine::render;
+use crate::engine::{render, ValidGraph};
 use crate::modules::Registry;
 use std::sync::OnceLock;
 
@@ -31,7 +31,8 @@ const SAMPLE_RATE: f32 = 48000.0;
 /// when a property fails:
 /// - every error is one line `fuzz.yaml:LINE:COL: message`, at a position inside the text,
 ///   with a non-empty message of bounded length;
-/// - a valid patch renders finite samples in [-1, 1], bit-identical with blocks of 64 and 37.
+/// - a valid patch renders finite samples in [-1, 1], bit-identical with blocks of 64 and 37,
+///   through live commits to another patch and back.
 pub fn fuzz_one(bytes: &[u8]) -> Outcome {
     let text = match dsl::decode(bytes) {
         Ok(text) => text,
@@ -51,12 +52,19 @@ pub fn fuzz_one(bytes: &[u8]) -> Outcome {
             return Outcome::Rejected;
         }
     };
+    // Live commits: to a known patch and back, so kept, changed and reshaped nodes are planned.
+    let schedule = || {
+        vec![
+            (FRAMES / 3, reference().clone()),
+            (2 * FRAMES / 3, patch.valid.clone()),
+        ]
+    };
     let renders: Vec<Vec<f32>> = [64, 37]
         .into_iter()
         .map(|block| {
             let out = render(
                 patch.valid.clone(),
-                Vec::new(),
+                schedule(),
                 FRAMES,
                 SAMPLE_RATE,
                 block,
@@ -74,6 +82,18 @@ pub fn fuzz_one(bytes: &[u8]) -> Outcome {
         "the render differs between blocks of 64 and 37 frames"
     );
     Outcome::Rendered
+}
+
+/// The patch commits switch to and from: `patches/demo_synth.yaml`, loaded once.
+fn reference() -> &'static ValidGraph {
+    static REFERENCE: OnceLock<ValidGraph> = OnceLock::new();
+    REFERENCE.get_or_init(|| {
+        let text = include_str!("../patches/demo_synth.yaml");
+        match dsl::load(text, registry()) {
+            Ok(patch) => patch.valid,
+            Err(errors) => panic!("demo_synth.yaml is invalid: {errors:?}"),
+        }
+    })
 }
 
 /// The seed registry, made once.
