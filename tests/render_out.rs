@@ -138,7 +138,7 @@ fn an_interrupted_render_leaves_the_previous_file_and_no_temporary() {
     let child = bin()
         .arg("render")
         .arg(patch("demo_synth.yaml"))
-        .args(["--seconds", "86400", "--sample-rate", "384000", "--out"])
+        .args(["--seconds", "3600", "--out"])
         .arg(&out)
         .stderr(Stdio::piped())
         .spawn()
@@ -260,4 +260,42 @@ fn a_closed_stdout_neither_panics_nor_loses_the_file() {
     assert!(stderr(&result).is_empty(), "{}", stderr(&result));
     let reader = hound::WavReader::open(&out).unwrap();
     assert_eq!(reader.duration(), 24000);
+}
+
+#[test]
+fn a_render_the_disk_cannot_hold_is_refused_before_rendering() {
+    let dir = temp_dir("space");
+    let out = dir.join("day.wav");
+    // A day of 384 kHz stereo float: 265 GB.
+    let needed: u64 = 86_400 * 384_000 * 8;
+    let df = Command::new("df")
+        .args(["--output=avail", "-B1"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let free: u64 = String::from_utf8_lossy(&df.stdout)
+        .lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .expect("df gives the free space");
+    if free > needed {
+        eprintln!("skipped: {free} bytes free, more than a day at 384 kHz needs");
+        return;
+    }
+    let child = bin()
+        .arg("render")
+        .arg(patch("sine_tone.yaml"))
+        .args(["--seconds", "86400", "--sample-rate", "384000", "--out"])
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    let message = stderr(&result);
+    assert!(
+        message.contains("needs 265.42 GB") && message.contains("free there"),
+        "{message}"
+    );
+    assert!(listing(&dir).is_empty(), "nothing left behind");
 }

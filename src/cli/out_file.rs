@@ -57,6 +57,20 @@ impl OutFile {
         Ok((OutFile { target, temp }, file))
     }
 
+    /// Checks that the file system holding the output has `bytes` free (where it can tell).
+    /// On failure, the message to print.
+    pub fn check_space(&self, bytes: u64) -> Result<(), String> {
+        match free_bytes(&self.temp) {
+            Some(free) if free < bytes => Err(format!(
+                "{}: the file needs {} and only {} is free there: free some space, or render fewer --seconds or at a lower --sample-rate",
+                self.target.display(),
+                gigabytes(bytes),
+                gigabytes(free)
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Makes the finished temporary file durable and renames it over the target.
     pub fn commit(self, file: File) -> io::Result<()> {
         file.sync_all()?;
@@ -72,6 +86,23 @@ impl OutFile {
     pub fn discard(self) {
         let _ = fs::remove_file(&self.temp);
     }
+}
+
+/// `bytes` as `4.61 GB`.
+fn gigabytes(bytes: u64) -> String {
+    format!("{:.2} GB", bytes as f64 / 1e9)
+}
+
+/// Bytes available to this user on the file system holding `path`.
+#[cfg(unix)]
+fn free_bytes(path: &Path) -> Option<u64> {
+    let stat = rustix::fs::statvfs(path).ok()?;
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_: &Path) -> Option<u64> {
+    None
 }
 
 /// Whether `a` and `b` name the same existing file (through links, hard links and different

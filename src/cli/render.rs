@@ -8,7 +8,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use patches_tui::engine::render_with;
 use patches_tui::modules::{Registry, DEFAULT_BLOCK, MAX_BLOCK};
-use patches_tui::wav::WavWriter;
+use patches_tui::wav::{self, WavWriter};
 use std::io::{self, BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -103,6 +103,11 @@ pub fn run(args: &RenderArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Err(message) = out.check_space(wav::HEADER_BYTES + frames * 8) {
+        out.discard();
+        warn(message);
+        return ExitCode::FAILURE;
+    }
     let interrupted = interrupt_flag();
     let bar = progress_bar(frames, args.seconds);
     let written = WavWriter::new(BufWriter::with_capacity(1 << 20, file), 2, args.sample_rate)
