@@ -299,3 +299,24 @@ fn a_render_the_disk_cannot_hold_is_refused_before_rendering() {
     );
     assert!(listing(&dir).is_empty(), "nothing left behind");
 }
+
+#[test]
+fn rendering_through_a_link_replaces_the_target_and_keeps_link_and_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("link");
+    let target = dir.join("take.wav");
+    fs::write(&target, b"old").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.join("latest.wav");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let result = render(&patch("sine_tone.yaml"), "0.1", &link, &[]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(hound::WavReader::open(&target).unwrap().duration(), 4800);
+    let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    assert_eq!(listing(&dir), ["latest.wav", "take.wav"]);
+}

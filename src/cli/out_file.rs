@@ -14,7 +14,8 @@ pub struct OutFile {
 
 impl OutFile {
     /// Checks `out` against `inputs` and creates the temporary file beside it (which proves
-    /// the directory writable). A symlink is followed: its target is replaced, the link kept.
+    /// the directory writable). A symlink is followed: its target is replaced, the link kept;
+    /// an existing file's mode is kept.
     /// On failure, the message to print, naming `out`.
     pub fn create(out: &Path, inputs: &[&Path]) -> Result<(OutFile, File), String> {
         let shown = out.display();
@@ -24,19 +25,20 @@ impl OutFile {
                 input.display()
             ));
         }
-        let target = match fs::metadata(out) {
-            Ok(meta) if meta.is_dir() => {
+        let existing = fs::metadata(out).ok();
+        let target = match &existing {
+            Some(meta) if meta.is_dir() => {
                 return Err(format!(
                     "{shown}: is a directory: give a file name such as out.wav"
                 ))
             }
-            Ok(meta) if meta.permissions().readonly() => {
+            Some(meta) if meta.permissions().readonly() => {
                 return Err(format!(
                     "{shown}: is read-only: choose another --out or make it writable"
                 ))
             }
-            Ok(_) => fs::canonicalize(out).map_err(|e| format!("{shown}: cannot write: {e}"))?,
-            Err(_) => out.to_path_buf(),
+            Some(_) => fs::canonicalize(out).map_err(|e| format!("{shown}: cannot write: {e}"))?,
+            None => out.to_path_buf(),
         };
         let name = target
             .file_name()
@@ -54,6 +56,10 @@ impl OutFile {
             .create_new(true)
             .open(&temp)
             .map_err(|e| format!("{shown}: cannot write in {}: {e}", dir.display()))?;
+        if let Some(meta) = existing {
+            // The file that replaces it keeps its mode.
+            let _ = file.set_permissions(meta.permissions());
+        }
         Ok((OutFile { target, temp }, file))
     }
 
