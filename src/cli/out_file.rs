@@ -82,8 +82,14 @@ impl OutFile {
         file.sync_all()?;
         drop(file);
         let result = fs::rename(&self.temp, &self.target);
-        if result.is_err() {
-            self.discard();
+        match &result {
+            Err(_) => self.discard(),
+            // The rename itself survives a power cut once the directory is synced.
+            Ok(()) => {
+                if let Some(dir) = self.temp.parent().and_then(|d| File::open(d).ok()) {
+                    let _ = dir.sync_all();
+                }
+            }
         }
         result
     }
