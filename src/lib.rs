@@ -7,7 +7,9 @@
 pub mod alsa_log;
 pub mod dsl;
 pub mod engine;
+pub mod fuzz;
 pub mod modules;
 pub mod reference;
 pub mod ui;
 pub mod watch;
+pub mod wav;
