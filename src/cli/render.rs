@@ -60,7 +60,7 @@ fn parse_then(text: &str) -> Result<(f64, PathBuf), String> {
 
 /// Renders the patch (and its `--then` switches) and writes the WAV file.
 pub fn run(args: &RenderArgs) -> ExitCode {
-    let registry = Registry::seed();
+    let registry = Registry::standard();
     let mut errors = Vec::new();
     let initial = load_patch(&args.file, &registry)
         .map_err(|e| errors.extend(e))
