@@ -27,10 +27,11 @@ const TONE: usize = 3;
 
 /// Parameters and the gliding read time shared by both delays.
 struct DelayCore {
-    target: f32,
-    current: f32,
+    /// Read times in samples, f64 so that the glide's small steps are not lost to rounding.
+    target: f64,
+    current: f64,
     started: bool,
-    glide: f32,
+    glide: f64,
     feedback: f32,
     mix: f32,
     tone: f32,
@@ -40,10 +41,10 @@ struct DelayCore {
 impl DelayCore {
     fn new(sample_rate: f32) -> Self {
         DelayCore {
-            target: 0.25 * sample_rate,
-            current: 0.25 * sample_rate,
+            target: 0.25 * f64::from(sample_rate),
+            current: 0.25 * f64::from(sample_rate),
             started: false,
-            glide: one_pole_coefficient(GLIDE_SECONDS, sample_rate),
+            glide: f64::from(one_pole_coefficient(GLIDE_SECONDS, sample_rate)),
             feedback: 0.4,
             mix: 0.5,
             tone: tone_coefficient(12000.0, sample_rate),
@@ -55,7 +56,7 @@ impl DelayCore {
         let v = number(value);
         match index {
             TIME => {
-                self.target = v / 1000.0 * self.sample_rate;
+                self.target = f64::from(v) / 1000.0 * f64::from(self.sample_rate);
                 if !self.started {
                     self.current = self.target;
                 }
@@ -70,8 +71,14 @@ impl DelayCore {
     /// The read time for this sample, in samples.
     #[inline]
     fn next_time(&mut self) -> f32 {
-        self.current += (self.target - self.current) * self.glide;
-        self.current.max(1.0)
+        let gap = self.target - self.current;
+        // Land exactly once within a hundredth of a sample (the one-pole never would).
+        self.current = if gap.abs() < 0.01 {
+            self.target
+        } else {
+            self.current + gap * self.glide
+        };
+        self.current.max(1.0) as f32
     }
 }
 
