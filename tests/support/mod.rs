@@ -175,7 +175,7 @@ pub fn example_graphs() -> Vec<ModuleGraph> {
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).expect("readable example");
-            patches_tui::dsl::load(&text, &Registry::seed())
+            patches_tui::dsl::load(&text, &Registry::standard())
                 .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
                 .graph
         })
