@@ -3,8 +3,9 @@
 //! Each benchmark processes one block of 512 frames of one lane (`library/NAME`), with every
 //! input fed noise plus gate pulses and every port connected, so criterion reports samples
 //! per second per module. `seed/SawtoothOscillator` and `seed/SquareOscillator` (PolyBLEP)
-//! sit beside `library/Oscillator` (band-limited wavetables) for the oscillator cost
-//! comparison of issue 9.
+//! sit beside `library/Oscillator` (band-limited wavetables, all four outputs) and
+//! `kernel/Oscillator_saw` (only its saw connected, the seed saw's job) for the oscillator
+//! cost comparison of issue 9.
 
 use criterion::{Criterion, Throughput};
 use patches_tui::modules::{Module, ParamKind, ParamValue, ProcessIo, Registry, Shape, MAX_BLOCK};
@@ -45,7 +46,8 @@ struct Bench {
 }
 
 impl Bench {
-    fn new(registry: &Registry, name: &str) -> Self {
+    /// `connected_outputs`: which outputs are connected (`None`: all).
+    fn new(registry: &Registry, name: &str, connected_outputs: Option<&[bool]>) -> Self {
         let module_type = registry.get(name).expect("registered");
         let descriptor = module_type.descriptor(SHAPE);
         let mut module = module_type.instantiate(SHAPE, SAMPLE_RATE);
@@ -54,9 +56,10 @@ impl Bench {
                 module.set_param(index, &sample_list(p.name));
             }
         }
+        let all = vec![true; descriptor.outputs.len()];
         module.set_connectivity(
             &vec![true; descriptor.inputs.len()],
-            &vec![true; descriptor.outputs.len()],
+            connected_outputs.unwrap_or(&all),
         );
         let mut state = 0x1234_5678u32;
         let inputs: Vec<Vec<f32>> = (0..descriptor.inputs.len().max(1))
@@ -113,9 +116,13 @@ fn main() {
                 .filter(|n| seed.get(n).is_none())
                 .map(|n| format!("library/{n}")),
         );
-    for label in names {
-        let name = label.split('/').nth(1).expect("prefixed");
-        let mut bench = Bench::new(&registry, name);
+    let saw_only = [false, false, true, false];
+    for label in names.chain(["kernel/Oscillator_saw".to_string()]) {
+        let (name, outputs) = match label.split('/').nth(1).expect("prefixed") {
+            "Oscillator_saw" => ("Oscillator", Some(&saw_only[..])),
+            name => (name, None),
+        };
+        let mut bench = Bench::new(&registry, name, outputs);
         let mut position = 0;
         group.bench_function(label.as_str(), |b| {
             b.iter(|| {

@@ -71,7 +71,9 @@ struct Quantizer {
     scale: usize,
     root: i32,
     custom: u16,
+    /// Last output per lane, and the input it came from (a held pitch is not searched again).
     last: Vec<f32>,
+    last_input: Vec<f32>,
 }
 
 impl Quantizer {
@@ -110,6 +112,7 @@ impl Quantizer {
 
 impl Module for Quantizer {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
+        self.last_input.fill(f32::NAN);
         match (index, value) {
             (SCALE, v) => self.scale = variant(SCALES, v),
             (ROOT, v) => self.root = variant(ROOTS, v) as i32,
@@ -131,7 +134,12 @@ impl Module for Quantizer {
         let mask = self.mask();
         for i in 0..out.len() {
             let lane = i % lanes;
-            let q = self.quantize(input[i], mask);
+            let q = if input[i] == self.last_input[lane] {
+                self.last[lane]
+            } else {
+                self.quantize(input[i], mask)
+            };
+            self.last_input[lane] = input[i];
             out[i] = q;
             trigger[i] = if q != self.last[lane] { 1.0 } else { 0.0 };
             self.last[lane] = q;
@@ -179,6 +187,7 @@ pub fn quantizer_type() -> ModuleType {
                 root: 0,
                 custom: 0,
                 last: vec![f32::NAN; shape.voices],
+                last_input: vec![f32::NAN; shape.voices],
             })
         },
     }
