@@ -35,6 +35,10 @@ struct Oscillator {
     kernel: Kernel,
     /// Phase per lane in [0, 1), f64 so that slow notes keep their pitch.
     phase: Vec<f64>,
+    /// Per lane: the last `voct` and its frequency ratio `2^(base + voct)` (NaN: stale), so
+    /// that a held note costs no `exp2` per sample.
+    last_voct: Vec<f32>,
+    ratio: Vec<f32>,
     sync: Edges,
     base_voct: f32,
     fine_cents: f32,
@@ -48,8 +52,14 @@ impl Module for Oscillator {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            BASE_VOCT => self.base_voct = v,
-            FINE => self.fine_cents = v,
+            BASE_VOCT | FINE => {
+                if index == BASE_VOCT {
+                    self.base_voct = v;
+                } else {
+                    self.fine_cents = v;
+                }
+                self.last_voct.fill(f32::NAN);
+            }
             FM_DEPTH => self.fm_depth = v,
             PULSE_WIDTH => self.pulse_width = v,
             _ => {}
@@ -79,7 +89,11 @@ impl Module for Oscillator {
             if self.sync.rises(lane, sync[i]) {
                 self.phase[lane] = 0.0;
             }
-            let dt = hz_per_volt * (base + voct[i]).exp2() * (1.0 + self.fm_depth * fm[i]);
+            if voct[i] != self.last_voct[lane] {
+                self.last_voct[lane] = voct[i];
+                self.ratio[lane] = (base + voct[i]).exp2();
+            }
+            let dt = hz_per_volt * self.ratio[lane] * (1.0 + self.fm_depth * fm[i]);
             let dt = if dt.is_finite() {
                 dt.clamp(-0.5, 0.5)
             } else {
@@ -149,6 +163,8 @@ pub fn oscillator_type() -> ModuleType {
             Box::new(Oscillator {
                 kernel: Kernel::new(sample_rate),
                 phase: vec![0.0; shape.voices],
+                last_voct: vec![f32::NAN; shape.voices],
+                ratio: vec![1.0; shape.voices],
                 sync: Edges::new(shape.voices),
                 base_voct: 0.0,
                 fine_cents: 0.0,
