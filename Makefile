@@ -1,6 +1,6 @@
-# patches-tui: `make run` opens the live-coding screen on the default set, `make test` runs
-# every test.
-SET ?= patches/set.yaml
+# patches-tui: `make run` opens the live-coding screen on the techno set (the module library's
+# showcase; `make run SET=patches/set.yaml` for the default set), `make test` runs every test.
+SET ?= patches/techno.yaml
 
 .PHONY: setup build run play test bench lint fuzz
 

@@ -99,7 +99,7 @@ fn reference() -> &'static ValidGraph {
 /// The seed registry, made once.
 fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(Registry::seed)
+    REGISTRY.get_or_init(Registry::standard)
 }
 
 /// Panics unless `error` is one located line inside `text`.

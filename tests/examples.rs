@@ -11,7 +11,7 @@ use support::example_files;
 
 fn load(path: &Path) -> ValidGraph {
     let text = std::fs::read_to_string(path).expect("readable example");
-    match dsl::load(&text, &Registry::seed()) {
+    match dsl::load(&text, &Registry::standard()) {
         Ok(patch) => patch.valid,
         Err(errors) => panic!("{}: {:?}", path.display(), errors),
     }
@@ -39,6 +39,8 @@ fn the_examples_include_the_required_sets() {
         "chord_swap.yaml",
         "demo_synth.yaml",
         "set.yaml",
+        "techno.yaml",
+        "ambient.yaml",
     ] {
         assert!(
             names.iter().any(|n| n == required),
@@ -131,5 +133,26 @@ fn no_example_drives_the_output_past_full_scale() {
             "{}",
             path.display()
         );
+    }
+}
+
+#[test]
+fn the_library_sets_peak_under_their_limiters_minus_1_db_ceiling() {
+    let ceiling = 10f32.powf(-1.0 / 20.0);
+    for name in ["techno.yaml", "ambient.yaml"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("patches")
+            .join(name);
+        let audio = render_seconds(load(&path), 6.0, 64);
+        let peak = audio
+            .left
+            .iter()
+            .chain(&audio.right)
+            .fold(0.0f32, |m, x| m.max(x.abs()));
+        assert!(
+            peak <= ceiling,
+            "{name}: peak {peak} over the ceiling {ceiling}"
+        );
+        assert!(peak > 0.5, "{name}: peak {peak} is too quiet for a set");
     }
 }

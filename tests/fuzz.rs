@@ -188,7 +188,7 @@ fn replace_word(rng: &mut Rng, input: &mut Vec<u8>, words: &[String]) {
 
 /// Every module, port and parameter name of the seed registry.
 fn vocabulary() -> Vec<String> {
-    let registry = Registry::seed();
+    let registry = Registry::standard();
     let mut words = Vec::new();
     for module in registry.types() {
         words.push(module.name.to_string());

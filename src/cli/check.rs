@@ -9,7 +9,7 @@ use std::process::ExitCode;
 /// Checks every file; exit 0 if all are valid, else 1 with each error on stderr. A closed
 /// stdout ends the check quietly, with the status of the files checked so far.
 pub fn run(files: &[PathBuf]) -> ExitCode {
-    let registry = Registry::seed();
+    let registry = Registry::standard();
     let mut ok = true;
     for file in files {
         match load_patch(file, &registry) {

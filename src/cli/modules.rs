@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 /// Prints the summary, one module in full, or the Markdown reference.
 pub fn run(name: Option<&str>, markdown: bool) -> ExitCode {
-    let registry = Registry::seed();
+    let registry = Registry::standard();
     if markdown {
         print(reference::markdown(&registry));
         return ExitCode::SUCCESS;

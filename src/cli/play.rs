@@ -65,7 +65,7 @@ pub fn run(args: &PlayArgs) -> ExitCode {
             Err(reason) => Wake::WatchFailed(reason),
         });
     });
-    let registry = Registry::seed();
+    let registry = Registry::standard();
     let loaded = read_text(&args.file)
         .map_err(|line| vec![line])
         .and_then(|text| Ok((load_text(&args.file, &text, &registry)?, text)));

@@ -77,7 +77,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         ));
         return ExitCode::from(2);
     }
-    let registry = Registry::seed();
+    let registry = Registry::standard();
     let mut errors = Vec::new();
     let initial = load_patch(&args.file, &registry)
         .map_err(|e| errors.extend(e))

@@ -78,6 +78,15 @@ impl Registry {
         registry
     }
 
+    /// The seed set plus the module library: every module the binary offers.
+    pub fn standard() -> Self {
+        let mut registry = Registry::seed();
+        for t in super::library_types() {
+            registry.register(t);
+        }
+        registry
+    }
+
     /// Adds a module type; a type with the same name is replaced.
     pub fn register(&mut self, module_type: ModuleType) {
         self.types.retain(|t| t.name != module_type.name);

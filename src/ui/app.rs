@@ -228,7 +228,7 @@ impl App {
                 |n| n.to_string_lossy().into(),
             ),
             path: path.to_path_buf(),
-            registry: Registry::seed(),
+            registry: Registry::standard(),
             highlighter: Highlighter::new(&theme),
             theme,
             editor: Editor::new(&text),

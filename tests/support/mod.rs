@@ -83,9 +83,9 @@ fn one_in_one_out(_: patches_tui::modules::Shape) -> Layout {
     }
 }
 
-/// The seed registry plus `Ramp`, `Pass`, `Impulse` and `Tracer`.
+/// The standard registry (seed and library) plus `Ramp`, `Pass`, `Impulse` and `Tracer`.
 pub fn test_registry() -> Registry {
-    let mut registry = Registry::seed();
+    let mut registry = Registry::standard();
     registry.register(ModuleType {
         name: "Ramp",
         doc: "sample counter",
@@ -175,7 +175,7 @@ pub fn example_graphs() -> Vec<ModuleGraph> {
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).expect("readable example");
-            patches_tui::dsl::load(&text, &Registry::seed())
+            patches_tui::dsl::load(&text, &Registry::standard())
                 .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
                 .graph
         })

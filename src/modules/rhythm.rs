@@ -1,0 +1,280 @@
+//! Rhythm sequencers: `EuclideanSequencer` and `DrumSequencer`.
+//!
+//! `EuclideanSequencer` spreads `pulses` hits as evenly as possible over `steps` steps
+//! (Bjorklund's Euclidean rhythms, computed with the equivalent Bresenham rule: step `i`
+//! hits when `(i * pulses) mod steps < pulses`), shifted later by `rotation` steps. E(3, 8)
+//! is `x..x..x.`. Each rising `clock` plays the next step; `reset` makes the next clock play
+//! step 0.
+//!
+//! `DrumSequencer` (shape `channels` = rows) plays one text row per output, so that a beat is
+//! a line to edit live: `x` is a hit, `X` an accented hit, `.` or `-` a rest; spaces and `|`
+//! are ignored (write `"x... x... | x... x..."`). Rows may differ in length (polymeter):
+//! each wraps on its own. Each rising `clock` plays the next step of every row: `trigger/n`
+//! pulses for one sample on a hit and `accent/n` holds 1 for an accented step, 0 otherwise,
+//! until the next clock.
+
+use super::descriptor::{
+    ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
+};
+use super::kit::{int, port, whole, Edges};
+use super::module::{Module, ProcessIo};
+use super::registry::{Layout, ModuleType};
+
+const CLOCK: usize = 0;
+const RESET: usize = 1;
+
+/// Whether step `step` of E(`pulses`, `steps`) rotated by `rotation` is a hit.
+pub fn euclidean_hit(step: u64, steps: u64, pulses: u64, rotation: u64) -> bool {
+    let steps = steps.max(1);
+    let i = (step + steps - rotation % steps) % steps;
+    (i * pulses.min(steps)) % steps < pulses.min(steps)
+}
+
+struct Euclidean {
+    steps: u64,
+    pulses: u64,
+    rotation: u64,
+    clock: Edges,
+    reset: Edges,
+    /// Step playing now per lane; `None` before the first clock and after a reset.
+    position: Vec<Option<u64>>,
+    gate: Vec<bool>,
+}
+
+impl Module for Euclidean {
+    fn set_param(&mut self, index: usize, value: &ParamValue) {
+        let v = whole(value).max(0) as u64;
+        match index {
+            0 => self.steps = v.max(1),
+            1 => self.pulses = v,
+            2 => self.rotation = v,
+            _ => {}
+        }
+    }
+
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let lanes = io.lanes();
+        let (clock, reset) = (io.input(CLOCK), io.input(RESET));
+        let [trigger, gate] = io.outputs::<2>();
+        for i in 0..trigger.len() {
+            let l = i % lanes;
+            if self.reset.rises(l, reset[i]) {
+                self.position[l] = None;
+            }
+            let mut hit = false;
+            if self.clock.rises(l, clock[i]) {
+                let next = self.position[l].map_or(0, |p| (p + 1) % self.steps);
+                self.position[l] = Some(next);
+                hit = euclidean_hit(next, self.steps, self.pulses, self.rotation);
+                self.gate[l] = hit;
+            }
+            trigger[i] = if hit { 1.0 } else { 0.0 };
+            gate[i] = if self.gate[l] { 1.0 } else { 0.0 };
+        }
+    }
+}
+
+/// The `EuclideanSequencer` module type.
+pub fn euclidean_type() -> ModuleType {
+    ModuleType {
+        name: "EuclideanSequencer",
+        doc: "Euclidean rhythm: pulses hits spread evenly over steps, rotated; one step per clock.",
+        shape_use: ShapeUse::default(),
+        describe: |_| Layout {
+            inputs: vec![
+                port("clock", PortKind::Gate, "Rising edge plays the next step"),
+                port(
+                    "reset",
+                    PortKind::Gate,
+                    "Rising edge: the next clock plays step 0",
+                ),
+            ],
+            outputs: vec![
+                port("trigger", PortKind::Gate, "One-sample pulse on a hit"),
+                port(
+                    "gate",
+                    PortKind::Gate,
+                    "High from a hit until the next clock",
+                ),
+            ],
+            params: vec![
+                int("steps", (1, 64, 16), "Steps in the pattern"),
+                int("pulses", (0, 64, 4), "Hits in the pattern (at most steps)"),
+                int("rotation", (0, 63, 0), "Steps the pattern is shifted later"),
+            ],
+        },
+        create: |shape, _| {
+            let n = shape.voices;
+            Box::new(Euclidean {
+                steps: 16,
+                pulses: 4,
+                rotation: 0,
+                clock: Edges::new(n),
+                reset: Edges::new(n),
+                position: vec![None; n],
+                gate: vec![false; n],
+            })
+        },
+    }
+}
+
+/// Longest row of a `DrumSequencer`, in steps.
+pub const MAX_STEPS: usize = 64;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Hit {
+    Rest,
+    Strike,
+    Accent,
+}
+
+/// The steps of a row string, skipping spaces and `|`.
+fn row_steps(text: &str) -> impl Iterator<Item = Option<Hit>> + '_ {
+    text.chars()
+        .filter(|c| *c != ' ' && *c != '|')
+        .map(|c| match c {
+            'x' => Some(Hit::Strike),
+            'X' => Some(Hit::Accent),
+            '.' | '-' => Some(Hit::Rest),
+            _ => None,
+        })
+}
+
+/// Checks one row: 1..64 steps of `x`, `X`, `.` or `-` (spaces and `|` ignored).
+fn check_row(text: &str) -> Result<(), String> {
+    let mut count = 0;
+    for step in row_steps(text) {
+        if step.is_none() {
+            return Err(format!(
+                "`{text}` is not a drum row: expected x (hit), X (accent), . or - (rest)"
+            ));
+        }
+        count += 1;
+    }
+    if count == 0 || count > MAX_STEPS {
+        return Err(format!(
+            "`{text}` has {count} steps: a drum row has 1 to {MAX_STEPS}"
+        ));
+    }
+    Ok(())
+}
+
+struct DrumSequencer {
+    /// Row `r` step `s` at `r * MAX_STEPS + s`.
+    steps: Vec<Hit>,
+    lengths: Vec<usize>,
+    clock: Edges,
+    reset: Edges,
+    /// Step playing now per row and lane (`row * lanes + lane`); `None` before the first
+    /// clock and after a reset.
+    position: Vec<Option<usize>>,
+    /// Accent per row and lane (`row * lanes + lane`).
+    accent: Vec<bool>,
+}
+
+impl Module for DrumSequencer {
+    fn set_param(&mut self, index: usize, value: &ParamValue) {
+        if let (0, ParamValue::Array(rows)) = (index, value) {
+            self.lengths.fill(0);
+            for (r, text) in rows.iter().enumerate().take(self.lengths.len()) {
+                let mut n = 0;
+                for step in row_steps(text).take(MAX_STEPS) {
+                    self.steps[r * MAX_STEPS + n] = step.unwrap_or(Hit::Rest);
+                    n += 1;
+                }
+                self.lengths[r] = n;
+            }
+        }
+    }
+
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let lanes = io.lanes();
+        let rows = self.lengths.len();
+        let (clock, reset) = (io.input(CLOCK), io.input(RESET));
+        let frames = io.frames();
+        for f in 0..frames {
+            for l in 0..lanes {
+                let i = f * lanes + l;
+                if self.reset.rises(l, reset[i]) {
+                    for r in 0..rows {
+                        self.position[r * lanes + l] = None;
+                    }
+                }
+                let clocked = self.clock.rises(l, clock[i]);
+                for r in 0..rows {
+                    let mut hit = Hit::Rest;
+                    let len = self.lengths[r];
+                    let at = r * lanes + l;
+                    if clocked && len > 0 {
+                        let p = self.position[at].map_or(0, |p| (p + 1) % len);
+                        self.position[at] = Some(p);
+                        hit = self.steps[r * MAX_STEPS + p];
+                        self.accent[at] = hit == Hit::Accent;
+                    }
+                    io.output(2 * r)[i] = if hit == Hit::Rest { 0.0 } else { 1.0 };
+                    io.output(2 * r + 1)[i] = if self.accent[at] { 1.0 } else { 0.0 };
+                }
+            }
+        }
+    }
+}
+
+/// Output names of the drum rows, so that ports read `trigger/0`, `accent/0`, ...
+fn drum_outputs(rows: usize) -> Vec<PortDescriptor> {
+    (0..rows)
+        .flat_map(|r| {
+            [
+                PortDescriptor::indexed("trigger", r, "One-sample pulse on a hit of this row")
+                    .kind(PortKind::Gate),
+                PortDescriptor::indexed("accent", r, "1 on an accented step (X), else 0")
+                    .kind(PortKind::Gate),
+            ]
+        })
+        .collect()
+}
+
+/// The `DrumSequencer` module type.
+pub fn drum_sequencer_type() -> ModuleType {
+    ModuleType {
+        name: "DrumSequencer",
+        doc: "Text drum patterns: one row string like \"x..x..x.x..x....\" per trigger output.",
+        shape_use: ShapeUse {
+            channels: true,
+            length: false,
+        },
+        describe: |shape| Layout {
+            inputs: vec![
+                port(
+                    "clock",
+                    PortKind::Gate,
+                    "Rising edge plays the next step of every row",
+                ),
+                port(
+                    "reset",
+                    PortKind::Gate,
+                    "Rising edge: the next clock plays step 0",
+                ),
+            ],
+            outputs: drum_outputs(shape.channels),
+            params: vec![ParamDescriptor {
+                name: "rows",
+                kind: ParamKind::Array {
+                    max_len: shape.channels,
+                    check: check_row,
+                },
+                doc: "One string per row: x hit, X accent, . or - rest (spaces and | ignored)",
+            }],
+        },
+        create: |shape, _| {
+            let (rows, n) = (shape.channels, shape.voices);
+            Box::new(DrumSequencer {
+                steps: vec![Hit::Rest; rows * MAX_STEPS],
+                lengths: vec![0; rows],
+                clock: Edges::new(n),
+                reset: Edges::new(n),
+                position: vec![None; rows * n],
+                accent: vec![false; rows * n],
+            })
+        },
+    }
+}
