@@ -74,12 +74,12 @@ impl Rng {
     }
 }
 
-/// A random variation of `graph`: a parameter change, a removal, a rename, an added node or
-/// a reshape. May be invalid; the caller validates.
+/// A random variation of `graph`: a parameter change, a removal, a rename, an added node, a
+/// reshape or a new lane count for every poly node. May be invalid; the caller validates.
 fn mutate(graph: &ModuleGraph, registry: &Registry, rng: &mut Rng, serial: usize) -> ModuleGraph {
     let mut g = graph.clone();
     let n = rng.below(g.nodes.len());
-    match rng.below(5) {
+    match rng.below(6) {
         0 | 1 => {
             let node = &mut g.nodes[n];
             let Some(t) = registry.get(&node.module) else {
@@ -126,6 +126,12 @@ fn mutate(graph: &ModuleGraph, registry: &Registry, rng: &mut Rng, serial: usize
                 }
             }
         }
+        5 => {
+            let voices = [2, 3, 8, 16, 64][rng.below(5)];
+            for node in g.nodes.iter_mut().filter(|n| n.voices.is_some()) {
+                node.voices = Some(voices);
+            }
+        }
         _ => {
             let name = format!("osc_{serial}");
             g.nodes.push(
@@ -157,9 +163,38 @@ fn seed_graphs() -> Vec<ModuleGraph> {
         .with_cable(Cable::new("b", "out", "a", "in"))
         .with_cable(Cable::new("a", "out", "out", "left"))
         .with_cable(Cable::new("r", "out", "out", "right").with_scale(1e-6));
-    let mut graphs = vec![feedback];
+    let mut graphs = vec![feedback, poly_graph()];
     graphs.extend(support::example_graphs());
     graphs
+}
+
+/// Four lanes of saw, filter, envelope and VCA with a poly feedback loop, summed into a mono
+/// output.
+fn poly_graph() -> ModuleGraph {
+    let float = ParamValue::Float;
+    ModuleGraph::new()
+        .with_node(Node::new("clock", "ClockSequencer").with_param("bpm", float(240.0)))
+        .with_node(
+            Node::new("pitch", "Spread")
+                .with_voices(4)
+                .with_param("to", float(1.5)),
+        )
+        .with_node(Node::new("saw", "SawtoothOscillator").with_voices(4))
+        .with_node(Node::new("lp", "ResonantLowpass").with_voices(4))
+        .with_node(Node::new("env", "AdsrEnvelope").with_voices(4))
+        .with_node(Node::new("vca", "Vca").with_voices(4))
+        .with_node(Node::new("echo", "Sum").with_voices(4))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("pitch", "out", "saw", "voct"))
+        .with_cable(Cable::new("saw", "out", "lp", "in"))
+        .with_cable(Cable::new("env", "out", "lp", "cutoff_cv").with_scale(3.0))
+        .with_cable(Cable::new("clock", "beat", "env", "trigger"))
+        .with_cable(Cable::new("lp", "out", "vca", "in"))
+        .with_cable(Cable::new("env", "out", "vca", "cv"))
+        .with_cable(Cable::new("vca", "out", "echo", "in/0"))
+        .with_cable(Cable::new("echo", "out", "echo", "in/1").with_scale(0.5))
+        .with_cable(Cable::new("echo", "out", "out", "left").with_scale(0.1))
+        .with_cable(Cable::new("vca", "out", "out", "right").with_scale(0.1))
 }
 
 #[test]

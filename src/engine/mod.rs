@@ -7,6 +7,7 @@ pub mod graph;
 pub mod live;
 pub mod load;
 pub mod meters;
+mod mixing;
 pub mod null_backend;
 pub mod observe;
 pub mod offline;

@@ -5,8 +5,9 @@
 //! and publishes observation data. It never allocates, frees, locks or blocks: everything it
 //! replaces goes back to the control side on the retire ring.
 
+use super::mixing::{mix_block, mix_sample};
 use super::observe::{Counters, NodeLevel, ObservationSender};
-use super::plan::{ExecutionPlan, PlanUpdate, Step, NO_DELAY};
+use super::plan::{ExecutionPlan, PlanUpdate, Step};
 use crate::modules::{Module, ProcessIo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
@@ -115,12 +116,13 @@ impl Runtime {
                 m.set_connectivity(&c.inputs, &c.outputs);
             }
         }
-        for &b in &update.clear_buffers {
-            let start = b as usize * MAX_BLOCK;
-            self.buffers[start..start + MAX_BLOCK].fill(0.0);
+        for run in &update.clear_buffers {
+            let start = run.start as usize * MAX_BLOCK;
+            self.buffers[start..start + run.len as usize * MAX_BLOCK].fill(0.0);
         }
-        for &d in &update.clear_delays {
-            self.delays[d as usize] = 0.0;
+        for run in &update.clear_delays {
+            let start = run.start as usize;
+            self.delays[start..start + run.len as usize].fill(0.0);
         }
         if let Some(mut plan) = update.plan.take() {
             let base = self.buffers.as_mut_ptr();
@@ -155,7 +157,7 @@ impl Runtime {
                     for mix in &plan.mixes[node.mixes.start as usize..node.mixes.end as usize] {
                         let terms = &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
                         // SAFETY: mix targets are never sources; both lie in the pool.
-                        unsafe { mix_block(base, mix.target, terms, frames) };
+                        unsafe { mix_block(base, mix.target, mix.lanes as usize, terms, frames) };
                     }
                     run_node(&mut self.modules, node, 0, frames, self.position);
                 }
@@ -169,7 +171,16 @@ impl Runtime {
                                 let terms =
                                     &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
                                 // SAFETY: as above; delay slots lie in the delay pool.
-                                unsafe { mix_sample(base, delays, mix.target, terms, i) };
+                                unsafe {
+                                    mix_sample(
+                                        base,
+                                        delays,
+                                        mix.target,
+                                        mix.lanes as usize,
+                                        terms,
+                                        i,
+                                    )
+                                };
                             }
                             run_node(&mut self.modules, node, i, 1, self.position + i as u64);
                         }
@@ -177,9 +188,16 @@ impl Runtime {
                 }
             }
         }
-        for &(slot, source) in &plan.delays {
-            // SAFETY: the source buffer lies in the pool.
-            delays[slot as usize] = unsafe { *base.add(source as usize * MAX_BLOCK + frames - 1) };
+        for store in &plan.delays {
+            let (slot, lanes) = (store.slot as usize, store.lanes as usize);
+            // SAFETY: the source buffer lies in the pool and holds `lanes` lanes.
+            let last = unsafe {
+                std::slice::from_raw_parts(
+                    base.add(store.source as usize * MAX_BLOCK + (frames - 1) * lanes),
+                    lanes,
+                )
+            };
+            delays[slot..slot + lanes].copy_from_slice(last);
         }
     }
 
@@ -224,7 +242,7 @@ impl Runtime {
         if obs.levels.slots() >= plan.meters.len() {
             for meter in &plan.meters {
                 let start = meter.buffer as usize * MAX_BLOCK;
-                let block = &self.buffers[start..start + frames];
+                let block = &self.buffers[start..start + frames * meter.lanes as usize];
                 let (peak, sum) = block
                     .iter()
                     .fold((0.0f32, 0.0f32), |(p, s), &x| (p.max(x.abs()), s + x * x));
@@ -233,7 +251,7 @@ impl Runtime {
                     node: meter.node,
                     frames: frames as u32,
                     peak,
-                    rms: (sum / frames as f32).sqrt(),
+                    rms: (sum / block.len() as f32).sqrt(),
                 });
             }
         } else {
@@ -262,57 +280,10 @@ fn run_node(
                 &node.output_ptrs,
                 offset,
                 frames,
-                1,
+                node.lanes as usize,
                 position,
             )
         };
         module.process(&mut io);
     }
-}
-
-/// Sums `terms` into `target` for a whole block.
-///
-/// # Safety
-/// Every buffer index must lie in the pool at `base`; `target` is not a source.
-unsafe fn mix_block(base: *mut f32, target: u32, terms: &[super::plan::MixTerm], frames: usize) {
-    let out = std::slice::from_raw_parts_mut(base.add(target as usize * MAX_BLOCK), frames);
-    for (k, term) in terms.iter().enumerate() {
-        let src = std::slice::from_raw_parts(base.add(term.source as usize * MAX_BLOCK), frames);
-        if k == 0 {
-            for (o, &s) in out.iter_mut().zip(src) {
-                *o = s * term.scale;
-            }
-        } else {
-            for (o, &s) in out.iter_mut().zip(src) {
-                *o += s * term.scale;
-            }
-        }
-    }
-}
-
-/// Sums `terms` into frame `i` of `target`; a feedback term reads its source one sample late
-/// (from the delay slot at the first frame of a block).
-///
-/// # Safety
-/// As `mix_block`, and `i < MAX_BLOCK`.
-unsafe fn mix_sample(
-    base: *mut f32,
-    delays: &[f32],
-    target: u32,
-    terms: &[super::plan::MixTerm],
-    i: usize,
-) {
-    let mut sum = 0.0;
-    for term in terms {
-        let src = base.add(term.source as usize * MAX_BLOCK);
-        let x = if term.delay == NO_DELAY {
-            *src.add(i)
-        } else if i == 0 {
-            delays[term.delay as usize]
-        } else {
-            *src.add(i - 1)
-        };
-        sum += x * term.scale;
-    }
-    *base.add(target as usize * MAX_BLOCK + i) = sum;
 }

@@ -12,6 +12,7 @@ pub mod mix;
 pub mod notes;
 pub mod oscillators;
 pub mod sequencers;
+pub mod spread;
 
 pub use descriptor::*;
 pub use module::{Module, ModuleHarness, ProcessIo};
@@ -20,7 +21,7 @@ pub use registry::{Layout, ModuleType, Registry};
 /// Name of the sink module type; a patch has exactly one.
 pub const AUDIO_OUT: &str = "AudioOut";
 
-/// The seed module types, in the order of `modules.md`.
+/// The seed module types, in the order of `modules.md`, then `Spread` (the lanes' source).
 pub fn seed_types() -> Vec<ModuleType> {
     vec![
         oscillators::sine_type(),
@@ -34,5 +35,6 @@ pub fn seed_types() -> Vec<ModuleType> {
         glide::glide_type(),
         filter::resonant_lowpass_type(),
         audio_out::audio_out_type(),
+        spread::spread_type(),
     ]
 }
