@@ -4,6 +4,7 @@ pub mod callback;
 pub mod control;
 pub mod cpal_backend;
 pub mod graph;
+mod levels;
 pub mod live;
 pub mod load;
 pub mod meters;
