@@ -2,7 +2,7 @@
 # showcase; `make run SET=patches/set.yaml` for the default set), `make test` runs every test.
 SET ?= patches/techno.yaml
 
-.PHONY: setup build run play test bench lint fuzz
+.PHONY: setup build run play test bench lint fuzz rt-check readme-modules
 
 setup:
 	@bash scripts/setup.sh
@@ -37,3 +37,11 @@ bench: setup
 lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo fmt --check
+
+# The audio thread makes no system call but the pacing sleep during a commit storm (strace).
+rt-check: setup
+	bash scripts/rt_check.sh
+
+# Regenerates README's module reference from the descriptors (a test keeps them equal).
+readme-modules:
+	cargo run --quiet -- modules --markdown | python3 scripts/regen_module_reference.py README.md

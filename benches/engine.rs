@@ -2,6 +2,9 @@
 //!
 //! - `engine/demo_synth`: rendering `patches/demo_synth.yaml`.
 //! - `engine/voices64`: rendering the 64-voice patch of `common/voices.rs` (260 nodes).
+//! - `engine/voices64_swept`: the same with every filter swept by its envelope.
+//! - `engine/lanes64_swept`: the same 64 swept voices as 64-lane nodes (9 nodes; counted as
+//!   260 so that the throughputs compare).
 //! - `reference/fundsp_voices64` (with `compare`): the same 64 voices built in fundsp.
 //! - `dsl/parse_validate_200`: `dsl::load` of a generated 200-node patch text.
 //! - `plan/parse_plan_200`: `dsl::load` and a fresh plan of that text.
@@ -33,8 +36,10 @@ const SAMPLE_RATE: f32 = 48000.0;
 const BLOCK: usize = 64;
 /// Frames rendered per iteration: one second.
 const FRAMES: usize = 48000;
-/// Iterations the summary times per render workload.
-const SUMMARY_RENDERS: u32 = 5;
+/// Iterations the summary times per render workload, per round.
+const SUMMARY_RENDERS: u32 = 4;
+/// Rounds the summary times per render workload (the best one counts).
+const SUMMARY_ROUNDS: u32 = 3;
 /// Iterations the summary times per parse or plan workload.
 const SUMMARY_PLANS: u32 = 200;
 
@@ -111,6 +116,8 @@ fn workloads(registry: &Registry) -> Vec<Workload> {
     let voices = validate(&voices::graph(), registry).expect("the 64-voice patch is valid");
     let voice_nodes = voices.nodes.len();
     assert_eq!(voice_nodes, 260);
+    let swept = validate(&voices::swept_graph(), registry).expect("the swept patch is valid");
+    let lanes = validate(&voices::lanes_graph(), registry).expect("the 64-lane patch is valid");
     let list = vec![
         Workload {
             group: "engine",
@@ -123,6 +130,18 @@ fn workloads(registry: &Registry) -> Vec<Workload> {
             name: "voices64",
             nodes: voice_nodes,
             renderer: Box::new(Ours::new(voices)),
+        },
+        Workload {
+            group: "engine",
+            name: "voices64_swept",
+            nodes: voice_nodes,
+            renderer: Box::new(Ours::new(swept)),
+        },
+        Workload {
+            group: "engine",
+            name: "lanes64_swept",
+            nodes: voice_nodes,
+            renderer: Box::new(Ours::new(lanes)),
         },
     ];
     // The reference counts elements as frames × 260, the node count of our equivalent patch
@@ -229,12 +248,42 @@ fn time(runs: u32, mut f: impl FnMut()) -> Duration {
     started.elapsed() / runs
 }
 
+/// Time this thread has spent on a CPU, from Linux's `/proc/thread-self/schedstat` (None
+/// elsewhere): unlike wall time, it does not count the time other processes held the CPU.
+fn cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// The smallest mean on-CPU time (wall time where that is not available) of `runs` calls of
+/// `f`, over `rounds` rounds.
+fn best_cpu_time(rounds: u32, runs: u32, mut f: impl FnMut()) -> Duration {
+    f();
+    (0..rounds)
+        .map(|_| {
+            let (cpu, wall) = (cpu_time(), Instant::now());
+            for _ in 0..runs {
+                f();
+            }
+            match (cpu, cpu_time()) {
+                (Some(before), Some(after)) => (after - before) / runs,
+                _ => wall.elapsed() / runs,
+            }
+        })
+        .min()
+        .unwrap_or_default()
+}
+
 /// One line per render workload (and the ours/fundsp ratio), then parse and plan times.
 fn print_summary(registry: &Registry, workloads: &mut [Workload], inputs: &PlanInputs) {
-    println!("\nsummary (own timing loop; criterion's numbers above are authoritative)");
+    println!(
+        "\nsummary (own timing loop, on-CPU time of the rendering thread, best of {SUMMARY_ROUNDS} \
+         rounds: steadier than criterion's wall time on a shared machine)"
+    );
     let mut per_patch = Vec::new();
     for w in workloads.iter_mut() {
-        let per_iteration = time(SUMMARY_RENDERS, || w.renderer.render());
+        let per_iteration = best_cpu_time(SUMMARY_ROUNDS, SUMMARY_RENDERS, || w.renderer.render());
         let seconds = per_iteration.as_secs_f64();
         let ns_per_module_sample = seconds * 1e9 / (FRAMES * w.nodes) as f64;
         let realtime = FRAMES as f64 / f64::from(SAMPLE_RATE) / seconds;

@@ -252,6 +252,7 @@ fn seed_set_matches_spec() {
             "Glide",
             "ResonantLowpass",
             "AudioOut",
+            "Spread",
         ]
     );
     let shape = Shape {

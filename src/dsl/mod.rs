@@ -7,7 +7,7 @@
 //! lines and columns through the index. [`to_yaml`] writes a graph back.
 //!
 //! Format: a mapping with `nodes` (node name -> `module`, optional `params`, `channels`,
-//! `length`) and optional `cables` (a list of `from`, `output`, `to`, `input`, optional
+//! `length`, `voices`) and optional `cables` (a list of `from`, `output`, `to`, `input`, optional
 //! `scale`). Plain scalars follow the YAML 1.2 core schema; an unquoted `-` in a list reads as
 //! the string `-` (a sequencer rest), in block (`- -`) and flow (`[C4, -, _]`) style.
 //! Anchors, aliases and tags are refused, and a file holds one document.

@@ -6,9 +6,9 @@ use super::scalar::Resolved;
 use super::spans::{NodeSpans, ParamSpans};
 use super::yaml_tree::{Pos, Yaml, YamlValue};
 use crate::engine::Node;
-use crate::modules::{ParamValue, MAX_CHANNELS, MAX_LENGTH};
+use crate::modules::{ParamValue, MAX_CHANNELS, MAX_LENGTH, MAX_VOICES};
 
-const FIELDS: &[&str] = &["module", "params", "channels", "length"];
+const FIELDS: &[&str] = &["module", "params", "channels", "length", "voices"];
 
 /// The nodes of the `nodes` value, with their positions; problems go to `errors`.
 pub(crate) fn read_nodes(
@@ -48,6 +48,7 @@ fn read_node(entry: &Entry<'_, '_>, errors: &mut Vec<DslError>) -> Option<(Node,
         module: entry.key.pos,
         channels: None,
         length: None,
+        voices: None,
         params: Vec::new(),
     };
     let mut module_found = false;
@@ -79,6 +80,11 @@ fn read_node(entry: &Entry<'_, '_>, errors: &mut Vec<DslError>) -> Option<(Node,
                 node.length = read_shape(value, "length", context, MAX_LENGTH, errors);
                 spans.length = Some(value.pos);
                 ok &= node.length.is_some();
+            }
+            "voices" => {
+                node.voices = read_shape(value, "voices", context, MAX_VOICES, errors);
+                spans.voices = Some(value.pos);
+                ok &= node.voices.is_some();
             }
             _ => {
                 errors.push(unknown_field(&field, context, FIELDS));

@@ -31,6 +31,8 @@ pub(crate) struct NodeSpans {
     pub channels: Option<Pos>,
     /// The `length` value, when written.
     pub length: Option<Pos>,
+    /// The `voices` value, when written.
+    pub voices: Option<Pos>,
     /// One per parameter, in order.
     pub params: Vec<ParamSpans>,
 }
@@ -108,6 +110,7 @@ impl SpanIndex {
             Location::NodeModule(n) => node(n).map(|n| n.module),
             Location::NodeChannels(n) => node(n).map(|n| n.channels.unwrap_or(n.key)),
             Location::NodeLength(n) => node(n).map(|n| n.length.unwrap_or(n.key)),
+            Location::NodeVoices(n) => node(n).map(|n| n.voices.unwrap_or(n.key)),
             Location::ParamName(n, p) => param(n, p).map(|p| p.key),
             Location::ParamValue(n, p) => param(n, p).map(|p| p.value),
             Location::ParamElement(n, p, e) => {

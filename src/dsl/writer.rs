@@ -6,7 +6,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 /// `graph` as a YAML patch: nodes and parameters in order, `scale` only when not 1,
-/// `channels`/`length` only when given. Reading the text back gives an equal graph.
+/// `channels`/`length`/`voices` only when given. Reading the text back gives an equal graph.
 pub fn to_yaml(graph: &ModuleGraph) -> String {
     let patch = PatchOut {
         nodes: NodesOut(&graph.nodes),
@@ -42,6 +42,8 @@ struct NodeOut<'a> {
     channels: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voices: Option<usize>,
     #[serde(skip_serializing_if = "ParamsOut::is_empty")]
     params: ParamsOut<'a>,
 }
@@ -52,6 +54,7 @@ impl<'a> NodeOut<'a> {
             module: &node.module,
             channels: node.channels,
             length: node.length,
+            voices: node.voices,
             params: ParamsOut(&node.params),
         }
     }

@@ -16,6 +16,10 @@
 //! trigger alone an attack-release envelope. A falling gate releases from the current level
 //! at any stage, reaching 0 in `release` seconds. The edge is detected on the sample it
 //! happens, and that sample already moves one step.
+//!
+//! Every lane (`voices`) has its own envelope; parameters are shared. A block is processed
+//! lane by lane as runs: between two input edges each stage runs as one tight loop, so the
+//! stage is looked at once per run, not once per sample.
 
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
@@ -35,29 +39,35 @@ enum Stage {
     Release,
 }
 
-struct Adsr {
+/// One lane's state.
+#[derive(Clone, Copy)]
+struct Lane {
     stage: Stage,
     level: f64,
-    /// Level at the start of the release, which fixes its slope.
-    release_from: f64,
+    /// Level change per sample in the release, fixed when it starts.
+    release_step: f64,
     trigger_high: bool,
     gate_high: bool,
-    /// Attack, decay and release in samples; sustain as a level.
+}
+
+/// The shared parameters as per-sample steps.
+#[derive(Clone, Copy)]
+struct Steps {
     attack: f64,
     decay: f64,
     sustain: f64,
+    /// Release time in samples.
     release: f64,
-    sample_rate: f64,
 }
 
-impl Adsr {
-    fn start_release(&mut self) {
+impl Lane {
+    fn start_release(&mut self, steps: &Steps) {
         self.stage = Stage::Release;
-        self.release_from = self.level;
+        self.release_step = self.level / steps.release;
     }
 
-    /// Advances one sample given this sample's trigger and gate inputs.
-    fn step(&mut self, trigger: f32, gate: f32) -> f64 {
+    /// Advances one sample given this sample's trigger and gate (the sample of an edge).
+    fn step(&mut self, trigger: f32, gate: f32, steps: &Steps) -> f32 {
         let trigger_high = trigger >= 0.5;
         let gate_high = gate >= 0.5;
         let triggered = trigger_high && !self.trigger_high;
@@ -68,38 +78,141 @@ impl Adsr {
         if triggered || gate_rose {
             self.stage = Stage::Attack;
         } else if gate_fell && self.stage != Stage::Idle {
-            self.start_release();
+            self.start_release(steps);
         }
-        match self.stage {
-            Stage::Idle => {}
-            Stage::Attack => {
-                self.level += 1.0 / self.attack;
-                if self.level >= 1.0 - EPSILON {
-                    self.level = 1.0;
-                    if gate_high {
-                        self.stage = Stage::Decay;
-                    } else {
-                        self.start_release();
+        let mut one = [0.0];
+        self.hold(&mut one, 1, steps);
+        one[0]
+    }
+
+    /// Runs the envelope with its inputs unchanged over every `stride`-th float of `out`.
+    fn hold(&mut self, out: &mut [f32], stride: usize, steps: &Steps) {
+        let mut samples = out.iter_mut().step_by(stride);
+        loop {
+            match self.stage {
+                Stage::Idle | Stage::Sustain => {
+                    if self.stage == Stage::Sustain {
+                        self.level = steps.sustain;
+                    }
+                    let level = self.level as f32;
+                    samples.for_each(|o| *o = level);
+                    return;
+                }
+                Stage::Attack => {
+                    for o in samples.by_ref() {
+                        self.level += steps.attack;
+                        if self.level >= 1.0 - EPSILON {
+                            self.level = 1.0;
+                            *o = 1.0;
+                            if self.gate_high {
+                                self.stage = Stage::Decay;
+                            } else {
+                                self.start_release(steps);
+                            }
+                            break;
+                        }
+                        *o = self.level as f32;
+                    }
+                    if self.stage == Stage::Attack {
+                        return;
+                    }
+                }
+                Stage::Decay => {
+                    for o in samples.by_ref() {
+                        self.level -= steps.decay;
+                        if self.level <= steps.sustain + EPSILON {
+                            self.level = steps.sustain;
+                            self.stage = Stage::Sustain;
+                            *o = self.level as f32;
+                            break;
+                        }
+                        *o = self.level as f32;
+                    }
+                    if self.stage == Stage::Decay {
+                        return;
+                    }
+                }
+                Stage::Release => {
+                    for o in samples.by_ref() {
+                        self.level -= self.release_step;
+                        if self.level <= EPSILON {
+                            self.level = 0.0;
+                            self.stage = Stage::Idle;
+                            *o = 0.0;
+                            break;
+                        }
+                        *o = self.level as f32;
+                    }
+                    if self.stage == Stage::Release {
+                        return;
                     }
                 }
             }
-            Stage::Decay => {
-                self.level -= (1.0 - self.sustain) / self.decay;
-                if self.level <= self.sustain + EPSILON {
-                    self.level = self.sustain;
-                    self.stage = Stage::Sustain;
-                }
-            }
-            Stage::Sustain => self.level = self.sustain,
-            Stage::Release => {
-                self.level -= self.release_from / self.release;
-                if self.level <= EPSILON {
-                    self.level = 0.0;
-                    self.stage = Stage::Idle;
-                }
+        }
+    }
+
+    /// Whether `trigger` and `gate` leave both inputs where they were (no edge of any kind).
+    fn unchanged(&self, trigger: f32, gate: f32) -> bool {
+        (trigger >= 0.5) == self.trigger_high && (gate >= 0.5) == self.gate_high
+    }
+}
+
+struct Adsr {
+    lanes: Box<[Lane]>,
+    /// Scratch for the edge scan: each lane's trigger and gate state as 0 or 1, and the first
+    /// frame of the block where either input leaves it.
+    trigger_flags: Box<[f32]>,
+    gate_flags: Box<[f32]>,
+    first_edge: Box<[f32]>,
+    /// Attack, decay and release in samples; sustain as a level.
+    attack: f64,
+    decay: f64,
+    sustain: f64,
+    release: f64,
+    sample_rate: f64,
+}
+
+impl Adsr {
+    /// Finds, for every lane at once (lanes innermost, branch-free, so it vectorises), the
+    /// first frame where its trigger or gate leaves the state it is in.
+    fn scan_edges(&mut self, trigger: &[f32], gate: &[f32], frames: usize) {
+        let lanes = self.lanes.len();
+        if let ([lane], [first]) = (&*self.lanes, &mut *self.first_edge) {
+            // One lane: a search that stops at the first edge.
+            let edge = trigger
+                .iter()
+                .zip(gate)
+                .position(|(&t, &g)| !lane.unchanged(t, g));
+            *first = edge.unwrap_or(frames) as f32;
+            return;
+        }
+        let flag = |high: bool| if high { 1.0 } else { 0.0 };
+        for (l, lane) in self.lanes.iter().enumerate() {
+            self.trigger_flags[l] = flag(lane.trigger_high);
+            self.gate_flags[l] = flag(lane.gate_high);
+        }
+        let (trigger_flags, gate_flags) = (&self.trigger_flags[..lanes], &self.gate_flags[..lanes]);
+        let first = &mut self.first_edge[..lanes];
+        first.fill(frames as f32);
+        let rows = trigger.chunks_exact(lanes).zip(gate.chunks_exact(lanes));
+        for (f, (t, g)) in rows.enumerate() {
+            let (t, g, at) = (&t[..lanes], &g[..lanes], f as f32);
+            for l in 0..lanes {
+                let t_high = if t[l] >= 0.5 { 1.0 } else { 0.0 };
+                let g_high = if g[l] >= 0.5 { 1.0 } else { 0.0 };
+                let moved = t_high != trigger_flags[l] || g_high != gate_flags[l];
+                first[l] = if moved && at < first[l] { at } else { first[l] };
             }
         }
-        self.level
+    }
+
+    fn steps(&self) -> Steps {
+        Steps {
+            attack: 1.0 / self.attack,
+            decay: (1.0 - self.sustain) / self.decay,
+            sustain: self.sustain,
+            release: self.release,
+        }
     }
 }
 
@@ -116,10 +229,35 @@ impl Module for Adsr {
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let lanes = io.lanes();
+        let frames = io.frames();
         let trigger = io.input(0);
         let gate = io.input(1);
-        for ((o, &t), &g) in io.output(0).iter_mut().zip(trigger).zip(gate) {
-            *o = self.step(t, g) as f32;
+        let out = io.output(0);
+        let steps = self.steps();
+        self.scan_edges(trigger, gate, frames);
+        for (l, lane) in self.lanes.iter_mut().enumerate() {
+            // Until its first edge a lane just holds its stage.
+            let mut f = self.first_edge[l] as usize;
+            if f > 0 {
+                lane.hold(&mut out[l..f * lanes], lanes, &steps);
+            }
+            while f < frames {
+                let mut edge = f;
+                while edge < frames
+                    && lane.unchanged(trigger[edge * lanes + l], gate[edge * lanes + l])
+                {
+                    edge += 1;
+                }
+                if edge > f {
+                    lane.hold(&mut out[f * lanes + l..edge * lanes], lanes, &steps);
+                }
+                if edge < frames {
+                    let i = edge * lanes + l;
+                    out[i] = lane.step(trigger[i], gate[i], &steps);
+                }
+                f = edge + 1;
+            }
         }
     }
 }
@@ -170,14 +308,21 @@ pub fn adsr_type() -> ModuleType {
                 seconds("release", 0.3, "Time to fall from the current level to 0"),
             ],
         },
-        create: |_, sample_rate| {
+        create: |shape, sample_rate| {
             let sr = f64::from(sample_rate);
-            Box::new(Adsr {
+            let idle = Lane {
                 stage: Stage::Idle,
                 level: 0.0,
-                release_from: 0.0,
+                release_step: 0.0,
                 trigger_high: false,
                 gate_high: false,
+            };
+            let lane = || vec![0.0; shape.voices].into_boxed_slice();
+            Box::new(Adsr {
+                lanes: vec![idle; shape.voices].into_boxed_slice(),
+                trigger_flags: lane(),
+                gate_flags: lane(),
+                first_edge: lane(),
                 attack: 0.01 * sr,
                 decay: 0.1 * sr,
                 sustain: 0.7,

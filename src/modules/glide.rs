@@ -8,7 +8,9 @@
 //!
 //! One-pole smoothing: after a jump the output covers 95% of the distance in `glide_ms`
 //! (time constant `glide_ms / ln 20`). At 0 the input passes through exactly. The state is
-//! f64 so that long glides still settle on the target.
+//! f64 so that long glides still settle on the target; once within 1e-20 of it, the output
+//! is the target exactly (so a glide to 0 reaches true silence, never a subnormal number).
+//! Every lane (`voices`) glides on its own.
 
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
@@ -18,9 +20,11 @@ use super::registry::{Layout, ModuleType};
 
 /// Fraction of a jump left after `glide_ms`.
 const REMAINING: f64 = 0.05;
+/// Closer to the target than this, the glide is on it.
+const ARRIVED: f64 = 1e-20;
 
 struct Glide {
-    value: f64,
+    value: Box<[f64]>,
     /// Fraction of the remaining distance covered per sample; 1 passes through.
     coefficient: f64,
     sample_rate: f64,
@@ -45,18 +49,29 @@ impl Module for Glide {
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let lanes = io.lanes();
         let input = io.input(0);
         let out = io.output(0);
         if self.coefficient == 1.0 {
             out.copy_from_slice(input);
-            if let Some(&last) = input.last() {
-                self.value = f64::from(last);
+            if let Some(last) = input.rchunks_exact(lanes).next() {
+                for (v, &x) in self.value.iter_mut().zip(last) {
+                    *v = f64::from(x);
+                }
             }
             return;
         }
-        for (o, &x) in out.iter_mut().zip(input) {
-            self.value += (f64::from(x) - self.value) * self.coefficient;
-            *o = self.value as f32;
+        let c = self.coefficient;
+        let values = &mut self.value[..lanes];
+        for (frame, xs) in out.chunks_exact_mut(lanes).zip(input.chunks_exact(lanes)) {
+            let (frame, xs) = (&mut frame[..lanes], &xs[..lanes]);
+            for l in 0..lanes {
+                let x = f64::from(xs[l]);
+                let v = values[l] + (x - values[l]) * c;
+                let v = if (x - v).abs() < ARRIVED { x } else { v };
+                values[l] = v;
+                frame[l] = v as f32;
+            }
         }
     }
 }
@@ -81,9 +96,9 @@ pub fn glide_type() -> ModuleType {
                 doc: "Time to cover 95% of a jump; 0 passes through",
             }],
         },
-        create: |_, sample_rate| {
+        create: |shape, sample_rate| {
             let mut glide = Glide {
-                value: 0.0,
+                value: vec![0.0; shape.voices].into_boxed_slice(),
                 coefficient: 1.0,
                 sample_rate: f64::from(sample_rate),
             };

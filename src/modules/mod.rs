@@ -7,12 +7,14 @@ pub mod registry;
 
 pub mod audio_out;
 pub mod envelope;
+mod fast_math;
 pub mod filter;
 pub mod glide;
 pub mod mix;
 pub mod notes;
 pub mod oscillators;
 pub mod sequencers;
+pub mod spread;
 
 pub mod bandlimited;
 pub mod chorus;
@@ -42,7 +44,7 @@ pub use registry::{Layout, ModuleType, Registry};
 /// Name of the sink module type; a patch has exactly one.
 pub const AUDIO_OUT: &str = "AudioOut";
 
-/// The seed module types, in the order of `modules.md`.
+/// The seed module types, in the order of `modules.md`, then `Spread` (the lanes' source).
 pub fn seed_types() -> Vec<ModuleType> {
     vec![
         oscillators::sine_type(),
@@ -56,6 +58,7 @@ pub fn seed_types() -> Vec<ModuleType> {
         glide::glide_type(),
         filter::resonant_lowpass_type(),
         audio_out::audio_out_type(),
+        spread::spread_type(),
     ]
 }
 

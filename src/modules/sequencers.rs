@@ -13,6 +13,9 @@
 //! | `gate` | output | 0 or 1 | high from a note through its ties, low on rests |
 //! | `steps` | array | up to `length` strings, [] | notes (`C4`, `F#3`, `Bb2`), `-` rest, `_` tie |
 //!
+//! Every lane (`voices`) of a `StepSequencer` runs on its own inputs over the shared steps;
+//! every lane of a `ClockSequencer` carries the same pulses.
+//!
 //! Before the first clock edge nothing plays (gate 0, pitch 0). The sequencer starts running;
 //! `stop` and `start` pause and resume it without moving the position. When `stop`, `start`,
 //! `reset` and `clock` rise on the same sample they act in that order, so a reset together
@@ -78,9 +81,9 @@ impl Edge {
     }
 }
 
-struct StepSequencer {
-    /// Parsed steps; capacity `length`, allocated at creation.
-    steps: Vec<Step>,
+/// One lane of a `StepSequencer`: its own position, clock and gate over the shared steps.
+#[derive(Default)]
+struct SequencerLane {
     /// Step playing now; `None` before the first clock edge and after a reset.
     position: Option<usize>,
     running: bool,
@@ -92,16 +95,22 @@ struct StepSequencer {
     reset: Edge,
 }
 
-impl StepSequencer {
-    /// Moves to the next step and returns whether a note starts.
-    fn advance(&mut self) -> bool {
-        let len = self.steps.len();
+struct StepSequencer {
+    /// Parsed steps; capacity `length`, allocated at creation.
+    steps: Vec<Step>,
+    lanes: Box<[SequencerLane]>,
+}
+
+impl SequencerLane {
+    /// Moves to the next of `steps` and returns whether a note starts.
+    fn advance(&mut self, steps: &[Step]) -> bool {
+        let len = steps.len();
         if len == 0 {
             return false;
         }
         let next = self.position.map_or(0, |p| (p + 1) % len);
         self.position = Some(next);
-        match self.steps[next] {
+        match steps[next] {
             Step::Note(p) => {
                 self.pitch = p;
                 self.gate = true;
@@ -124,30 +133,35 @@ impl Module for StepSequencer {
             self.steps
                 .extend(items.iter().take(capacity).map(|s| Step::parse(s)));
             if self.steps.is_empty() {
-                self.gate = false;
+                for lane in self.lanes.iter_mut() {
+                    lane.gate = false;
+                }
             }
         }
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let lanes = io.lanes();
         let (clock, start, stop, reset) = (io.input(0), io.input(1), io.input(2), io.input(3));
         let [pitch, trigger, gate] = io.outputs::<3>();
-        for i in 0..clock.len() {
-            if self.stop.rises(stop[i]) {
-                self.running = false;
-                self.gate = false;
+        for (l, lane) in self.lanes.iter_mut().enumerate() {
+            for i in (l..clock.len()).step_by(lanes) {
+                if lane.stop.rises(stop[i]) {
+                    lane.running = false;
+                    lane.gate = false;
+                }
+                if lane.start.rises(start[i]) {
+                    lane.running = true;
+                }
+                if lane.reset.rises(reset[i]) {
+                    lane.position = None;
+                }
+                let clocked = lane.clock.rises(clock[i]) && lane.running;
+                let note = clocked && lane.advance(&self.steps);
+                pitch[i] = lane.pitch;
+                trigger[i] = if note { 1.0 } else { 0.0 };
+                gate[i] = if lane.gate { 1.0 } else { 0.0 };
             }
-            if self.start.rises(start[i]) {
-                self.running = true;
-            }
-            if self.reset.rises(reset[i]) {
-                self.position = None;
-            }
-            let clocked = self.clock.rises(clock[i]) && self.running;
-            let note = clocked && self.advance();
-            pitch[i] = self.pitch;
-            trigger[i] = if note { 1.0 } else { 0.0 };
-            gate[i] = if self.gate { 1.0 } else { 0.0 };
         }
     }
 }
@@ -191,14 +205,12 @@ pub fn step_sequencer_type() -> ModuleType {
         create: |shape, _| {
             Box::new(StepSequencer {
                 steps: Vec::with_capacity(shape.length),
-                position: None,
-                running: true,
-                pitch: 0.0,
-                gate: false,
-                clock: Edge::default(),
-                start: Edge::default(),
-                stop: Edge::default(),
-                reset: Edge::default(),
+                lanes: (0..shape.voices)
+                    .map(|_| SequencerLane {
+                        running: true,
+                        ..SequencerLane::default()
+                    })
+                    .collect(),
             })
         },
     }
@@ -261,8 +273,9 @@ impl Module for ClockSequencer {
         let per_bar = self.semiquavers_per_bar();
         let increment = self.bpm / 60.0 * per_beat as f64 / self.sample_rate;
         let tolerance = increment * TOLERANCE;
+        let lanes = io.lanes();
         let [bar, beat, quaver, semiquaver] = io.outputs::<4>();
-        for i in 0..bar.len() {
+        for i in (0..bar.len()).step_by(lanes) {
             if self.last_index.is_some() {
                 self.position += increment;
                 if self.position + tolerance >= per_bar {
@@ -284,6 +297,15 @@ impl Module for ClockSequencer {
             quaver[i] = at(2);
             beat[i] = at(per_beat);
             bar[i] = if pulse && index == 0 { 1.0 } else { 0.0 };
+        }
+        if lanes > 1 {
+            // Every lane keeps the same time: copy lane 0 across each frame.
+            for output in [bar, beat, quaver, semiquaver] {
+                for frame in output.chunks_exact_mut(lanes) {
+                    let first = frame[0];
+                    frame[1..].fill(first);
+                }
+            }
         }
     }
 }

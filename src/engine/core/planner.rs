@@ -8,11 +8,11 @@
 
 use super::order::{order, Group};
 use super::plan::{
-    Connectivity, ExecutionPlan, Meter, Mix, MixTerm, NodeExec, ParamUpdate, PlanUpdate, Step,
-    NO_DELAY, ZERO_BUFFER,
+    Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, NodeExec, ParamUpdate,
+    PlanUpdate, Run, Step, NO_DELAY, ZERO_BUFFER,
 };
 use super::validate::ValidGraph;
-use crate::modules::{ParamValue, Shape, MAX_BLOCK};
+use crate::modules::{ParamValue, Shape, MAX_BLOCK, MAX_VOICES};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,6 +49,44 @@ impl Slots {
     }
 }
 
+/// Hands out runs of consecutive units from a pool and takes them back; a freed run is
+/// reused for a run of the same length.
+#[derive(Debug, Clone)]
+struct Runs {
+    free: HashMap<u32, Vec<u32>>,
+    next: u32,
+}
+
+impl Runs {
+    fn starting_at(next: u32) -> Self {
+        Runs {
+            free: HashMap::new(),
+            next,
+        }
+    }
+
+    fn take(&mut self, len: u32) -> Run {
+        let start = self
+            .free
+            .get_mut(&len)
+            .and_then(Vec::pop)
+            .unwrap_or_else(|| {
+                self.next += len;
+                self.next - len
+            });
+        Run { start, len }
+    }
+
+    fn give_back(&mut self, run: Run) {
+        self.free.entry(run.len).or_default().push(run.start);
+    }
+
+    /// How many units have ever been handed out: the pool size needed.
+    fn high_water(&self) -> usize {
+        self.next as usize
+    }
+}
+
 /// A node that is running (or will run once the last update is adopted).
 #[derive(Debug, Clone)]
 struct LiveNode {
@@ -56,13 +94,15 @@ struct LiveNode {
     shape: Shape,
     slot: u32,
     params: Arc<[ParamValue]>,
+    /// First unit of each output buffer (each `shape.voices` units long).
     outputs: Arc<[u32]>,
     connected_inputs: Arc<[bool]>,
     connected_outputs: Arc<[bool]>,
 }
 
-/// Identity of a feedback cable: endpoints and which of several equal cables it is.
-type CableKey = (String, usize, String, usize, usize);
+/// Identity of a feedback cable: endpoints, which of several equal cables it is, and the
+/// lanes of its source (a delay slot holds one sample per lane).
+type CableKey = (String, usize, String, usize, usize, u32);
 
 /// What a commit did, node by node.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -110,11 +150,11 @@ pub struct Planned {
 pub struct Planner {
     sample_rate: f32,
     nodes: HashMap<Arc<str>, LiveNode>,
-    mix_buffers: Vec<u32>,
-    delays: HashMap<CableKey, u32>,
+    mix_buffers: Vec<Run>,
+    delays: HashMap<CableKey, Run>,
     module_slots: Slots,
-    buffers: Slots,
-    delay_slots: Slots,
+    buffers: Runs,
+    delay_slots: Runs,
     module_capacity: usize,
     buffer_capacity: usize,
     delay_capacity: usize,
@@ -126,9 +166,10 @@ pub struct Planner {
 pub struct PoolSizes {
     /// Module slots.
     pub modules: usize,
-    /// Buffers of `MAX_BLOCK` samples (including the zero buffer).
+    /// Buffer units of `MAX_BLOCK` samples (the zero buffer takes `MAX_VOICES`; a node
+    /// output with N lanes takes N).
     pub buffers: usize,
-    /// Feedback delay slots.
+    /// Feedback delay slots (one sample per lane).
     pub delays: usize,
 }
 
@@ -151,8 +192,8 @@ impl Planner {
             mix_buffers: Vec::new(),
             delays: HashMap::new(),
             module_slots: Slots::starting_at(0),
-            buffers: Slots::starting_at(ZERO_BUFFER + 1),
-            delay_slots: Slots::starting_at(0),
+            buffers: Runs::starting_at(ZERO_BUFFER + MAX_VOICES as u32),
+            delay_slots: Runs::starting_at(0),
             module_capacity: sizes.modules,
             buffer_capacity: sizes.buffers,
             delay_capacity: sizes.delays,
@@ -178,8 +219,8 @@ impl Planner {
 
         // Retire what is gone or rebuilt; free per-plan mix buffers.
         let mut old_nodes = std::mem::take(&mut next.nodes);
-        for b in std::mem::take(&mut next.mix_buffers) {
-            next.buffers.give_back(b);
+        for run in std::mem::take(&mut next.mix_buffers) {
+            next.buffers.give_back(run);
         }
         let by_name: HashMap<&str, usize> = graph
             .nodes
@@ -208,8 +249,9 @@ impl Planner {
             if let Some(live) = old_nodes.remove(&name) {
                 update.retires.push((live.slot, None));
                 next.module_slots.give_back(live.slot);
-                for &b in live.outputs.iter() {
-                    next.buffers.give_back(b);
+                let len = live.shape.voices as u32;
+                for &start in live.outputs.iter() {
+                    next.buffers.give_back(Run { start, len });
                 }
             }
         }
@@ -247,13 +289,15 @@ impl Planner {
                     fresh[n] = Some(update.installs.len());
                     update.installs.push((slot, Some(instance)));
                     summary.added.push(node.name.clone());
-                    let outputs: Arc<[u32]> = node
+                    let lanes = node.shape.voices as u32;
+                    let runs: Vec<Run> = node
                         .descriptor
                         .outputs
                         .iter()
-                        .map(|_| next.buffers.take())
+                        .map(|_| next.buffers.take(lanes))
                         .collect();
-                    update.clear_buffers.extend(outputs.iter());
+                    update.clear_buffers.extend(runs.iter());
+                    let outputs: Arc<[u32]> = runs.iter().map(|r| r.start).collect();
                     let live = LiveNode {
                         module: node.module_type.name,
                         shape: node.shape,
@@ -296,24 +340,26 @@ impl Planner {
             let nth = seen
                 .entry((cable.from, cable.output, cable.to, cable.input))
                 .or_insert(0);
+            let lanes = graph.nodes[cable.from].shape.voices as u32;
             let key = (
                 graph.nodes[cable.from].name.clone(),
                 cable.output,
                 graph.nodes[cable.to].name.clone(),
                 cable.input,
                 *nth,
+                lanes,
             );
             *nth += 1;
-            let slot = old_delays.remove(&key).unwrap_or_else(|| {
-                let s = self.delay_slots.take();
-                update.clear_delays.push(s);
-                s
+            let run = old_delays.remove(&key).unwrap_or_else(|| {
+                let run = self.delay_slots.take(lanes);
+                update.clear_delays.push(run);
+                run
             });
-            cable_delay[c] = slot;
-            self.delays.insert(key, slot);
+            cable_delay[c] = run.start;
+            self.delays.insert(key, run);
         }
-        for (_, slot) in old_delays {
-            self.delay_slots.give_back(slot);
+        for (_, run) in old_delays {
+            self.delay_slots.give_back(run);
         }
 
         // Cables into each input.
@@ -343,6 +389,8 @@ impl Planner {
             delays: Vec::new(),
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
+            levels: Vec::new(),
+            level_frames: 0,
         };
         let output_buffers: Vec<Arc<[u32]>> = graph
             .nodes
@@ -351,12 +399,19 @@ impl Planner {
             .collect();
         let mut add_node = |plan: &mut ExecutionPlan, n: usize, this: &mut Planner| {
             let node = &graph.nodes[n];
+            let lanes = node.shape.voices as u32;
             let mix_start = plan.mixes.len() as u32;
             let mut inputs = Vec::with_capacity(incoming[n].len());
             let mut mix_buffers = Vec::new();
             for cables in &incoming[n] {
+                let source_lanes = |c: usize| graph.nodes[graph.cables[c].from].shape.voices as u32;
                 let direct = match cables.as_slice() {
-                    [c] if graph.cables[*c].scale == 1.0 && cable_delay[*c] == NO_DELAY => Some(*c),
+                    [c] if graph.cables[*c].scale == 1.0
+                        && cable_delay[*c] == NO_DELAY
+                        && source_lanes(*c) == lanes =>
+                    {
+                        Some(*c)
+                    }
                     _ => None,
                 };
                 let buffer = if cables.is_empty() {
@@ -365,7 +420,7 @@ impl Planner {
                     let cable = &graph.cables[c];
                     output_buffers[cable.from][cable.output]
                 } else {
-                    let target = this.buffers.take();
+                    let target = this.buffers.take(lanes);
                     mix_buffers.push(target);
                     let start = plan.terms.len() as u32;
                     for &c in cables {
@@ -373,18 +428,24 @@ impl Planner {
                         let source = output_buffers[cable.from][cable.output];
                         plan.terms.push(MixTerm {
                             source,
+                            lanes: source_lanes(c),
                             scale: cable.scale,
                             delay: cable_delay[c],
                         });
                         if cable_delay[c] != NO_DELAY {
-                            plan.delays.push((cable_delay[c], source));
+                            plan.delays.push(DelayStore {
+                                slot: cable_delay[c],
+                                source,
+                                lanes: source_lanes(c),
+                            });
                         }
                     }
                     plan.mixes.push(Mix {
-                        target,
+                        target: target.start,
+                        lanes,
                         terms: start..plan.terms.len() as u32,
                     });
-                    target
+                    target.start
                 };
                 inputs.push(buffer);
             }
@@ -414,6 +475,7 @@ impl Planner {
                 plan.meters.push(Meter {
                     node: n as u32,
                     buffer: first,
+                    lanes,
                 });
             }
             if n == graph.audio_out {
@@ -421,6 +483,7 @@ impl Planner {
             }
             plan.nodes.push(NodeExec {
                 slot: live.slot,
+                lanes,
                 input_ptrs: vec![std::ptr::null(); inputs.len()].into_boxed_slice(),
                 output_ptrs: vec![std::ptr::null_mut(); live.outputs.len()].into_boxed_slice(),
                 inputs: inputs.into_boxed_slice(),
@@ -443,6 +506,7 @@ impl Planner {
                 }
             }
         }
+        plan.levels = vec![Default::default(); plan.meters.len()];
         update.plan = Some(Box::new(plan));
     }
 
@@ -458,10 +522,25 @@ impl Planner {
             update.module_pool = Some((0..size).map(|_| None).collect());
         }
         if let Some(size) = grown(self.buffers.high_water(), &mut self.buffer_capacity) {
-            update.buffer_pool = Some(vec![0.0; size * MAX_BLOCK]);
+            update.buffer_pool = Some(prefaulted_pool(size * MAX_BLOCK));
         }
         if let Some(size) = grown(self.delay_slots.high_water(), &mut self.delay_capacity) {
-            update.delay_pool = Some(vec![0.0; size]);
+            update.delay_pool = Some(prefaulted_pool(size));
         }
     }
+}
+
+/// A pool of `len` zeros whose every page has been written, here on the control thread, so
+/// that the audio thread never takes a page fault on first use (a zeroed allocation is
+/// otherwise mapped lazily).
+pub(crate) fn prefaulted_pool(len: usize) -> Vec<f32> {
+    /// Floats per 4 KiB page (larger pages are multiples of it).
+    const PAGE: usize = 1024;
+    let mut pool = vec![0.0f32; len];
+    for i in (0..len).step_by(PAGE) {
+        // SAFETY: `i < len`; the volatile write keeps the compiler from dropping a store of
+        // the value the allocation already holds.
+        unsafe { std::ptr::write_volatile(pool.as_mut_ptr().add(i), 0.0) };
+    }
+    pool
 }

@@ -8,16 +8,22 @@
 use crate::modules::{Module, ParamValue};
 use std::ops::Range;
 
-/// Index of the buffer that always reads zero (unconnected inputs).
+/// Index of the buffer that always reads zero (unconnected inputs). It is `MAX_VOICES`
+/// units long, so that it serves a node of any lane count.
 pub const ZERO_BUFFER: u32 = 0;
 /// Marks a mix term without delay.
 pub const NO_DELAY: u32 = u32::MAX;
 
 /// One source summed into a mixed input.
+///
+/// Lanes: a source with the target's lane count adds lane to lane, a mono source feeds
+/// every lane, and a poly source into a mono target adds the sum of its lanes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MixTerm {
     /// Buffer of the source output.
     pub source: u32,
+    /// Lanes of the source.
+    pub lanes: u32,
     /// Cable scale.
     pub scale: f32,
     /// Delay slot of a feedback cable, or `NO_DELAY`.
@@ -29,6 +35,8 @@ pub struct MixTerm {
 pub struct Mix {
     /// The buffer the module reads.
     pub target: u32,
+    /// Lanes of the target.
+    pub lanes: u32,
     /// Range of terms in `ExecutionPlan::terms`.
     pub terms: Range<u32>,
 }
@@ -37,6 +45,8 @@ pub struct Mix {
 pub struct NodeExec {
     /// Slot in the module pool.
     pub slot: u32,
+    /// Lanes on every port of the node.
+    pub lanes: u32,
     /// Buffer read by each input.
     pub inputs: Box<[u32]>,
     /// Buffer written by each output.
@@ -65,6 +75,29 @@ pub struct Meter {
     pub node: u32,
     /// Buffer of its first output.
     pub buffer: u32,
+    /// Lanes of that buffer (all of them are metered together).
+    pub lanes: u32,
+}
+
+/// The last frame of a feedback cable's source, kept for the next block.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DelayStore {
+    /// First delay slot (one slot per lane).
+    pub slot: u32,
+    /// Source buffer.
+    pub source: u32,
+    /// Lanes of the source.
+    pub lanes: u32,
+}
+
+/// A run of pool units: `len` consecutive units from `start` (a buffer unit is `MAX_BLOCK`
+/// floats, a delay unit one float).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    /// First unit.
+    pub start: u32,
+    /// Number of units.
+    pub len: u32,
 }
 
 /// The program the audio thread runs each block.
@@ -79,12 +112,17 @@ pub struct ExecutionPlan {
     pub mixes: Vec<Mix>,
     /// Terms of every mix.
     pub terms: Vec<MixTerm>,
-    /// Feedback cables of loops: (delay slot, source buffer), stored after each block.
-    pub delays: Vec<(u32, u32)>,
+    /// Feedback cables of loops, stored after each block.
+    pub delays: Vec<DelayStore>,
     /// Buffers read as the left and right output.
     pub output: [u32; 2],
     /// Metered nodes.
     pub meters: Vec<Meter>,
+    /// The running level of each metered node (one per entry of `meters`), written by the
+    /// audio thread.
+    pub levels: Vec<super::levels::LevelSum>,
+    /// Frames folded into `levels` since they were last published.
+    pub level_frames: u32,
 }
 
 // SAFETY: the raw pointers in `NodeExec` are only written and read by the runtime that owns
@@ -128,9 +166,9 @@ pub struct PlanUpdate {
     /// Connectivity changes for kept modules.
     pub connectivity: Vec<Connectivity>,
     /// Buffers to zero (new outputs).
-    pub clear_buffers: Vec<u32>,
+    pub clear_buffers: Vec<Run>,
     /// Delay slots to zero (new feedback cables).
-    pub clear_delays: Vec<u32>,
+    pub clear_delays: Vec<Run>,
     /// A larger module pool; after adoption, the old one (empty).
     pub module_pool: Option<Vec<Option<Box<dyn Module>>>>,
     /// A larger buffer pool; after adoption, the old one.

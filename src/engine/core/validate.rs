@@ -8,7 +8,7 @@ use super::graph::ModuleGraph;
 use super::suggest::did_you_mean;
 use crate::modules::{
     ModuleDescriptor, ModuleType, ParamError, ParamValue, Registry, Shape, AUDIO_OUT, MAX_CHANNELS,
-    MAX_LENGTH,
+    MAX_LENGTH, MAX_VOICES,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -26,6 +26,8 @@ pub enum Location {
     NodeChannels(usize),
     /// A node's `length` value.
     NodeLength(usize),
+    /// A node's `voices` value.
+    NodeVoices(usize),
     /// The name of parameter `.1` of node `.0`.
     ParamName(usize, usize),
     /// The value of parameter `.1` of node `.0`.
@@ -170,6 +172,26 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
             );
             shape_ok = false;
         }
+        if let Some(v) = node.voices.filter(|v| !(1..=MAX_VOICES).contains(v)) {
+            err(
+                Location::NodeVoices(n),
+                format!(
+                    "`voices` of node `{}` is {v}, expected 1..{MAX_VOICES}",
+                    node.name
+                ),
+            );
+            shape_ok = false;
+        } else if node.module == AUDIO_OUT && node.voices.is_some_and(|v| v != 1) {
+            err(
+                Location::NodeVoices(n),
+                format!(
+                    "`{AUDIO_OUT}` node `{}` is the stereo sink and has no `voices`: cable a \
+                     poly output into it and its lanes are summed",
+                    node.name
+                ),
+            );
+            shape_ok = false;
+        }
         if !shape_ok {
             nodes.push(None);
             continue;
@@ -283,6 +305,23 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
             }
             found
         });
+        if let (Some(from_node), Some(to_node), Some(_), Some(_)) =
+            (from_node, to_node, output, input)
+        {
+            let (sent, taken) = (from_node.shape.voices, to_node.shape.voices);
+            if sent != taken && sent != 1 && taken != 1 {
+                err(
+                    Location::Cable(c, CableField::Entry),
+                    format!(
+                        "cable from `{}` ({sent} voices) to `{}` ({taken} voices): lanes connect \
+                         one to one, so the voices must be equal (or one side mono: a mono \
+                         output feeds every lane, a poly output into a mono input is summed)",
+                        cable.from, cable.to
+                    ),
+                );
+                continue;
+            }
+        }
         if let (Some(from), Some(output), Some(to), Some(input)) = (from, output, to, input) {
             cables.push(ValidCable {
                 from,

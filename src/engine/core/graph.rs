@@ -25,6 +25,8 @@ pub struct Node {
     pub channels: Option<usize>,
     /// `length`, when given.
     pub length: Option<usize>,
+    /// `voices` (lanes on every port), when given.
+    pub voices: Option<usize>,
     /// Parameters set by the patch, in the order written.
     pub params: Vec<(String, ParamValue)>,
 }
@@ -37,6 +39,7 @@ impl Node {
             module: module.into(),
             channels: None,
             length: None,
+            voices: None,
             params: Vec::new(),
         }
     }
@@ -59,12 +62,18 @@ impl Node {
         self
     }
 
+    /// Sets `voices` (builder style).
+    pub fn with_voices(mut self, voices: usize) -> Self {
+        self.voices = Some(voices);
+        self
+    }
+
     /// The node's shape, with defaults for what is not given.
     pub fn shape(&self) -> Shape {
         Shape {
             channels: self.channels.unwrap_or(DEFAULT_CHANNELS),
             length: self.length.unwrap_or(DEFAULT_LENGTH),
-            voices: 1,
+            voices: self.voices.unwrap_or(1),
         }
     }
 }

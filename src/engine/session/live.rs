@@ -2,14 +2,14 @@
 //! use it. Commits (naming each plan's nodes for the meters), the plan queue, device errors,
 //! DSP load and the master mute.
 
-use super::observe::Counters;
-use super::output::OutputStream;
-use super::{
+use crate::dsl::Patch;
+use crate::engine::backends::output::OutputStream;
+use crate::engine::backends::stream_errors::{StreamErrorReader, StreamErrors};
+use crate::engine::core::observe::Counters;
+use crate::engine::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
-use crate::dsl::Patch;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 /// Output frames the meters keep for the oscilloscope.
@@ -34,7 +34,8 @@ pub struct LiveSession {
     info: OutputInfo,
     load: Arc<LoadShared>,
     mute: Arc<AtomicBool>,
-    errors: Receiver<String>,
+    errors: Arc<StreamErrors>,
+    error_reader: StreamErrorReader,
     warning: Option<String>,
     meters: Meters,
     queued: Option<Vec<String>>,
@@ -51,6 +52,7 @@ impl LiveSession {
             load: output.load,
             mute: output.mute,
             errors: output.errors,
+            error_reader: StreamErrorReader::default(),
             warning: output.warning,
             queued: None,
         }
@@ -83,7 +85,7 @@ impl LiveSession {
             }
             tick.sent = Some(summary);
         }
-        tick.errors = self.errors.try_iter().collect();
+        tick.errors = self.error_reader.new_messages(&self.errors);
         if let Some(observations) = self.engine.observations() {
             tick.observed = observations.samples.slots() > 0 || observations.levels.slots() > 0;
             self.meters.poll(observations);

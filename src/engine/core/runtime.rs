@@ -5,8 +5,11 @@
 //! and publishes observation data. It never allocates, frees, locks or blocks: everything it
 //! replaces goes back to the control side on the retire ring.
 
-use super::observe::{Counters, NodeLevel, ObservationSender};
-use super::plan::{ExecutionPlan, PlanUpdate, Step, NO_DELAY};
+use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
+use super::mixing::{mix_block, mix_sample};
+use super::observe::{Counters, ObservationSender};
+use super::plan::{ExecutionPlan, PlanUpdate, Step};
+use super::planner::prefaulted_pool;
 use crate::modules::{Module, ProcessIo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
@@ -35,8 +38,8 @@ impl Runtime {
     ) -> Self {
         Runtime {
             modules: (0..sizes.modules).map(|_| None).collect(),
-            buffers: vec![0.0; sizes.buffers * MAX_BLOCK],
-            delays: vec![0.0; sizes.delays],
+            buffers: prefaulted_pool(sizes.buffers * MAX_BLOCK),
+            delays: prefaulted_pool(sizes.delays),
             plan: None,
             updates,
             retired,
@@ -56,9 +59,14 @@ impl Runtime {
         self.position
     }
 
-    /// Fills `left` and `right` (equal lengths) with the next frames of the patch.
+    /// Fills `left` and `right` with the next frames of the patch. They should have equal
+    /// lengths; if not (checked in release builds too), the frames both have are rendered and
+    /// the rest of the longer one is silence.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
-        debug_assert_eq!(left.len(), right.len());
+        let frames = left.len().min(right.len());
+        left[frames..].fill(0.0);
+        right[frames..].fill(0.0);
+        let (left, right) = (&mut left[..frames], &mut right[..frames]);
         let mut done = 0;
         while done < left.len() {
             let frames = (left.len() - done).min(MAX_BLOCK);
@@ -92,7 +100,8 @@ impl Runtime {
             std::mem::swap(pool, &mut self.modules);
         }
         if let Some(pool) = update.buffer_pool.as_mut() {
-            pool[..self.buffers.len()].copy_from_slice(&self.buffers);
+            // Nothing to copy: every buffer is written before it is read within a block
+            // (feedback reads the delay pool), and the new pool's zero buffer is zero.
             std::mem::swap(pool, &mut self.buffers);
         }
         if let Some(pool) = update.delay_pool.as_mut() {
@@ -115,12 +124,13 @@ impl Runtime {
                 m.set_connectivity(&c.inputs, &c.outputs);
             }
         }
-        for &b in &update.clear_buffers {
-            let start = b as usize * MAX_BLOCK;
-            self.buffers[start..start + MAX_BLOCK].fill(0.0);
+        for run in &update.clear_buffers {
+            let start = run.start as usize * MAX_BLOCK;
+            self.buffers[start..start + run.len as usize * MAX_BLOCK].fill(0.0);
         }
-        for &d in &update.clear_delays {
-            self.delays[d as usize] = 0.0;
+        for run in &update.clear_delays {
+            let start = run.start as usize;
+            self.delays[start..start + run.len as usize].fill(0.0);
         }
         if let Some(mut plan) = update.plan.take() {
             let base = self.buffers.as_mut_ptr();
@@ -155,7 +165,7 @@ impl Runtime {
                     for mix in &plan.mixes[node.mixes.start as usize..node.mixes.end as usize] {
                         let terms = &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
                         // SAFETY: mix targets are never sources; both lie in the pool.
-                        unsafe { mix_block(base, mix.target, terms, frames) };
+                        unsafe { mix_block(base, mix.target, mix.lanes as usize, terms, frames) };
                     }
                     run_node(&mut self.modules, node, 0, frames, self.position);
                 }
@@ -169,7 +179,16 @@ impl Runtime {
                                 let terms =
                                     &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
                                 // SAFETY: as above; delay slots lie in the delay pool.
-                                unsafe { mix_sample(base, delays, mix.target, terms, i) };
+                                unsafe {
+                                    mix_sample(
+                                        base,
+                                        delays,
+                                        mix.target,
+                                        mix.lanes as usize,
+                                        terms,
+                                        i,
+                                    )
+                                };
                             }
                             run_node(&mut self.modules, node, i, 1, self.position + i as u64);
                         }
@@ -177,9 +196,16 @@ impl Runtime {
                 }
             }
         }
-        for &(slot, source) in &plan.delays {
-            // SAFETY: the source buffer lies in the pool.
-            delays[slot as usize] = unsafe { *base.add(source as usize * MAX_BLOCK + frames - 1) };
+        for store in &plan.delays {
+            let (slot, lanes) = (store.slot as usize, store.lanes as usize);
+            // SAFETY: the source buffer lies in the pool and holds `lanes` lanes.
+            let last = unsafe {
+                std::slice::from_raw_parts(
+                    base.add(store.source as usize * MAX_BLOCK + (frames - 1) * lanes),
+                    lanes,
+                )
+            };
+            delays[slot..slot + lanes].copy_from_slice(last);
         }
     }
 
@@ -215,32 +241,35 @@ impl Runtime {
         }
     }
 
-    /// Publishes node levels and the guarded output frames, dropping what does not fit.
+    /// Folds this block into the node levels (publishing them every `PUBLISH_FRAMES`) and
+    /// publishes the guarded output frames, dropping what does not fit.
     fn observe(&mut self, left: &[f32], right: &[f32]) {
         let frames = left.len();
-        let (Some(obs), Some(plan)) = (self.observer.as_mut(), self.plan.as_deref()) else {
+        let (Some(obs), Some(plan)) = (self.observer.as_mut(), self.plan.as_deref_mut()) else {
             return;
         };
-        if obs.levels.slots() >= plan.meters.len() {
-            for meter in &plan.meters {
-                let start = meter.buffer as usize * MAX_BLOCK;
-                let block = &self.buffers[start..start + frames];
-                let (peak, sum) = block
-                    .iter()
-                    .fold((0.0f32, 0.0f32), |(p, s), &x| (p.max(x.abs()), s + x * x));
-                let _ = obs.levels.push(NodeLevel {
-                    plan_id: plan.id,
-                    node: meter.node,
-                    frames: frames as u32,
-                    peak,
-                    rms: (sum / frames as f32).sqrt(),
-                });
-            }
-        } else {
-            self.counters.dropped_levels.fetch_add(1, Ordering::Relaxed);
+        for (meter, level) in plan.meters.iter().zip(plan.levels.iter_mut()) {
+            let start = meter.buffer as usize * MAX_BLOCK;
+            level.add(&self.buffers[start..start + frames * meter.lanes as usize]);
         }
-        for (&l, &r) in left.iter().zip(right).take(obs.samples.slots()) {
-            let _ = obs.samples.push([l, r]);
+        plan.level_frames += frames as u32;
+        if plan.level_frames >= PUBLISH_FRAMES {
+            let nodes = plan.meters.iter().map(|m| (m.node, m.lanes));
+            if !publish(
+                &mut obs.levels,
+                plan.id,
+                nodes,
+                &plan.levels,
+                plan.level_frames,
+            ) {
+                self.counters.dropped_levels.fetch_add(1, Ordering::Relaxed);
+            }
+            plan.levels.fill(LevelSum::default());
+            plan.level_frames = 0;
+        }
+        let n = frames.min(obs.samples.slots());
+        if let Ok(chunk) = obs.samples.write_chunk_uninit(n) {
+            chunk.fill_from_iter(left.iter().zip(right).map(|(&l, &r)| [l, r]));
         }
     }
 }
@@ -262,57 +291,10 @@ fn run_node(
                 &node.output_ptrs,
                 offset,
                 frames,
-                1,
+                node.lanes as usize,
                 position,
             )
         };
         module.process(&mut io);
     }
-}
-
-/// Sums `terms` into `target` for a whole block.
-///
-/// # Safety
-/// Every buffer index must lie in the pool at `base`; `target` is not a source.
-unsafe fn mix_block(base: *mut f32, target: u32, terms: &[super::plan::MixTerm], frames: usize) {
-    let out = std::slice::from_raw_parts_mut(base.add(target as usize * MAX_BLOCK), frames);
-    for (k, term) in terms.iter().enumerate() {
-        let src = std::slice::from_raw_parts(base.add(term.source as usize * MAX_BLOCK), frames);
-        if k == 0 {
-            for (o, &s) in out.iter_mut().zip(src) {
-                *o = s * term.scale;
-            }
-        } else {
-            for (o, &s) in out.iter_mut().zip(src) {
-                *o += s * term.scale;
-            }
-        }
-    }
-}
-
-/// Sums `terms` into frame `i` of `target`; a feedback term reads its source one sample late
-/// (from the delay slot at the first frame of a block).
-///
-/// # Safety
-/// As `mix_block`, and `i < MAX_BLOCK`.
-unsafe fn mix_sample(
-    base: *mut f32,
-    delays: &[f32],
-    target: u32,
-    terms: &[super::plan::MixTerm],
-    i: usize,
-) {
-    let mut sum = 0.0;
-    for term in terms {
-        let src = base.add(term.source as usize * MAX_BLOCK);
-        let x = if term.delay == NO_DELAY {
-            *src.add(i)
-        } else if i == 0 {
-            delays[term.delay as usize]
-        } else {
-            *src.add(i - 1)
-        };
-        sum += x * term.scale;
-    }
-    *base.add(target as usize * MAX_BLOCK + i) = sum;
 }

@@ -1,0 +1,120 @@
+//! Mixed inputs: the sums the runtime writes before a node runs, lane-aware.
+//!
+//! A term whose source has the target's lanes adds lane to lane; a mono source feeds every
+//! lane of a poly target; a poly source into a mono target adds the sum of its lanes. Lanes
+//! are interleaved frame by frame (lane `l` of frame `f` at `f * lanes + l`).
+
+use super::plan::{MixTerm, NO_DELAY};
+use crate::modules::MAX_BLOCK;
+
+/// The floats of buffer `unit` from frame `from` for `frames` frames of `lanes` lanes.
+///
+/// # Safety
+/// The buffer must lie in the pool at `base` and hold `(from + frames) * lanes` floats.
+unsafe fn frames_of<'a>(
+    base: *mut f32,
+    unit: u32,
+    lanes: usize,
+    from: usize,
+    frames: usize,
+) -> &'a [f32] {
+    std::slice::from_raw_parts(
+        base.add(unit as usize * MAX_BLOCK + from * lanes),
+        frames * lanes,
+    )
+}
+
+/// Adds (or, for the first term, writes) `src` times `scale` into `out`, where `out` has
+/// `lanes` lanes and `src` has `src_lanes`.
+fn add_term(out: &mut [f32], lanes: usize, src: &[f32], src_lanes: usize, scale: f32, first: bool) {
+    if src_lanes == lanes {
+        if first {
+            for (o, &s) in out.iter_mut().zip(src) {
+                *o = s * scale;
+            }
+        } else {
+            for (o, &s) in out.iter_mut().zip(src) {
+                *o += s * scale;
+            }
+        }
+    } else if src_lanes == 1 {
+        for (frame, &s) in out.chunks_exact_mut(lanes).zip(src) {
+            let x = s * scale;
+            for o in frame {
+                *o = if first { x } else { *o + x };
+            }
+        }
+    } else {
+        for (o, frame) in out.iter_mut().zip(src.chunks_exact(src_lanes)) {
+            let x = lane_sum(frame) * scale;
+            *o = if first { x } else { *o + x };
+        }
+    }
+}
+
+/// The sum of one frame's lanes, in eight partial sums (so that it vectorises) added in a
+/// fixed order.
+fn lane_sum(frame: &[f32]) -> f32 {
+    const WIDTH: usize = 8;
+    let mut partial = [0.0f32; WIDTH];
+    let chunks = frame.chunks_exact(WIDTH);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for i in 0..WIDTH {
+            partial[i] += chunk[i];
+        }
+    }
+    for (p, &x) in partial.iter_mut().zip(rest) {
+        *p += x;
+    }
+    partial.iter().sum()
+}
+
+/// Sums `terms` into `target` (with `lanes` lanes) for a whole block.
+///
+/// # Safety
+/// Every buffer index must lie in the pool at `base` with room for its lanes; `target` is
+/// not a source.
+pub(crate) unsafe fn mix_block(
+    base: *mut f32,
+    target: u32,
+    lanes: usize,
+    terms: &[MixTerm],
+    frames: usize,
+) {
+    let out = std::slice::from_raw_parts_mut(base.add(target as usize * MAX_BLOCK), frames * lanes);
+    for (k, term) in terms.iter().enumerate() {
+        let src_lanes = term.lanes as usize;
+        let src = frames_of(base, term.source, src_lanes, 0, frames);
+        add_term(out, lanes, src, src_lanes, term.scale, k == 0);
+    }
+}
+
+/// Sums `terms` into frame `i` of `target`; a feedback term reads its source one sample late
+/// (from its delay slots at the first frame of a block).
+///
+/// # Safety
+/// As `mix_block`, `i < MAX_BLOCK`, and every delay run lies in `delays`.
+pub(crate) unsafe fn mix_sample(
+    base: *mut f32,
+    delays: &[f32],
+    target: u32,
+    lanes: usize,
+    terms: &[MixTerm],
+    i: usize,
+) {
+    let out =
+        std::slice::from_raw_parts_mut(base.add(target as usize * MAX_BLOCK + i * lanes), lanes);
+    for (k, term) in terms.iter().enumerate() {
+        let src_lanes = term.lanes as usize;
+        let src = if term.delay == NO_DELAY {
+            frames_of(base, term.source, src_lanes, i, 1)
+        } else if i == 0 {
+            let slot = term.delay as usize;
+            &delays[slot..slot + src_lanes]
+        } else {
+            frames_of(base, term.source, src_lanes, i - 1, 1)
+        };
+        add_term(out, lanes, src, src_lanes, term.scale, k == 0);
+    }
+}
