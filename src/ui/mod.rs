@@ -5,11 +5,15 @@
 
 mod actions;
 pub mod app;
+pub mod complete;
+mod completion;
 mod disk;
 pub mod editor;
 pub mod files;
 pub mod highlight;
+mod input;
 pub mod keys;
+mod mouse;
 pub mod recovery;
 pub mod run;
 pub mod theme;

@@ -5,6 +5,7 @@ pub mod help;
 pub mod inspector;
 pub mod layout;
 pub mod meters;
+pub mod popups;
 pub mod prompt;
 pub mod status;
 
@@ -39,6 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     inspector::draw(frame, panes.inspector, app);
     meters::draw(frame, panes.meters, app);
     status::draw(frame, panes.status, app);
+    popups::errors(frame, panes.editor, app);
     if app.help.is_some() {
         help::draw(frame, area, app);
     }
