@@ -487,7 +487,7 @@ fn wrong_structural_types_are_reported_at_the_value() {
         &format!("{}cables:\n  - osc\n", with_out("")),
         5,
         5,
-        &["cable 1 must be a mapping", "found the string `osc`"],
+        &["cable 1 is `osc`, which is not a cable"],
     );
     assert_error(
         &format!(

@@ -8,11 +8,12 @@
 //!
 //! Format: a mapping with `nodes` (node name -> `module`, optional `params`, `channels`,
 //! `length`) and optional `cables` (a list of `from`, `output`, `to`, `input`, optional
-//! `scale`). Plain scalars follow the YAML 1.2 core schema; an unquoted `-` in a list reads as
+//! `scale`; or compact strings `"FROM.OUTPUT -> TO.INPUT * SCALE"`). Plain scalars follow the YAML 1.2 core schema; an unquoted `-` in a list reads as
 //! the string `-` (a sequencer rest), in block (`- -`) and flow (`[C4, -, _]`) style.
 //! Anchors, aliases and tags are refused, and a file holds one document.
 
 mod cables;
+mod compact;
 mod error;
 mod fast_scalar;
 mod fast_scan;
@@ -20,12 +21,14 @@ mod fields;
 mod nodes;
 mod prepare;
 mod reader;
+mod restyle;
 mod scalar;
 mod spans;
 mod writer;
 mod yaml_tree;
 
 pub use error::DslError;
+pub use restyle::{restyle_cables, CableStyle};
 pub use spans::SpanIndex;
 pub use writer::to_yaml;
 
