@@ -309,14 +309,54 @@ fn errors_are_sorted_by_position() {
 }
 
 #[test]
-fn malformed_yaml_is_reported_at_the_parser_mark() {
+fn malformed_yaml_is_reported_in_words_at_the_line_that_is_wrong() {
     assert_error(
         "nodes:\n  osc:\n    module: [SineOscillator\n  out: x\n",
-        4,
-        6,
-        &["invalid YAML"],
+        3,
+        13,
+        &["this `[` is not closed"],
     );
-    assert_error("nodes:\n  a: b\n c: d\n", 3, 2, &["invalid YAML"]);
+    assert_error(
+        "nodes:\n  a: b\n c: d\n",
+        3,
+        2,
+        &[
+            "indentation: this line starts at column 2",
+            "line above starts at column 3",
+        ],
+    );
+    // One space too many on the first key: the parser stops on the next line.
+    assert_error(
+        "nodes:\n  osc:\n     module: SineOscillator\n    params:\n      frequency: 3\n",
+        3,
+        6,
+        &[
+            "lines up with no key above it",
+            "line below starts at column 5",
+        ],
+    );
+    // A key under a line whose value is given continues that value.
+    assert_error(
+        "nodes:\n  osc:\n    module: SineOscillator\n      extra: 1\n",
+        4,
+        7,
+        &[
+            "indented deeper than line 3",
+            "line it up with the key on line 3 (column 5)",
+        ],
+    );
+    assert_error(
+        "nodes:\n\tosc:\n    module: SineOscillator\n",
+        2,
+        1,
+        &["a tab in the indentation"],
+    );
+    assert_error(
+        "nodes:\n  osc:\n    module: \"SineOscillator\n  out:\n    module: AudioOut\n",
+        3,
+        13,
+        &["quoted text is not closed"],
+    );
 }
 
 #[test]
@@ -739,5 +779,5 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
     let errors = load_errors(&format!("nodes: {}\n", "[".repeat(40)));
     assert!(errors[0].message.contains("nested more than"), "{errors:?}");
     let errors = load_errors(&format!("nodes: {}\n", "[".repeat(100_000)));
-    assert!(errors[0].message.contains("invalid YAML"), "{errors:?}");
+    assert!(errors[0].message.contains("is not closed"), "{errors:?}");
 }

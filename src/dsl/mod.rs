@@ -24,6 +24,7 @@ mod reader;
 mod restyle;
 mod scalar;
 mod spans;
+mod syntax;
 mod writer;
 mod yaml_tree;
 
@@ -82,6 +83,7 @@ fn parse_with(text: &str, fast: bool) -> Result<(ModuleGraph, SpanIndex), Vec<Ds
     }
     .and_then(|root| reader::read(root.as_ref()))
     .map_err(|mut errors| {
+        syntax::explain(&mut errors, &prepared.text);
         error::clamp_to_text(&mut errors, &prepared.text);
         error::sort_by_position(&mut errors);
         errors
