@@ -235,3 +235,32 @@ fn the_readme_lists_every_key_of_the_key_map() {
     );
     assert!(BINDINGS.iter().any(|b| b.keys == "Ctrl-Space"));
 }
+
+#[test]
+fn the_commit_summary_counts_cables() {
+    let dir = TempDir::new("cables");
+    let mut app = open_text(&dir, SET);
+    press(&mut app, with(KeyCode::End, KeyModifiers::CONTROL));
+    press(&mut app, key(KeyCode::Enter));
+    press(&mut app, with(KeyCode::BackTab, KeyModifiers::SHIFT));
+    type_text(
+        &mut app,
+        "- \"bass_env.out -> lead_filter.cutoff_cv * 0.5\"",
+    );
+    assert!(app.errors().is_empty(), "{:?}", app.errors());
+    press(&mut app, ctrl('r'));
+    let notice = app.notice().unwrap().text.clone();
+    assert!(
+        notice.contains("cables: 1 added, 0 removed, 0 rescaled"),
+        "{notice}"
+    );
+    press(&mut app, key(KeyCode::Left));
+    press(&mut app, key(KeyCode::Backspace));
+    type_text(&mut app, "25");
+    press(&mut app, ctrl('r'));
+    let notice = app.notice().unwrap().text.clone();
+    assert!(
+        notice.contains("cables: 0 added, 0 removed, 1 rescaled"),
+        "{notice}"
+    );
+}

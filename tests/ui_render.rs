@@ -129,3 +129,26 @@ fn a_terminal_too_small_gets_a_message_with_the_minimum_size() {
     assert_shows(&rows, "60x16");
     assert!(!contains(&rows, "Inspector"));
 }
+
+#[test]
+fn the_inspector_describes_the_buffers_node_even_when_it_is_not_running() {
+    let dir = TempDir::new("buffer-node");
+    let mut app = open_text(&dir, SET);
+    let filter = line_of(SET, "module: ResonantLowpass");
+    // A typo in the module: the inspector says so instead of showing the running node.
+    app.set_cursor(filter - 1, usize::MAX);
+    type_text(&mut app, "x");
+    let rows = screen(&mut app, 160, 45);
+    assert_shows(&rows, "unknown module");
+    assert_shows(&rows, "did you mean `ResonantLowpass`?");
+    // A new node, never committed: its ports and parameters from the descriptor.
+    app.set_cursor(filter - 1, usize::MAX);
+    app.key(key(KeyCode::Backspace), std::time::Instant::now());
+    let nodes = line_of(SET, "nodes:");
+    app.set_cursor(nodes - 1, usize::MAX);
+    type_text(&mut app, "\nwobble:\nmodule: SineOscillator\n");
+    let rows = screen(&mut app, 160, 45);
+    assert_shows(&rows, "wobble  SineOscillator  pending");
+    assert_shows(&rows, "frequency = ");
+    assert_shows(&rows, "voct unconnected  pitch");
+}

@@ -1,6 +1,7 @@
 //! The state of the live-coding screen. Pure state and rules: no terminal here, so tests
 //! drive it directly and the views draw it as it is.
 
+use super::cable_diff::CableChanges;
 use super::completion::Completion;
 use super::editor::{Cursor, Editor};
 use super::highlight::Highlighter;
@@ -184,6 +185,8 @@ pub struct App {
     pub(crate) running: Option<Patch>,
     pub(crate) running_text: Option<String>,
     pub(crate) summary: Option<CommitSummary>,
+    /// What the last commit did to the cables.
+    pub(crate) cable_changes: CableChanges,
     pub(crate) removed: Vec<(String, String)>,
     pub(crate) disk_text: Option<String>,
     pub(crate) saved_text: String,
@@ -260,6 +263,7 @@ impl App {
             running: None,
             running_text: None,
             summary: None,
+            cable_changes: CableChanges::default(),
             removed: Vec::new(),
             saved_text: text,
             disk_text: disk,
@@ -437,6 +441,8 @@ impl App {
             }
         };
         let summary = self.sound.commit(&patch);
+        let before = self.running.as_ref().map(|p| &p.graph);
+        self.cable_changes = CableChanges::between(before, &patch.graph);
         if let Some(previous) = &self.running {
             self.removed = removed_nodes(previous, &patch);
         }
@@ -458,7 +464,12 @@ impl App {
     /// Records what a commit did (when the audio thread took its plan: at once, or on a later
     /// tick for a queued one).
     pub(crate) fn adopt(&mut self, summary: CommitSummary, now: Instant) {
-        self.notify(NoticeKind::Ok, format!("committed: {summary}"), Some(now));
+        let cables = self.cable_changes;
+        self.notify(
+            NoticeKind::Ok,
+            format!("committed: {summary}; {cables}"),
+            Some(now),
+        );
         self.summary = Some(summary);
         self.sound.reset_clips();
     }
@@ -508,6 +519,11 @@ impl App {
     /// The last commit's summary.
     pub fn summary(&self) -> Option<&CommitSummary> {
         self.summary.as_ref()
+    }
+
+    /// What the last commit did to the cables.
+    pub fn cable_changes(&self) -> CableChanges {
+        self.cable_changes
     }
 
     /// The engine's last plan id (0 before the first commit).
@@ -633,9 +649,19 @@ impl App {
         match self.focus {
             Focus::Inspector => self.node_list().get(self.pick).map(|(n, _)| n.to_string()),
             Focus::Editor => {
-                let (graph, spans) = self.outline()?;
-                let node = spans.node_at_line(self.editor.cursor().0 + 1)?;
-                graph.nodes.get(node).map(|n| n.name.clone())
+                let row = self.editor.cursor().0;
+                let parsed = self.outline().and_then(|(graph, spans)| {
+                    let node = spans.node_at_line(row + 1)?;
+                    graph.nodes.get(node).map(|n| n.name.clone())
+                });
+                // While the text does not parse, its last parse may be out of date: the
+                // lines themselves say which node the cursor is in.
+                parsed.or_else(|| {
+                    super::complete::text_nodes(self.editor.lines())
+                        .into_iter()
+                        .find(|n| n.first <= row && row <= n.last)
+                        .map(|n| n.name)
+                })
             }
         }
     }

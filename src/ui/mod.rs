@@ -5,6 +5,7 @@
 
 mod actions;
 pub mod app;
+pub mod cable_diff;
 pub mod complete;
 mod completion;
 mod disk;

@@ -276,12 +276,13 @@ impl Editor {
             let before = &line[..byte_at(line, col)];
             let mut indent = indent_of(line).min(col);
             let code = before.split(" #").next().unwrap_or(before).trim_end();
-            if code.ends_with(':') && !code.trim_start().starts_with('#') {
+            let item = code.trim_start().strip_prefix("- ");
+            // `- key: value` opens a mapping whose next key lines up after the dash; a plain
+            // `- item` (a compact cable, a step) is followed by the next item.
+            if item.is_some_and(|rest| rest.contains(": ") || rest.ends_with(':')) {
                 indent += INDENT;
-                if code.trim_start().starts_with("- ") {
-                    indent += INDENT;
-                }
-            } else if code.trim_start().starts_with("- ") {
+            }
+            if code.ends_with(':') && !code.trim_start().starts_with('#') {
                 indent += INDENT;
             }
             // Spaces the cursor stood before would push the new line's text further in.

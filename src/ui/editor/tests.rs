@@ -29,6 +29,21 @@ fn enter_indents_one_step_after_a_key_and_keeps_it_otherwise() {
 }
 
 #[test]
+fn enter_after_a_list_item_lines_up_the_next_key_or_item() {
+    let mut editor = Editor::new("cables:\n  - from: a\n  - \"a.out -> b.in\"\n");
+    editor.set_cursor(1, 11);
+    editor.key(key(KeyCode::Enter));
+    typed(&mut editor, "x");
+    editor.set_cursor(3, 99);
+    editor.key(key(KeyCode::Enter));
+    typed(&mut editor, "y");
+    assert_eq!(
+        editor.text(),
+        "cables:\n  - from: a\n    x\n  - \"a.out -> b.in\"\n  y\n"
+    );
+}
+
+#[test]
 fn tab_indents_by_two_spaces_and_shift_tab_outdents_a_selection() {
     let mut editor = Editor::new("a:\nb\nc\n");
     editor.set_cursor(1, 0);

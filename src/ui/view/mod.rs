@@ -1,5 +1,6 @@
 //! Drawing: a pure function of the app's state, pane by pane.
 
+pub mod buffer_node;
 pub mod editor;
 pub mod help;
 pub mod inspector;

@@ -98,16 +98,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 (notice.text.clone(), Style::default().fg(colour))
             }
             None => match app.summary() {
-                Some(summary) => (format!("last commit: {summary}"), Style::default()),
+                Some(summary) => (
+                    format!("last commit: {summary}; {}", app.cable_changes()),
+                    Style::default(),
+                ),
                 None => ("no commit yet".to_string(), Style::default().fg(ui.dim)),
             },
         },
     };
     let message_width = message.chars().count() + 1;
-    let hint = if message_width + KEY_HINT.len() + 3 <= usize::from(area.width) {
+    let width = usize::from(area.width);
+    let hint = if message_width + KEY_HINT.len() + 3 <= width {
         KEY_HINT
     } else {
         SHORT_HINT
+    };
+    // A long message gives way to the short hint, ending in an ellipsis.
+    let room = width.saturating_sub(SHORT_HINT.len() + 4);
+    let message = if message.chars().count() > room && hint == SHORT_HINT {
+        let mut cut: String = message.chars().take(room.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    } else {
+        message
     };
     let hint = vec![Span::styled(
         format!("{hint} "),
