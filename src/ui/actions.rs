@@ -168,7 +168,9 @@ impl App {
     fn edit_key(&mut self, key: KeyEvent, now: Instant) {
         match self.mode() {
             Mode::Help | Mode::Inspector | Mode::Errors => {
-                let lines = self.view_height.max(2) - 1;
+                // The details and the help are shorter than the editor: a quarter of its
+                // height at a time keeps the reader's place.
+                let lines = (self.view_height / 4).max(3);
                 match key.code {
                     KeyCode::PageDown => self.detail_scroll += lines,
                     KeyCode::PageUp => {
