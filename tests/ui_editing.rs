@@ -264,3 +264,31 @@ fn the_commit_summary_counts_cables() {
         "{notice}"
     );
 }
+
+#[test]
+fn the_cursor_sits_on_its_cell_after_tabs_and_wide_characters_and_the_selection_shows() {
+    use patches_tui::ui::view;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let dir = TempDir::new("cells");
+    let mut app = open_text(&dir, "# 音符\tx\nnodes:\n");
+    app.set_cursor(0, 5);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    screen(&mut app, 120, 40);
+    terminal.draw(|frame| view::draw(frame, &app)).unwrap();
+    // Border, a 4-cell gutter, then `# ` (2), two wide characters (4), a tab to column 8.
+    let cursor = terminal.get_cursor_position().unwrap();
+    assert_eq!((cursor.x, cursor.y), (1 + 4 + 8, 1));
+    let buffer = terminal.backend().buffer().clone();
+    assert_eq!(buffer[(1 + 4 + 4, 1)].symbol(), "符");
+    assert_eq!(buffer[(1 + 4 + 6, 1)].symbol(), "→");
+    press(&mut app, ctrl('a'));
+    terminal.draw(|frame| view::draw(frame, &app)).unwrap();
+    let selection = app.theme().ui.selection;
+    let buffer = terminal.backend().buffer();
+    assert_eq!(
+        buffer[(1 + 4, 2)].bg,
+        selection,
+        "selected text is highlighted"
+    );
+}

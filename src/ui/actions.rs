@@ -155,6 +155,8 @@ impl App {
                     self.help = None;
                 } else if self.error_pick.is_some() {
                     self.error_pick = None;
+                } else if self.focus == Focus::Editor {
+                    self.editor.clear_selection();
                 } else {
                     self.focus = Focus::Editor;
                 }

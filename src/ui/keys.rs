@@ -298,7 +298,7 @@ pub const BINDINGS: &[Binding] = &[
     text("Enter", "new line, indented one step deeper after `key:`"),
     text(
         "Shift + movement",
-        "select (mouse: click places the cursor, drag selects, wheel scrolls)",
+        "select (Esc drops it; mouse: click places the cursor, drag selects, wheel scrolls)",
     ),
     text(
         "Home / End",

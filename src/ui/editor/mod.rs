@@ -107,6 +107,11 @@ impl Editor {
         self.anchor = Some(anchor);
     }
 
+    /// Drops the selection (Esc), leaving the cursor where it is.
+    pub fn clear_selection(&mut self) {
+        self.anchor = None;
+    }
+
     /// Selects the whole text (Ctrl-A).
     pub fn select_all(&mut self) {
         let last = self.lines.len() - 1;
