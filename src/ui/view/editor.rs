@@ -124,9 +124,9 @@ impl Cells {
         let mut out: Vec<Span<'a>> = Vec::new();
         let mut x = 0;
         let mut index = 0;
-        let mut push = |text: String, style: Style| match out.last_mut() {
-            Some(last) if last.style == style => last.content.to_mut().push_str(&text),
-            _ => out.push(Span::styled(text, style)),
+        let mut push = |text: &str, style: Style| match out.last_mut() {
+            Some(last) if last.style == style => last.content.to_mut().push_str(text),
+            _ => out.push(Span::styled(text.to_string(), style)),
         };
         let end = self.left + self.width;
         for span in &spans {
@@ -146,16 +146,16 @@ impl Cells {
                 if c == '\t' {
                     let mut text = String::from("→");
                     text.push_str(&" ".repeat(visible.saturating_sub(1)));
-                    push(text, style.patch(self.tab));
+                    push(&text, style.patch(self.tab));
                 } else if visible < w || w == 0 {
-                    push(" ".repeat(visible), style);
+                    push(&" ".repeat(visible), style);
                 } else {
-                    push(c.to_string(), style);
+                    push(c.encode_utf8(&mut [0; 4]), style);
                 }
             }
         }
         if self.selection.is_some_and(|(_, b)| b > index) && x >= self.left && x < end {
-            push(" ".into(), self.selected);
+            push(" ", self.selected);
             x += 1;
         }
         (out, x.saturating_sub(self.left).min(self.width))
