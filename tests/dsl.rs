@@ -346,6 +346,12 @@ fn malformed_yaml_is_reported_in_words_at_the_line_that_is_wrong() {
         ],
     );
     assert_error(
+        "A chord on three sines\nnodes:\n  osc:\n    module: SineOscillator\n",
+        1,
+        1,
+        &["neither `key: value` nor a list item", "start it with `#`"],
+    );
+    assert_error(
         "nodes:\n\tosc:\n    module: SineOscillator\n",
         2,
         1,

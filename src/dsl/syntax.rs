@@ -69,6 +69,24 @@ fn explain_one(raw: &str, line: usize, lines: &[&str]) -> Option<(usize, usize, 
             format!("this `{open}` is not closed: add `{close}` at the end of the list on the same line, or separate the items with commas"),
         ));
     }
+    let is_stray = |l: usize| {
+        let t = text(l).trim();
+        !t.is_empty() && !t.starts_with('#') && !t.starts_with('-') && !t.contains(':')
+    };
+    let continued = raw.contains("mapping values are not allowed")
+        && line > 1
+        && is_stray(line - 1)
+        && indent(text(line - 1)) == indent(text(line));
+    if continued || raw.contains("document start") || raw.contains("could not find expected ':'") {
+        let stray = (1..=line.min(lines.len())).find(|&l| is_stray(l));
+        if let Some(at) = stray {
+            return Some((
+                at,
+                indent(text(at)) + 1,
+                "this line is neither `key: value` nor a list item `- ...`: add the `:` it is missing, or start it with `#` to make it a comment".into(),
+            ));
+        }
+    }
     let indentation = raw.contains("did not find expected key")
         || raw.contains("invalid indentation")
         || raw.contains("mapping values are not allowed");
