@@ -37,6 +37,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Rewrite a patch file's cables in one style (compact strings or long mappings).
+    Fmt(cli::fmt::FmtArgs),
     /// Render a patch offline to a 32-bit float stereo WAV file.
     Render(cli::render::RenderArgs),
     /// Print the module reference (all modules, or one in full).
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
     match args.command {
         None => cli::tui::run(&args.tui),
         Some(Command::Check { files }) => cli::check::run(&files),
+        Some(Command::Fmt(fmt)) => cli::fmt::run(&fmt),
         Some(Command::Render(render)) => cli::render::run(&render),
         Some(Command::Modules { name, markdown }) => cli::modules::run(name.as_deref(), markdown),
         Some(Command::Play(play)) => cli::play::run(&play),

@@ -250,7 +250,7 @@ fn an_invalid_file_opens_silent_with_its_errors() {
 }
 
 #[test]
-fn auto_commit_commits_a_valid_edit_after_300_ms_of_idle() {
+fn auto_commit_waits_for_the_value_being_typed() {
     let dir = TempDir::new("auto");
     let path = dir.join("set.yaml");
     fs::write(&path, SET).unwrap();
@@ -260,10 +260,22 @@ fn auto_commit_commits_a_valid_edit_after_300_ms_of_idle() {
     app.set_cursor(bpm - 1, usize::MAX);
     app.key(key(KeyCode::Backspace), start);
     app.key(key(KeyCode::Char('5')), start);
-    app.tick(start + Duration::from_millis(100));
-    assert_eq!(app.plan_id(), 1);
     app.tick(start + Duration::from_millis(350));
+    assert_eq!(
+        app.plan_id(),
+        1,
+        "the cursor still ends the number being typed"
+    );
+    app.tick(start + Duration::from_millis(1600));
+    assert_eq!(app.plan_id(), 2, "a longer pause commits it");
+    app.key(key(KeyCode::Backspace), start);
+    app.key(key(KeyCode::Char('0')), start);
+    let moved = start + Duration::from_millis(200);
+    app.key(key(KeyCode::Down), moved);
+    app.tick(moved + Duration::from_millis(100));
     assert_eq!(app.plan_id(), 2);
+    app.tick(moved + Duration::from_millis(350));
+    assert_eq!(app.plan_id(), 3, "the cursor left the value: 300 ms");
     app.apply(Action::ToggleAutoCommit, start);
     assert!(!app.auto_commit());
 }
@@ -275,7 +287,7 @@ fn the_inspector_follows_the_cursor_and_enter_jumps_to_a_definition() {
     let filter = line_of(SET, "bass_filter:");
     app.set_cursor(filter + 2, 0);
     assert_eq!(app.selected().as_deref(), Some("bass_filter"));
-    app.key(key(KeyCode::Tab), Instant::now());
+    app.key(key(KeyCode::F(2)), Instant::now());
     assert_eq!(app.focus(), Focus::Inspector);
     assert_eq!(app.selected().as_deref(), Some("bass_filter"));
     app.key(key(KeyCode::Down), Instant::now());

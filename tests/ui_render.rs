@@ -50,15 +50,20 @@ fn the_selected_node_is_shown_with_its_ports_and_parameters() {
     let mut app = open_text(&dir, SET);
     app.set_cursor(line_of(SET, "bass_filter:") - 1, 4);
     for (width, height) in SIZES {
-        let rows = screen(&mut app, width, height);
+        // What does not fit is reached by scrolling the focused inspector (F2, PageDown).
+        let mut rows = screen(&mut app, width, height);
         assert_shows(&rows, "bass_filter  ResonantLowpass");
+        app.key(key(KeyCode::F(2)), Instant::now());
+        for _ in 0..3 {
+            app.key(key(KeyCode::PageDown), Instant::now());
+            rows.extend(screen(&mut app, width, height));
+        }
+        app.key(key(KeyCode::Esc), Instant::now());
         assert_shows(&rows, "in <- bass.out");
         assert_shows(&rows, "cutoff_cv <- bass_env.out x2");
-        if height >= 40 {
-            assert_shows(&rows, "out -> bass_vca.in");
-            assert_shows(&rows, "cutoff = 500");
-            assert_shows(&rows, "resonance = 0.5");
-        }
+        assert_shows(&rows, "out -> bass_vca.in");
+        assert_shows(&rows, "cutoff = 500");
+        assert_shows(&rows, "resonance = 0.5");
     }
     app.set_cursor(line_of(SET, "  lfo:") - 1, 2);
     let rows = screen(&mut app, 200, 60);
@@ -128,4 +133,65 @@ fn a_terminal_too_small_gets_a_message_with_the_minimum_size() {
     assert_shows(&rows, "50x12");
     assert_shows(&rows, "60x16");
     assert!(!contains(&rows, "Inspector"));
+}
+
+#[test]
+fn the_inspector_describes_the_buffers_node_even_when_it_is_not_running() {
+    let dir = TempDir::new("buffer-node");
+    let mut app = open_text(&dir, SET);
+    let filter = line_of(SET, "module: ResonantLowpass");
+    // A typo in the module: the inspector says so instead of showing the running node.
+    app.set_cursor(filter - 1, usize::MAX);
+    type_text(&mut app, "x");
+    let rows = screen(&mut app, 160, 45);
+    assert_shows(&rows, "unknown module");
+    assert_shows(&rows, "did you mean `ResonantLowpass`?");
+    // A new node, never committed: its ports and parameters from the descriptor.
+    app.set_cursor(filter - 1, usize::MAX);
+    app.key(key(KeyCode::Backspace), std::time::Instant::now());
+    let nodes = line_of(SET, "nodes:");
+    app.set_cursor(nodes - 1, usize::MAX);
+    type_text(&mut app, "\nwobble:\nmodule: SineOscillator\n");
+    let rows = screen(&mut app, 160, 45);
+    assert_shows(&rows, "wobble  SineOscillator  pending");
+    assert_shows(&rows, "frequency = ");
+    assert_shows(&rows, "voct unconnected  pitch");
+}
+
+#[test]
+fn every_node_has_a_meter_row_and_control_rows_have_no_clip_mark() {
+    let dir = TempDir::new("meters");
+    let mut app = open_text(&dir, SET);
+    let rows = screen(&mut app, 160, 45);
+    let meters: Vec<&String> = rows.iter().skip_while(|r| !r.contains("Meters")).collect();
+    for node in ["clock", "bass_seq", "bass_env", "lead_glide", "mix"] {
+        assert!(
+            meters.iter().any(|r| r.contains(&format!("││{node} "))),
+            "no row for {node}:\n{}",
+            rows.join("\n")
+        );
+    }
+    let pitch = meters.iter().find(|r| r.contains("││bass_seq")).unwrap();
+    assert!(
+        pitch.contains("V pitch") && !pitch.contains(" C "),
+        "{pitch}"
+    );
+    // The cursor's node keeps its row in view on a small screen, highlighted.
+    app.set_cursor(line_of(SET, "  mix:") - 1, 2);
+    let rows = screen(&mut app, 80, 24);
+    assert!(
+        rows.iter().any(|r| r.contains("││mix ")),
+        "{}",
+        rows.join("\n")
+    );
+    assert!(rows.iter().any(|r| r.contains("more: put the cursor")));
+    // Muted: the master rows stop and say so.
+    app.key(key(KeyCode::F(12)), Instant::now());
+    let rows = screen(&mut app, 160, 45);
+    let master: Vec<&String> = rows.iter().filter(|r| r.contains("master ")).collect();
+    assert_eq!(master.len(), 2);
+    assert!(
+        master.iter().all(|r| r.contains("muted (F12)")),
+        "{master:?}"
+    );
 }

@@ -478,3 +478,55 @@ fn the_screen_keeps_watching_after_its_directory_is_replaced() {
     tmux.wait_text("7       bpm: 84.0");
     tmux.keys(&["C-q"]);
 }
+
+#[test]
+fn editing_keys_and_completion_through_the_real_binary() {
+    let dir = TempDir::new("tmux-editing");
+    let file = dir.join("long.yaml");
+    let long = format!("{SET}{}", "# more\n".repeat(167 - SET.lines().count()));
+    assert_eq!(long.lines().count(), 167);
+    std::fs::write(&file, &long).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("new     clock");
+
+    // Two PageDowns: the editor's top line is line 10 or later.
+    tmux.keys(&["PageDown"]);
+    tmux.keys(&["PageDown"]);
+    let screen = tmux.wait_for("the view to scroll", |screen| {
+        top_line(screen).is_some_and(|line| line >= 10)
+    });
+    assert!(!screen.contains("│   1 #"), "{screen}");
+
+    // At the end: a new line, Tab, `extra:`, then a module name completed with Ctrl-Space.
+    tmux.keys(&["C-End", "Enter", "Tab"]);
+    tmux.type_text("extra:");
+    tmux.keys(&["Enter"]);
+    tmux.type_text("module: Sawt");
+    tmux.keys(&["C-Space"]);
+    tmux.wait_text("SawtoothOscillator  Band-limited");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("module: SawtoothOscillator");
+    tmux.keys(&["C-s"]);
+    tmux.wait_text("saved long.yaml");
+    let disk = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        disk.ends_with("# more\n  extra:\n    module: SawtoothOscillator\n"),
+        "{disk}"
+    );
+}
+
+/// The line number at the top of the editor pane.
+fn top_line(screen: &str) -> Option<usize> {
+    let row = screen.lines().nth(1)?;
+    row.trim_start_matches('│')
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod devices;
+pub mod fmt;
 pub mod load;
 pub mod modules;
 pub mod out_file;

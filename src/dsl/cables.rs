@@ -1,5 +1,6 @@
 //! Reads `cables`: each cable's ends, ports and scale.
 
+use super::compact::{read_compact, FORM};
 use super::error::DslError;
 use super::fields::{describe, entries, is_missing, name_text, unknown_field, Context};
 use super::scalar::{not_f32, Resolved};
@@ -38,9 +39,14 @@ fn read_cable(
     errors: &mut Vec<DslError>,
 ) -> Option<(Cable, CableSpans)> {
     let context = Context::Cable(index);
+    if let YamlValue::Scalar(scalar) = &yaml.value {
+        if !scalar.is_null() && matches!(scalar.resolve(), Resolved::Str(_)) {
+            return read_compact(index, scalar, yaml.pos, errors);
+        }
+    }
     let YamlValue::Map(pairs) = &yaml.value else {
         errors.push(yaml.pos.error(format!(
-            "{context} must be a mapping; {REQUIRED}; found {}",
+            "{context} must be a string {FORM} or a mapping; {REQUIRED}; found {}",
             describe(yaml)
         )));
         return None;
@@ -99,6 +105,7 @@ fn read_cable(
         to: to_pos,
         input: input_pos,
         scale: scale.map(|(_, pos)| pos),
+        last_line: yaml.last_line,
     };
     Some((cable, spans))
 }

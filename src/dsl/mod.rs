@@ -7,12 +7,14 @@
 //! lines and columns through the index. [`to_yaml`] writes a graph back.
 //!
 //! Format: a mapping with `nodes` (node name -> `module`, optional `params`, `channels`,
-//! `length`, `voices`) and optional `cables` (a list of `from`, `output`, `to`, `input`, optional
-//! `scale`). Plain scalars follow the YAML 1.2 core schema; an unquoted `-` in a list reads as
+//! `length`, `voices`) and optional `cables` (a list of `from`, `output`, `to`, `input`,
+//! optional `scale`; or compact strings `"FROM.OUTPUT -> TO.INPUT * SCALE"`). Plain scalars
+//! follow the YAML 1.2 core schema; an unquoted `-` in a list reads as
 //! the string `-` (a sequencer rest), in block (`- -`) and flow (`[C4, -, _]`) style.
 //! Anchors, aliases and tags are refused, and a file holds one document.
 
 mod cables;
+mod compact;
 mod error;
 mod fast_scalar;
 mod fast_scan;
@@ -21,15 +23,18 @@ mod nodes;
 mod one_line;
 mod prepare;
 mod reader;
+mod restyle;
 mod scalar;
 mod shape_keys;
 mod source;
 mod spans;
+mod syntax;
 mod writer;
 mod yaml_tree;
 
 pub use error::DslError;
 pub use source::{decode, read_patch_file, SourceError, MAX_PATCH_BYTES};
+pub use restyle::{restyle_cables, CableStyle};
 pub use spans::SpanIndex;
 pub use writer::to_yaml;
 
@@ -83,6 +88,7 @@ fn parse_with(text: &str, fast: bool) -> Result<(ModuleGraph, SpanIndex), Vec<Ds
     }
     .and_then(|root| reader::read(root.as_ref()))
     .map_err(|mut errors| {
+        syntax::explain(&mut errors, &prepared.text);
         error::clamp_to_text(&mut errors, &prepared.text);
         error::sort_by_position(&mut errors);
         errors

@@ -63,6 +63,8 @@ pub(crate) struct CableSpans {
     pub input: Pos,
     /// The `scale` value, when written.
     pub scale: Option<Pos>,
+    /// The last line the cable covers.
+    pub last_line: usize,
 }
 
 impl SpanIndex {

@@ -1,8 +1,11 @@
 //! The state of the live-coding screen. Pure state and rules: no terminal here, so tests
 //! drive it directly and the views draw it as it is.
 
-use super::editor::Editor;
+use super::cable_diff::CableChanges;
+use super::completion::Completion;
+use super::editor::{Cursor, Editor};
 use super::highlight::Highlighter;
+use super::input::Input;
 use super::recovery::Recovery;
 use super::theme::Theme;
 use super::view::layout::keep_visible;
@@ -37,8 +40,12 @@ cables:
     scale: 0.2
 ";
 
-/// Idle time after the last edit before auto-commit commits it.
+/// Idle time after the last edit before auto-commit commits it, once the cursor is off the
+/// word being typed.
 pub const AUTO_COMMIT_DELAY: Duration = Duration::from_millis(300);
+/// Idle time before auto-commit commits while the cursor still ends a word or number being
+/// typed (retyping `440` as `330` must not play `3`).
+pub const AUTO_COMMIT_TYPING_DELAY: Duration = Duration::from_millis(1500);
 /// Interval between recovery writes while there are unsaved changes.
 pub const RECOVERY_INTERVAL: Duration = Duration::from_secs(5);
 /// How long a transient notice stays.
@@ -178,6 +185,8 @@ pub struct App {
     pub(crate) running: Option<Patch>,
     pub(crate) running_text: Option<String>,
     pub(crate) summary: Option<CommitSummary>,
+    /// What the last commit did to the cables.
+    pub(crate) cable_changes: CableChanges,
     pub(crate) removed: Vec<(String, String)>,
     pub(crate) disk_text: Option<String>,
     /// The text that needs no saving while there is no file on disk and never was: the
@@ -204,6 +213,29 @@ pub struct App {
     pub(crate) meter_signature: u64,
     pub(crate) top: usize,
     pub(crate) left: usize,
+    /// Lines of text the editor shows (set by [`App::fit_editor`]).
+    pub(crate) view_height: usize,
+    /// Lines the help or inspector details are scrolled by.
+    pub(crate) detail_scroll: usize,
+    /// What Ctrl-C or Ctrl-X took last (Ctrl-V pastes it).
+    pub(crate) clipboard: String,
+    /// Whether the clipboard holds a whole line (copied or cut without a selection).
+    pub(crate) clipboard_is_line: bool,
+    /// Text copied since the loop last looked: it goes to the system clipboard (OSC 52).
+    pub(crate) system_clipboard: Option<String>,
+    /// The open search or go-to-line input.
+    pub(crate) input: Option<Input>,
+    /// The last text searched for.
+    pub(crate) last_search: String,
+    /// The open completion list.
+    pub(crate) completion: Option<Completion>,
+    /// The error list, open, with its picked entry.
+    pub(crate) error_pick: Option<usize>,
+    /// Where the cursor was after the last edit (auto-commit waits while it stays on the
+    /// word there).
+    pub(crate) last_edit: Option<Cursor>,
+    /// Where a mouse drag started.
+    pub(crate) drag_from: Option<Cursor>,
     pub(crate) quit: bool,
 }
 
@@ -237,6 +269,7 @@ impl App {
             running: None,
             running_text: None,
             summary: None,
+            cable_changes: CableChanges::default(),
             removed: Vec::new(),
             saved_text: text,
             removed_text: None,
@@ -259,6 +292,17 @@ impl App {
             meter_signature: 0,
             top: 0,
             left: 0,
+            view_height: 20,
+            detail_scroll: 0,
+            clipboard: String::new(),
+            clipboard_is_line: false,
+            system_clipboard: None,
+            input: None,
+            last_search: String::new(),
+            completion: None,
+            error_pick: None,
+            drag_from: None,
+            last_edit: None,
             quit: false,
         };
         app.reparse();
@@ -339,11 +383,50 @@ impl App {
     /// After an edit: re-parse, schedule auto-commit and the recovery write.
     pub(crate) fn edited(&mut self, now: Instant) {
         self.reparse();
+        self.last_edit = Some(self.editor.cursor());
         if self.auto_commit {
-            self.auto_commit_at = Some(now + AUTO_COMMIT_DELAY);
+            self.auto_commit_at = Some(now + self.auto_commit_delay());
+        }
+        if self.error_pick.is_some() {
+            let last = self.errors().len();
+            self.error_pick = (last > 0).then(|| self.error_pick.unwrap_or(0).min(last - 1));
         }
         if self.is_dirty() && self.recovery_due.is_none() {
             self.recovery_due = Some(now + RECOVERY_INTERVAL);
+        }
+    }
+
+    /// After the cursor moved without an edit: a pending auto-commit that waited for the
+    /// word being typed goes ahead once the cursor has left it.
+    pub(crate) fn cursor_moved(&mut self, now: Instant) {
+        if self.auto_commit_at.is_some() {
+            self.auto_commit_at = Some(now + self.auto_commit_delay());
+        }
+    }
+
+    /// How long auto-commit waits: longer while the cursor is on the word or number just
+    /// edited (the value may still be half typed), the short delay once it has left it.
+    fn auto_commit_delay(&self) -> Duration {
+        let (row, col) = self.editor.cursor();
+        let Some((edit_row, edit_col)) = self.last_edit else {
+            return AUTO_COMMIT_DELAY;
+        };
+        let line: Vec<char> = self.editor.lines()[row].chars().collect();
+        let in_token = |c: &char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-');
+        let start = line[..edit_col.min(line.len())]
+            .iter()
+            .rev()
+            .take_while(|c| in_token(c))
+            .count();
+        let end = line[edit_col.min(line.len())..]
+            .iter()
+            .take_while(|c| in_token(c))
+            .count();
+        let token = edit_col - start..=edit_col + end;
+        if row == edit_row && start + end > 0 && token.contains(&col) {
+            AUTO_COMMIT_TYPING_DELAY
+        } else {
+            AUTO_COMMIT_DELAY
         }
     }
 
@@ -366,6 +449,8 @@ impl App {
             }
         };
         let summary = self.sound.commit(&patch);
+        let before = self.running.as_ref().map(|p| &p.graph);
+        self.cable_changes = CableChanges::between(before, &patch.graph);
         if let Some(previous) = &self.running {
             self.removed = removed_nodes(previous, &patch);
         }
@@ -387,7 +472,12 @@ impl App {
     /// Records what a commit did (when the audio thread took its plan: at once, or on a later
     /// tick for a queued one).
     pub(crate) fn adopt(&mut self, summary: CommitSummary, now: Instant) {
-        self.notify(NoticeKind::Ok, format!("committed: {summary}"), Some(now));
+        let cables = self.cable_changes;
+        self.notify(
+            NoticeKind::Ok,
+            format!("committed: {summary}; {cables}"),
+            Some(now),
+        );
         self.summary = Some(summary);
         self.sound.reset_clips();
     }
@@ -445,6 +535,11 @@ impl App {
         self.summary.as_ref()
     }
 
+    /// What the last commit did to the cables.
+    pub fn cable_changes(&self) -> CableChanges {
+        self.cable_changes
+    }
+
     /// The engine's last plan id (0 before the first commit).
     pub fn plan_id(&self) -> u64 {
         self.sound.plan_id()
@@ -488,8 +583,43 @@ impl App {
     /// Keeps the editor's cursor inside a view of `height` lines and `width` columns.
     pub fn fit_editor(&mut self, height: usize, width: usize) {
         let (row, col) = self.editor.cursor();
-        self.top = keep_visible(self.top, row, height);
-        self.left = keep_visible(self.left, col, width);
+        let last = self.editor.lines().len().saturating_sub(1);
+        self.view_height = height;
+        self.editor.set_page(height);
+        self.top = keep_visible(self.top.min(last), row, height);
+        let x = super::editor::text::display_column(&self.editor.lines()[row], col);
+        self.left = keep_visible(self.left, x, width);
+    }
+
+    /// Text copied or cut since the last call, for the system clipboard.
+    pub fn take_system_clipboard(&mut self) -> Option<String> {
+        self.system_clipboard.take()
+    }
+
+    /// What Ctrl-V pastes.
+    pub fn clipboard(&self) -> &str {
+        &self.clipboard
+    }
+
+    /// The editor's selected text (empty when nothing is selected).
+    pub fn selected_text(&self) -> String {
+        self.editor.selected_text()
+    }
+
+    /// The first line the editor shows (0-based).
+    pub fn top(&self) -> usize {
+        self.top
+    }
+
+    /// The completion list's candidates as (label, doc), when it is open.
+    pub fn completion_candidates(&self) -> Option<Vec<(String, String)>> {
+        let open = self.completion.as_ref()?;
+        let list = &open.completions.candidates;
+        Some(
+            list.iter()
+                .map(|c| (c.label.clone(), c.doc.clone()))
+                .collect(),
+        )
     }
 
     /// The colours.
@@ -533,9 +663,19 @@ impl App {
         match self.focus {
             Focus::Inspector => self.node_list().get(self.pick).map(|(n, _)| n.to_string()),
             Focus::Editor => {
-                let (graph, spans) = self.outline()?;
-                let node = spans.node_at_line(self.editor.cursor().0 + 1)?;
-                graph.nodes.get(node).map(|n| n.name.clone())
+                let row = self.editor.cursor().0;
+                let parsed = self.outline().and_then(|(graph, spans)| {
+                    let node = spans.node_at_line(row + 1)?;
+                    graph.nodes.get(node).map(|n| n.name.clone())
+                });
+                // While the text does not parse, its last parse may be out of date: the
+                // lines themselves say which node the cursor is in.
+                parsed.or_else(|| {
+                    super::complete::text_nodes(self.editor.lines())
+                        .into_iter()
+                        .find(|n| n.first <= row && row <= n.last)
+                        .map(|n| n.name)
+                })
             }
         }
     }

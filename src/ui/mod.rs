@@ -5,12 +5,17 @@
 
 mod actions;
 pub mod app;
+pub mod cable_diff;
+pub mod complete;
+mod completion;
 mod disk;
 pub mod editor;
 pub mod exits;
 pub mod files;
 pub mod highlight;
+mod input;
 pub mod keys;
+mod mouse;
 pub mod recovery;
 pub mod run;
 pub mod theme;

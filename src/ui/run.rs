@@ -14,7 +14,11 @@ use super::view::{self, layout::editor_text_size};
 use crate::engine::live::LiveSession;
 use crate::engine::{start_output, OutputOptions};
 use crate::watch::watch_file;
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use crossterm::clipboard::CopyToClipboard;
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
+};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
@@ -196,10 +200,15 @@ pub fn guarded(app: &mut App, body: impl FnOnce(&mut App) -> io::Result<()>) -> 
     }
 }
 
-/// Raw mode, the alternate screen and bracketed paste.
+/// Raw mode, the alternate screen, bracketed paste and the mouse.
 fn enter() -> io::Result<Term> {
     terminal::enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture
+    )?;
     Terminal::new(CrosstermBackend::new(io::stdout()))
 }
 
@@ -208,6 +217,7 @@ fn leave() {
     let _ = execute!(
         io::stdout(),
         DisableBracketedPaste,
+        DisableMouseCapture,
         LeaveAlternateScreen,
         cursor::Show
     );
@@ -274,7 +284,15 @@ fn event_loop(terminal: &mut Term, app: &mut App, changes: &Receiver<()>) -> io:
                 match event::read()? {
                     Event::Key(key) => app.key(key, Instant::now()),
                     Event::Paste(text) => app.paste(&text, Instant::now()),
+                    Event::Mouse(mouse) => {
+                        let size = terminal.size()?;
+                        let screen = Rect::new(0, 0, size.width, size.height);
+                        app.mouse(mouse, screen, Instant::now());
+                    }
                     _ => {}
+                }
+                if let Some(text) = app.take_system_clipboard() {
+                    execute!(io::stdout(), CopyToClipboard::to_clipboard_from(text))?;
                 }
                 redraw = true;
                 if app.should_quit() || !event::poll(Duration::ZERO)? {

@@ -2,10 +2,11 @@
 //!
 //! A theme file has two maps, `ui` and `syntax`, whose every entry is a colour written as
 //! `"#rrggbb"`, a ratatui colour name (`red`, `light-blue`, `dark-gray`, `reset`, ...) or a
-//! 256-colour palette index. The built-in themes (`themes/*.yaml`) are compiled into the binary;
-//! user themes live in `<config dir>/themes/NAME.yaml` (see [`user_theme_dir`]). A user theme
-//! whose name is that of a built-in replaces the built-in, so a performer can tweak `dark`
-//! without renaming it.
+//! 256-colour palette index. The built-in themes (`themes/*.yaml`) are compiled into the binary
+//! and give every colour; user themes live in `<config dir>/themes/NAME.yaml` (see
+//! [`user_theme_dir`]) and give only the colours they change, over a `base` built-in (by
+//! default the built-in of the same name, else `dark`). A user theme named like a built-in
+//! thus tweaks it without renaming it.
 
 use std::fmt;
 use std::fs;
@@ -26,9 +27,10 @@ const BUILTINS: [(&str, &str); 2] = [
 /// The names of the built-in themes, in the order of [`BUILTINS`].
 const BUILTIN_NAMES: [&str; 2] = [BUILTINS[0].0, BUILTINS[1].0];
 
-/// Declares a struct of named colours, each deserialized with [`deserialize_color`].
+/// Declares a struct of named colours, each deserialized with [`deserialize_color`], and its
+/// partial twin (every colour optional) that a user theme lays over a built-in.
 macro_rules! colour_set {
-    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident,)* }) => {
+    ($(#[$meta:meta])* $name:ident / $partial:ident { $($(#[$field_meta:meta])* $field:ident,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -39,12 +41,31 @@ macro_rules! colour_set {
                 pub $field: Color,
             )*
         }
+
+        /// The colours a user theme changes; the others come from its base.
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $partial {
+            $(
+                #[serde(default, deserialize_with = "deserialize_some_color")]
+                $field: Option<Color>,
+            )*
+        }
+
+        impl $partial {
+            /// `base` with the colours this sets.
+            fn over(self, base: $name) -> $name {
+                $name {
+                    $($field: self.$field.unwrap_or(base.$field),)*
+                }
+            }
+        }
     };
 }
 
 colour_set! {
     /// Colours of the screen's panes, badges and meters.
-    UiColors {
+    UiColors / PartialUiColors {
         /// Background of every pane.
         background,
         /// Default text.
@@ -98,7 +119,7 @@ colour_set! {
 
 colour_set! {
     /// Colours of the patch YAML in the editor.
-    SyntaxColors {
+    SyntaxColors / PartialSyntaxColors {
         /// Mapping keys.
         key,
         /// Strings, quoted or plain.
@@ -134,10 +155,23 @@ impl Default for Theme {
     }
 }
 
-/// The contents of a theme file.
+/// The contents of a theme file: a built-in to start from (`base`; by default the built-in
+/// of the same name, else `dark`) and the colours it changes.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
+    #[serde(default)]
+    base: Option<String>,
+    #[serde(default)]
+    ui: PartialUiColors,
+    #[serde(default)]
+    syntax: PartialSyntaxColors,
+}
+
+/// A built-in theme file: every colour given.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuiltinFile {
     ui: UiColors,
     syntax: SyntaxColors,
 }
@@ -176,20 +210,51 @@ pub fn load_theme_from(name: &str, user_dir: Option<&Path>) -> Result<Theme, Str
         if path.is_file() {
             let yaml = fs::read_to_string(&path)
                 .map_err(|err| format!("{}: cannot read theme: {err}", path.display()))?;
-            return parse_theme(name, &yaml, &path);
+            return parse_user_theme(name, &yaml, &path);
         }
     }
-    match BUILTINS.iter().find(|(builtin, _)| *builtin == name) {
-        Some((_, yaml)) => parse_theme(
-            name,
-            yaml,
-            &Path::new("themes").join(format!("{name}.yaml")),
-        ),
-        None => Err(format!(
+    builtin(name).ok_or_else(|| {
+        format!(
             "unknown theme {name:?}; available themes: {}",
             available_theme_names(user_dir).join(", ")
-        )),
-    }
+        )
+    })
+}
+
+/// The built-in theme `name`, if there is one.
+fn builtin(name: &str) -> Option<Theme> {
+    let (_, yaml) = BUILTINS.iter().find(|(builtin, _)| *builtin == name)?;
+    let origin = Path::new("themes").join(format!("{name}.yaml"));
+    let file: BuiltinFile = from_yaml(yaml, &origin).expect("the built-in themes are valid");
+    Some(Theme {
+        name: name.to_string(),
+        ui: file.ui,
+        syntax: file.syntax,
+    })
+}
+
+/// A user theme: the colours it sets over its `base` (the built-in of its own name, else
+/// `dark`).
+fn parse_user_theme(name: &str, yaml: &str, origin: &Path) -> Result<Theme, String> {
+    let file: ThemeFile = from_yaml(yaml, origin)?;
+    let default_base = if BUILTIN_NAMES.contains(&name) {
+        name
+    } else {
+        BUILTIN_NAMES[0]
+    };
+    let base_name = file.base.as_deref().unwrap_or(default_base);
+    let base = builtin(base_name).ok_or_else(|| {
+        format!(
+            "{}: base {base_name:?} is not a built-in theme; expected one of {}",
+            origin.display(),
+            BUILTIN_NAMES.join(", ")
+        )
+    })?;
+    Ok(Theme {
+        name: name.to_string(),
+        ui: file.ui.over(base.ui),
+        syntax: file.syntax.over(base.syntax),
+    })
 }
 
 /// The built-in theme names followed by the user themes found in `user_dir` (the stems of its
@@ -214,9 +279,9 @@ pub fn available_theme_names(user_dir: Option<&Path>) -> Vec<String> {
     names
 }
 
-/// Parses the theme `name` from `yaml`, naming `origin` and the position in errors.
-fn parse_theme(name: &str, yaml: &str, origin: &Path) -> Result<Theme, String> {
-    let file: ThemeFile = serde_yaml::from_str(yaml).map_err(|err| {
+/// Deserializes `yaml`, naming `origin` and the position in errors.
+fn from_yaml<T: serde::de::DeserializeOwned>(yaml: &str, origin: &Path) -> Result<T, String> {
+    serde_yaml::from_str(yaml).map_err(|err| {
         let message = err.to_string();
         match err.location() {
             Some(at) => {
@@ -231,12 +296,14 @@ fn parse_theme(name: &str, yaml: &str, origin: &Path) -> Result<Theme, String> {
             }
             None => format!("{}: {message}", origin.display()),
         }
-    })?;
-    Ok(Theme {
-        name: name.to_string(),
-        ui: file.ui,
-        syntax: file.syntax,
     })
+}
+
+/// [`deserialize_color`] for an optional colour of a user theme.
+fn deserialize_some_color<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Color>, D::Error> {
+    deserialize_color(deserializer).map(Some)
 }
 
 /// Deserializes a colour from `"#rrggbb"`, a ratatui colour name or a palette index.

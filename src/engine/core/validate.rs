@@ -13,6 +13,9 @@ use crate::modules::{
 use std::collections::HashMap;
 use std::fmt;
 
+/// Fields written on a node itself; a parameter of one of these names is misplaced.
+const NODE_FIELDS: &[&str] = &["module", "channels", "length", "voices"];
+
 /// The part of a graph an error is about. Indices are positions in `nodes` / `cables`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -207,6 +210,17 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
         for (p, (name, value)) in node.params.iter().enumerate() {
             let Some(index) = descriptor.param_index(name) else {
                 let known: Vec<&str> = descriptor.params.iter().map(|d| d.name).collect();
+                if NODE_FIELDS.contains(&name.as_str()) {
+                    err(
+                        Location::ParamName(n, p),
+                        format!(
+                            "`{name}` belongs on the node, not under `params`: move it out to the level of `module` (node `{}`)",
+                            node.name
+                        ),
+                    );
+                    params_ok = false;
+                    continue;
+                }
                 let expected = if known.is_empty() {
                     format!("`{}` has no parameters", node.module)
                 } else {

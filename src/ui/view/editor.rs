@@ -1,8 +1,12 @@
-//! The editor pane: gutter (error marker, line number), highlighted text, cursor.
+//! The editor pane: gutter (error marker, line number), highlighted text with the selection,
+//! tabs and wide characters in their real cells, the cursor, and the completion list.
 
 use super::layout::{gutter_width, keep_visible};
 use super::pane;
+use super::popups;
 use crate::ui::app::{App, Focus};
+use crate::ui::editor::text::{cells, display_column};
+use crate::ui::editor::Cursor;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -22,9 +26,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let height = usize::from(inner.height);
     let width = usize::from(inner.width).saturating_sub(gutter);
     let (row, col) = app.editor.cursor();
+    let cursor_x = display_column(&lines[row], col);
     let top = keep_visible(app.top, row, height);
-    let left = keep_visible(app.left, col, width);
+    let left = keep_visible(app.left, cursor_x, width);
     let errors = app.errors();
+    let selection = app.editor.selection();
+    let selected = Style::default().bg(ui.selection);
     let mut text = Vec::with_capacity(height);
     for (index, line) in lines.iter().enumerate().skip(top).take(height) {
         let error = errors.iter().find(|e| e.line == index + 1);
@@ -41,14 +48,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             marker,
             Span::styled(format!("{:>w$} ", index + 1, w = gutter - 2), number_style),
         ];
-        spans.extend(clip(styled(app, index, line), left, width));
+        let range = selection.and_then(|s| selected_columns(s, index, line));
+        let cells = Cells {
+            left,
+            width,
+            selection: range,
+            selected,
+            tab: Style::default().fg(ui.dim),
+        };
+        let (drawn, used) = cells.draw(styled(app, index, line));
+        spans.extend(drawn);
         if let Some(error) = error {
-            let used: usize = line.chars().count().saturating_sub(left);
-            if used + 4 < width {
-                let room = width - used - 3;
-                let message: String = error.message.chars().take(room).collect();
+            if used + 6 < width {
+                let room = width - used - 4;
+                let message = error.message.as_str();
+                let mut shown: String = message.chars().take(room).collect();
+                if shown.len() < message.len() {
+                    shown.pop();
+                    shown.push('…');
+                }
                 spans.push(Span::styled(
-                    format!("  ◀ {message}"),
+                    format!("  ◀ {shown}"),
                     Style::default().fg(ui.error).add_modifier(Modifier::ITALIC),
                 ));
             }
@@ -61,9 +81,84 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     frame.render_widget(Paragraph::new(text), inner);
     if focused && width > 0 && height > 0 {
-        let x = inner.x + (gutter + col - left) as u16;
+        let x = inner.x + (gutter + cursor_x - left) as u16;
         let y = inner.y + (row - top) as u16;
-        frame.set_cursor_position(Position::new(x, y));
+        if app.input.is_none() {
+            frame.set_cursor_position(Position::new(x, y));
+        }
+        popups::completion(frame, inner, Position::new(x, y), app);
+    }
+}
+
+/// The selected character columns of line `index` (a selected line break counts as one
+/// column past the end).
+fn selected_columns(
+    (start, end): (Cursor, Cursor),
+    index: usize,
+    line: &str,
+) -> Option<(usize, usize)> {
+    if index < start.0 || index > end.0 {
+        return None;
+    }
+    let from = if index == start.0 { start.1 } else { 0 };
+    let to = if index == end.0 {
+        end.1
+    } else {
+        line.chars().count() + 1
+    };
+    Some((from, to))
+}
+
+/// How a line's characters become cells: scrolled by `left`, `width` wide, the selection.
+struct Cells {
+    left: usize,
+    width: usize,
+    selection: Option<(usize, usize)>,
+    selected: Style,
+    tab: Style,
+}
+
+impl Cells {
+    /// The spans that draw the styled line, and the cells they take.
+    fn draw<'a>(&self, spans: Vec<Span<'a>>) -> (Vec<Span<'a>>, usize) {
+        let mut out: Vec<Span<'a>> = Vec::new();
+        let mut x = 0;
+        let mut index = 0;
+        let mut push = |text: &str, style: Style| match out.last_mut() {
+            Some(last) if last.style == style => last.content.to_mut().push_str(text),
+            _ => out.push(Span::styled(text.to_string(), style)),
+        };
+        let end = self.left + self.width;
+        for span in &spans {
+            for c in span.content.chars() {
+                let w = cells(c, x);
+                let mut style = span.style;
+                if self.selection.is_some_and(|(a, b)| a <= index && index < b) {
+                    style = style.patch(self.selected);
+                }
+                index += 1;
+                let (from, to) = (x, x + w);
+                x = to;
+                if to <= self.left || from >= end {
+                    continue;
+                }
+                let visible = to.min(end) - from.max(self.left);
+                if c == '\t' {
+                    let mut text = String::from("→");
+                    text.push_str(&" ".repeat(visible.saturating_sub(1)));
+                    push(&text, style.patch(self.tab));
+                } else if visible < w || w == 0 {
+                    push(&" ".repeat(visible), style);
+                } else {
+                    push(c.encode_utf8(&mut [0; 4]), style);
+                }
+            }
+        }
+        if self.selection.is_some_and(|(_, b)| b > index) && x >= self.left && x < end {
+            push(" ", self.selected);
+            x += 1;
+        }
+        (out, x.saturating_sub(self.left).min(self.width))
     }
 }
 
@@ -81,26 +176,4 @@ fn styled<'a>(app: &App, index: usize, line: &'a str) -> Vec<Span<'a>> {
                 .map(|text| Span::styled(text, *style))
         })
         .collect()
-}
-
-/// The characters `left..left + width` of a styled line.
-fn clip(spans: Vec<Span<'_>>, left: usize, width: usize) -> Vec<Span<'_>> {
-    let mut skip = left;
-    let mut room = width;
-    let mut out = Vec::new();
-    for span in spans {
-        if room == 0 {
-            break;
-        }
-        let count = span.content.chars().count();
-        if skip >= count {
-            skip -= count;
-            continue;
-        }
-        let text: String = span.content.chars().skip(skip).take(room).collect();
-        skip = 0;
-        room -= text.chars().count();
-        out.push(Span::styled(text, span.style));
-    }
-    out
 }

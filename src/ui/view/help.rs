@@ -1,10 +1,11 @@
-//! The help overlay: the key map and a browsable module reference from the descriptors.
+//! The help overlay: every key from the key map and a browsable module reference from the
+//! descriptors. PageUp / PageDown scroll it on small terminals.
 
 use super::layout::{centred, keep_visible};
 use super::pane;
 use crate::reference::describe;
 use crate::ui::app::App;
-use crate::ui::keys::KEY_MAP;
+use crate::ui::keys::BINDINGS;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -24,30 +25,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
     frame.render_widget(Clear, outer);
     let block = pane(
-        " Help: Up/Down browse modules · F1 or Esc closes ".into(),
+        " Help: Up/Down modules · PgUp/PgDn scroll · F1 or Esc closes ".into(),
         true,
         app,
     );
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
     let left_width = (inner.width * 55 / 100).max(30).min(inner.width);
-    let keys_width = KEY_MAP.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let keys_width = BINDINGS.iter().map(|b| b.keys.len()).max().unwrap_or(0);
     let mut left = vec![Line::styled("Keys", Style::default().fg(ui.title))];
-    for (keys, meaning) in KEY_MAP {
+    for binding in BINDINGS {
         left.push(Line::from(vec![
             Span::styled(
-                format!("{keys:keys_width$}  "),
+                format!("{:keys_width$}  ", binding.keys),
                 Style::default().add_modifier(Modifier::BOLD),
             ),
-            Span::raw(*meaning),
+            Span::raw(binding.doc),
         ]));
     }
     left.push(Line::raw(""));
     left.push(Line::styled("Modules", Style::default().fg(ui.title)));
     let types = app.registry.types();
-    let list_room = usize::from(inner.height).saturating_sub(left.len());
-    let first = keep_visible(0, module, list_room);
-    for (i, t) in types.iter().enumerate().skip(first).take(list_room) {
+    for (i, t) in types.iter().enumerate() {
         let style = if i == module {
             Style::default()
                 .bg(ui.selection)
@@ -57,8 +56,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         };
         left.push(Line::styled(format!("  {}", t.name), style));
     }
+    let height = usize::from(inner.height);
+    let module_line = left.len() - types.len() + module;
+    let max_scroll = left.len().saturating_sub(height);
+    let scroll = keep_visible(app.detail_scroll.min(max_scroll), module_line, height);
+    let scroll = if app.detail_scroll > 0 {
+        app.detail_scroll.min(max_scroll)
+    } else {
+        scroll
+    };
     frame.render_widget(
-        Paragraph::new(left).wrap(Wrap { trim: false }),
+        Paragraph::new(left)
+            .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         Rect::new(inner.x, inner.y, left_width, inner.height),
     );
     let reference = types.get(module).map(describe).unwrap_or_default();

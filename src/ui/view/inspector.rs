@@ -1,6 +1,7 @@
 //! The inspector pane: the running nodes with what the last commit did to them, and the
 //! selected node in full (doc, inputs and their cables, outputs, parameters).
 
+use super::buffer_node;
 use super::layout::keep_visible;
 use super::pane;
 use crate::dsl::Patch;
@@ -72,14 +73,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         inner.height.saturating_sub(list_height + 1),
     );
     let details = match selected {
-        Some(name) => details(app, &name),
+        Some(name) => buffer_node::details(app, &name).unwrap_or_else(|| details(app, &name)),
         None => vec![Line::styled(
             "put the cursor on a node (or Tab and pick one) to see it in full",
             Style::default().fg(ui.dim),
         )],
     };
+    let scroll = if focused { app.detail_scroll } else { 0 };
     frame.render_widget(
-        Paragraph::new(details).wrap(Wrap { trim: false }),
+        Paragraph::new(details)
+            .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         details_area,
     );
 }
@@ -98,8 +102,7 @@ fn badge_span(app: &App, badge: Option<Badge>) -> Span<'static> {
     Span::styled(text, Style::default().fg(colour))
 }
 
-/// The node `name` in full: from the running patch, or from the buffer when it is not
-/// running (yet).
+/// The node `name` in full from the running patch (a node the buffer no longer has).
 fn details(app: &App, name: &str) -> Vec<Line<'static>> {
     fn find<'p>(patch: &'p Patch, name: &str) -> Option<(&'p ValidGraph, usize)> {
         Some((&patch.valid, patch.valid.node_index(name)?))

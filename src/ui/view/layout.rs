@@ -30,7 +30,8 @@ pub fn panes(area: Rect) -> Option<Panes> {
     let main_height = area.height - STATUS_LINES;
     let editor_width = (area.width * 55 / 100).max(40);
     let right_width = area.width - editor_width;
-    let meters_height = (main_height * 2 / 5).min(main_height / 3 + 2).max(7);
+    // Half the column: a meter row for every node of a set, the node details scroll.
+    let meters_height = (main_height / 2).max(7);
     let inspector_height = main_height - meters_height;
     let right_x = area.x + editor_width;
     Some(Panes {

@@ -4,6 +4,7 @@
 use super::layout::keep_visible;
 use super::pane;
 use crate::engine::{to_db, Level};
+use crate::modules::PortKind;
 use crate::ui::app::{App, Hold};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -17,6 +18,8 @@ use ratatui::Frame;
 pub const FLOOR_DB: f32 = -60.0;
 /// Columns of a meter's name.
 const NAME_WIDTH: usize = 11;
+/// Full scale of a pitch row, in volts (V/oct: 8 V is eight octaves above C2).
+const PITCH_SCALE: f32 = 8.0;
 /// Inner height from which the oscilloscope is drawn.
 const SCOPE_FROM: u16 = 14;
 
@@ -71,39 +74,60 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .zip(master.iter().zip(app.master_holds))
     {
-        lines.push(meter_line(app, channel, *level, hold, width));
+        if sound.muted() {
+            lines.push(muted_line(app, channel, width));
+        } else {
+            lines.push(meter_line(app, channel, *level, hold, width));
+        }
     }
-    let scope_height = if inner.height >= SCOPE_FROM {
-        inner.height / 3
-    } else {
-        0
-    };
-    let room = usize::from(inner.height - scope_height).saturating_sub(lines.len());
-    let selected = app.selected();
-    let metered: Vec<&str> = app
+    let metered: Vec<(&str, PortKind)> = app
         .running()
         .map(|p| {
             p.valid
                 .nodes
                 .iter()
-                .filter(|n| !n.descriptor.outputs.is_empty())
-                .map(|n| n.name.as_str())
+                .filter_map(|n| Some((n.name.as_str(), n.descriptor.outputs.first()?.kind)))
                 .collect()
         })
         .unwrap_or_default();
+    let free = usize::from(inner.height).saturating_sub(lines.len());
+    // The scope only where every node's row fits beside it: each node stays reachable.
+    let scope_height = if inner.height >= SCOPE_FROM
+        && metered.len() + 1 < free.saturating_sub(usize::from(inner.height / 3))
+    {
+        inner.height / 3
+    } else {
+        0
+    };
+    let room = free.saturating_sub(usize::from(scope_height));
+    let selected = app.selected();
     let picked = selected
         .as_deref()
-        .and_then(|s| metered.iter().position(|n| *n == s))
-        .unwrap_or(0);
-    let first = keep_visible(0, picked, room);
-    for name in metered.iter().skip(first).take(room) {
+        .and_then(|s| metered.iter().position(|(n, _)| *n == s));
+    let hidden = metered.len() > room;
+    // With more nodes than rows, one row says how many are above and below.
+    let rows = if hidden { room.saturating_sub(1) } else { room };
+    let first = picked.map_or(0, |p| keep_visible(0, p, rows));
+    for (name, kind) in metered.iter().skip(first).take(rows) {
         let level = sound.meters().node(name).unwrap_or_default();
-        let hold = app.holds.get(*name).copied();
-        let mut line = meter_line(app, name, level, hold, width);
+        let mut line = match kind {
+            PortKind::Audio => {
+                let hold = app.holds.get(*name).copied();
+                meter_line(app, name, level, hold, width)
+            }
+            kind => control_line(app, name, *kind, level, width),
+        };
         if Some(*name) == selected.as_deref() {
             line = line.style(Style::default().bg(ui.selection));
         }
         lines.push(line);
+    }
+    if hidden {
+        let below = metered.len().saturating_sub(first + rows);
+        lines.push(Line::styled(
+            format!("↑{first} ↓{below} more: put the cursor on a node to see its row"),
+            dim,
+        ));
     }
     let text_height = inner.height - scope_height;
     frame.render_widget(
@@ -114,6 +138,68 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let area = Rect::new(inner.x, inner.y + text_height, inner.width, scope_height);
         scope(frame, area, app);
     }
+}
+
+/// A master row while muted: no level (the meter stops), the word `muted`.
+fn muted_line(app: &App, name: &str, width: usize) -> Line<'static> {
+    let ui = &app.theme().ui;
+    let bar = width.saturating_sub(NAME_WIDTH + 2);
+    Line::from(vec![
+        Span::raw(format!("{name:NAME_WIDTH$}")),
+        Span::styled(
+            format!("{:─^bar$}", " muted (F12) "),
+            Style::default()
+                .fg(ui.meter_red)
+                .add_modifier(Modifier::BOLD),
+        ),
+    ])
+}
+
+/// Full scale of a control row: pitch in volts (V/oct, 0 V = C2), other control signals
+/// around 1.
+fn full_scale(kind: PortKind) -> f32 {
+    match kind {
+        PortKind::Pitch => PITCH_SCALE,
+        _ => 1.0,
+    }
+}
+
+/// A control (CV, pitch, gate) row: the size of the value on a linear volt scale, its value,
+/// no dB and no clip mark (a CV past 1 is not a clip).
+fn control_line(
+    app: &App,
+    name: &str,
+    kind: PortKind,
+    level: Level,
+    width: usize,
+) -> Line<'static> {
+    let ui = &app.theme().ui;
+    let label: String = name.chars().take(NAME_WIDTH - 1).collect();
+    let bar_width = width.saturating_sub(NAME_WIDTH + 11).max(4);
+    let bar_width = bar_width.saturating_sub(2);
+    let scale = full_scale(kind);
+    let filled = ((level.peak / scale).clamp(0.0, 1.0) * bar_width as f32).round() as usize;
+    let mut spans = vec![Span::raw(format!("{label:NAME_WIDTH$}"))];
+    spans.push(Span::styled(
+        "▬".repeat(filled),
+        Style::default().fg(ui.meter_peak),
+    ));
+    spans.push(Span::styled(
+        "·".repeat(bar_width - filled),
+        Style::default().fg(ui.border),
+    ));
+    let value = match kind {
+        PortKind::Gate if level.peak >= 0.5 => "    on".to_string(),
+        PortKind::Gate => "   off".to_string(),
+        PortKind::Pitch => format!("{:5.2}V", level.peak),
+        _ => format!("{:6.2}", level.peak),
+    };
+    spans.push(Span::styled(value, Style::default().fg(ui.dim)));
+    spans.push(Span::styled(
+        format!(" {}", kind.label()),
+        Style::default().fg(ui.dim),
+    ));
+    Line::from(spans)
 }
 
 /// One meter: name, bar (RMS solid, peak shaded, peak-hold tick), peak in dB, clip mark.

@@ -1,10 +1,12 @@
 //! Drawing: a pure function of the app's state, pane by pane.
 
+pub mod buffer_node;
 pub mod editor;
 pub mod help;
 pub mod inspector;
 pub mod layout;
 pub mod meters;
+pub mod popups;
 pub mod prompt;
 pub mod status;
 
@@ -39,6 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     inspector::draw(frame, panes.inspector, app);
     meters::draw(frame, panes.meters, app);
     status::draw(frame, panes.status, app);
+    popups::errors(frame, panes.editor, app);
     if app.help.is_some() {
         help::draw(frame, area, app);
     }

@@ -2,14 +2,15 @@
 //! the latest notice and a key hint.
 
 use crate::ui::app::{App, NoticeKind};
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// The key hint at the right of the second line.
-pub const KEY_HINT: &str = "F1 help  ^R commit  ^S save  F6 auto  F12 mute  ^Q quit";
+pub const KEY_HINT: &str =
+    "F1 help  F2 inspector  ^R commit  ^S save  ^E errors  F6 auto  F12 mute  ^Q quit";
 
 /// The key hint when the full one does not fit.
 pub const SHORT_HINT: &str = "F1 help";
@@ -68,26 +69,58 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         area.height.saturating_sub(1),
     );
     split_line(frame, top, left, right, base);
-    let (message, style) = match app.notice() {
-        Some(notice) => {
-            let colour = match notice.kind {
-                NoticeKind::Ok => ui.ok,
-                NoticeKind::Info => ui.status_foreground,
-                NoticeKind::Warning => ui.warning,
-                NoticeKind::Error => ui.error,
-            };
-            (notice.text.clone(), Style::default().fg(colour))
-        }
-        None => match app.summary() {
-            Some(summary) => (format!("last commit: {summary}"), Style::default()),
-            None => ("no commit yet".to_string(), Style::default().fg(ui.dim)),
+    if let Some(input) = &app.input {
+        let label = input.label();
+        let line = Line::from(vec![
+            Span::styled(format!(" {label}"), Style::default().fg(ui.title)),
+            Span::raw(input.text.clone()),
+        ]);
+        frame.render_widget(Paragraph::new(line).style(base), bottom);
+        let x = bottom.x + 1 + (label.chars().count() + input.text.chars().count()) as u16;
+        frame.set_cursor_position(Position::new(x.min(bottom.right() - 1), bottom.y));
+        return;
+    }
+    let row = app.cursor().0 + 1;
+    let here = app.errors().iter().find(|e| e.line == row);
+    let (message, style) = match (here, app.notice()) {
+        (Some(e), notice) if notice.is_none_or(|n| n.until.is_none()) => (
+            format!("line {}, column {}: {}", e.line, e.column, e.message),
+            Style::default().fg(ui.error),
+        ),
+        (_, notice) => match notice {
+            Some(notice) => {
+                let colour = match notice.kind {
+                    NoticeKind::Ok => ui.ok,
+                    NoticeKind::Info => ui.status_foreground,
+                    NoticeKind::Warning => ui.warning,
+                    NoticeKind::Error => ui.error,
+                };
+                (notice.text.clone(), Style::default().fg(colour))
+            }
+            None => match app.summary() {
+                Some(summary) => (
+                    format!("last commit: {summary}; {}", app.cable_changes()),
+                    Style::default(),
+                ),
+                None => ("no commit yet".to_string(), Style::default().fg(ui.dim)),
+            },
         },
     };
     let message_width = message.chars().count() + 1;
-    let hint = if message_width + KEY_HINT.len() + 3 <= usize::from(area.width) {
+    let width = usize::from(area.width);
+    let hint = if message_width + KEY_HINT.len() + 3 <= width {
         KEY_HINT
     } else {
         SHORT_HINT
+    };
+    // A long message gives way to the short hint, ending in an ellipsis.
+    let room = width.saturating_sub(SHORT_HINT.len() + 4);
+    let message = if message.chars().count() > room && hint == SHORT_HINT {
+        let mut cut: String = message.chars().take(room.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    } else {
+        message
     };
     let hint = vec![Span::styled(
         format!("{hint} "),
