@@ -163,7 +163,16 @@ fn seed_graphs() -> Vec<ModuleGraph> {
         .with_cable(Cable::new("b", "out", "a", "in"))
         .with_cable(Cable::new("a", "out", "out", "left"))
         .with_cable(Cable::new("r", "out", "out", "right").with_scale(1e-6));
-    let mut graphs = vec![feedback, poly_graph()];
+    // A loop with gain 1.5 blows up every few hundred samples: resets run on the audio
+    // thread too.
+    let runaway = ModuleGraph::new()
+        .with_node(Node::new("osc", "SineOscillator"))
+        .with_node(Node::new("loop", "Sum"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("osc", "out", "loop", "in/0"))
+        .with_cable(Cable::new("loop", "out", "loop", "in/1").with_scale(1.5))
+        .with_cable(Cable::new("loop", "out", "out", "left"));
+    let mut graphs = vec![feedback, poly_graph(), runaway];
     graphs.extend(support::example_graphs());
     graphs
 }

@@ -2,6 +2,7 @@
 //! [--stats]`: plays a patch live and reloads it every time the file is saved.
 
 mod reread;
+mod resets;
 mod say;
 mod session;
 mod stats;

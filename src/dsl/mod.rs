@@ -22,6 +22,7 @@ mod prepare;
 mod reader;
 mod scalar;
 mod spans;
+mod transport;
 mod writer;
 mod yaml_tree;
 

@@ -1,10 +1,12 @@
 //! The control side of the engine: plans commits, hands them to the audio thread over the
 //! plan ring, and runs the cleanup thread that drops what the audio thread retires.
 
-use super::observe::{observation_rings, Counters, EngineCounters, ObservationReceiver};
+use super::containment::RESET_RING;
+use super::observe::{observation_rings, Counters, EngineCounters, NodeReset, ObservationReceiver};
 use super::plan::PlanUpdate;
 use super::planner::{CommitSummary, Planner, PoolSizes};
 use super::runtime::Runtime;
+use super::transport::Quantize;
 use super::validate::ValidGraph;
 use rtrb::{Consumer, Producer, RingBuffer};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +18,8 @@ use std::time::Duration;
 const PLAN_RING: usize = 4;
 /// Updates the audio thread may hand back before the cleanup thread drains them.
 const RETIRE_RING: usize = 64;
+/// Resets kept for `take_resets` before the oldest unread are dropped.
+const RESET_LOG: usize = 4096;
 
 /// Options for a new engine.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +69,10 @@ pub struct Engine {
     planner: Planner,
     plans: Producer<Box<PlanUpdate>>,
     pending: Option<ValidGraph>,
+    quantize: Quantize,
+    resets: Consumer<NodeReset>,
+    refills: Vec<u32>,
+    reset_log: Vec<NodeReset>,
     counters: Counters,
     observations: Option<ObservationReceiver>,
     cleanup: Cleanup,
@@ -75,8 +83,16 @@ impl Engine {
     pub fn new(config: EngineConfig) -> (Engine, Runtime) {
         let (plan_tx, plan_rx) = RingBuffer::new(PLAN_RING);
         let (retire_tx, retire_rx) = RingBuffer::new(RETIRE_RING);
+        let (reset_tx, reset_rx) = RingBuffer::new(RESET_RING);
         let counters = Arc::new(EngineCounters::default());
-        let mut runtime = Runtime::new(config.pools, plan_rx, retire_tx, counters.clone());
+        let mut runtime = Runtime::new(
+            config.pools,
+            plan_rx,
+            retire_tx,
+            reset_tx,
+            counters.clone(),
+            f64::from(config.sample_rate),
+        );
         let observations = (config.observed_levels > 0).then(|| {
             let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
             runtime.set_observer(tx);
@@ -86,6 +102,10 @@ impl Engine {
             planner: Planner::new(config.sample_rate, config.pools),
             plans: plan_tx,
             pending: None,
+            quantize: Quantize::Off,
+            resets: reset_rx,
+            refills: Vec::new(),
+            reset_log: Vec::new(),
             counters,
             observations,
             cleanup: Cleanup::spawn(retire_rx),
@@ -103,13 +123,54 @@ impl Engine {
         CommitOutcome::Sent(self.send(&graph))
     }
 
-    /// Sends the queued graph if the ring has room now.
+    /// Sends the queued graph if the ring has room now; otherwise sends fresh spares for
+    /// nodes the audio thread reset (see [`Engine::take_resets`]).
     pub fn pump(&mut self) -> Option<CommitSummary> {
+        self.collect_resets();
         if self.plans.is_full() {
             return None;
         }
-        let graph = self.pending.take()?;
-        Some(self.send(&graph))
+        match self.pending.take() {
+            Some(graph) => Some(self.send(&graph)),
+            None => {
+                self.send_refills();
+                None
+            }
+        }
+    }
+
+    /// Nodes the audio thread reset since the last call (oldest first), because their output
+    /// went non-finite. `pump` and `commit` send their fresh spares.
+    pub fn take_resets(&mut self) -> Vec<NodeReset> {
+        self.collect_resets();
+        std::mem::take(&mut self.reset_log)
+    }
+
+    /// Drains the reset ring into the log and the list of slots to refill.
+    fn collect_resets(&mut self) {
+        while let Ok(reset) = self.resets.pop() {
+            if !self.refills.contains(&reset.slot) {
+                self.refills.push(reset.slot);
+            }
+            if self.reset_log.len() < RESET_LOG {
+                self.reset_log.push(reset);
+            }
+        }
+    }
+
+    /// Sends fresh spares for the slots whose spare a reset used.
+    fn send_refills(&mut self) {
+        if self.refills.is_empty() {
+            return;
+        }
+        let mut update = Box::<PlanUpdate>::default();
+        for slot in self.refills.drain(..) {
+            update.spares.extend(self.planner.refill(slot));
+        }
+        if !update.spares.is_empty() {
+            // Cannot fail: the caller checked for room and only this side pushes.
+            let _ = self.plans.push(update);
+        }
     }
 
     /// Whether a commit is waiting for room on the plan ring.
@@ -118,11 +179,26 @@ impl Engine {
     }
 
     fn send(&mut self, graph: &ValidGraph) -> CommitSummary {
-        let planned = self.planner.plan(graph);
+        self.collect_resets();
+        let mut planned = self.planner.plan(graph);
+        for slot in self.refills.drain(..) {
+            planned.update.spares.extend(planned.next.refill(slot));
+        }
+        planned.update.quantize = self.quantize;
         // Cannot fail: the caller checked for room and only this side pushes.
         let _ = self.plans.push(planned.update);
         self.planner = planned.next;
         planned.summary
+    }
+
+    /// Makes every later commit land on the next beat or bar (or at once).
+    pub fn set_quantize(&mut self, quantize: Quantize) {
+        self.quantize = quantize;
+    }
+
+    /// When commits land.
+    pub fn quantize(&self) -> Quantize {
+        self.quantize
     }
 
     /// The planner's picture of what runs.

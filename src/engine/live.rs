@@ -8,6 +8,7 @@ use super::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
 use crate::dsl::Patch;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
@@ -24,6 +25,9 @@ pub struct Tick {
     pub errors: Vec<String>,
     /// Whether observation data arrived.
     pub observed: bool,
+    /// Nodes reset since the last tick because their output went non-finite, each with
+    /// its total count of resets.
+    pub resets: Vec<(String, u64)>,
 }
 
 /// A live engine with its meters.
@@ -38,6 +42,7 @@ pub struct LiveSession {
     warning: Option<String>,
     meters: Meters,
     queued: Option<Vec<String>>,
+    resets: HashMap<String, u64>,
 }
 
 impl LiveSession {
@@ -53,6 +58,7 @@ impl LiveSession {
             errors: output.errors,
             warning: output.warning,
             queued: None,
+            resets: HashMap::new(),
         }
     }
 
@@ -88,7 +94,24 @@ impl LiveSession {
             tick.observed = observations.samples.slots() > 0 || observations.levels.slots() > 0;
             self.meters.poll(observations);
         }
+        for reset in self.engine.take_resets() {
+            let Some(name) = self.meters.node_name(reset.plan_id, reset.node) else {
+                continue;
+            };
+            let count = self.resets.entry(name.to_string()).or_default();
+            *count += 1;
+            match tick.resets.iter_mut().find(|(n, _)| n == name) {
+                Some(entry) => entry.1 = *count,
+                None => tick.resets.push((name.to_string(), *count)),
+            }
+        }
         tick
+    }
+
+    /// How many times each node was reset because its output went non-finite (nodes never
+    /// reset are absent).
+    pub fn resets(&self) -> &HashMap<String, u64> {
+        &self.resets
     }
 
     /// Whether a commit waits for the audio thread.

@@ -1,6 +1,7 @@
 //! The engine: graph, validation, planner, execution plan, runtime and backends.
 
 pub mod callback;
+mod containment;
 pub mod control;
 pub mod cpal_backend;
 pub mod graph;
@@ -17,6 +18,7 @@ pub mod plan;
 pub mod planner;
 pub mod runtime;
 pub mod suggest;
+pub mod transport;
 pub mod validate;
 
 pub use callback::AudioCallback;
@@ -25,9 +27,10 @@ pub use graph::{Cable, ModuleGraph, Node, PortRef};
 pub use load::{LoadShared, LoadStats};
 pub use meters::{to_db, Level, Meters};
 pub use null_backend::NullOutput;
-pub use observe::{EngineCounters, NodeLevel, ObservationReceiver};
+pub use observe::{EngineCounters, NodeLevel, NodeReset, ObservationReceiver};
 pub use offline::{render, OfflineRenderer, StereoBuffer};
 pub use output::{start_output, LiveOutput, OutputError, OutputInfo, OutputOptions};
 pub use planner::{CommitSummary, Planner, PoolSizes};
 pub use runtime::Runtime;
+pub use transport::{Quantize, TransportSettings};
 pub use validate::{validate, CableField, GraphError, Location, ValidCable, ValidGraph, ValidNode};

@@ -67,6 +67,7 @@ impl OfflineRenderer {
             let range = start + done..start + done + n;
             self.runtime
                 .process(&mut out.left[range.clone()], &mut out.right[range]);
+            self.engine.pump();
             done += n;
         }
     }
@@ -79,6 +80,11 @@ impl OfflineRenderer {
     /// The engine (counters, planner).
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The engine, mutably (to take resets).
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
     }
 }
 

@@ -5,6 +5,7 @@
 //! between slots, writes into preallocated arrays and sends the update back (with the
 //! retired modules and the replaced plan in it) to be dropped on the cleanup thread.
 
+use super::transport::{Quantize, TransportSettings};
 use crate::modules::{Module, ParamValue};
 use std::ops::Range;
 
@@ -45,6 +46,10 @@ pub struct Mix {
 pub struct NodeExec {
     /// Slot in the module pool.
     pub slot: u32,
+    /// Position of the node in the graph the plan was made from (names it in reports).
+    pub node: u32,
+    /// Delay slots of the feedback cables this node feeds, cleared when it is reset.
+    pub feeds: Box<[Run]>,
     /// Lanes on every port of the node.
     pub lanes: u32,
     /// Buffer read by each input.
@@ -144,6 +149,20 @@ pub struct ParamUpdate {
     pub value: ParamValue,
 }
 
+/// Module instances by slot.
+pub type ModulePool = Vec<Option<Box<dyn Module>>>;
+
+/// Puts a spare instance (the reset image of a slot) in place: for a new node, a retired
+/// one (`spare: None`) or a refill after a reset used the spare.
+pub struct SpareSwap {
+    /// Slot of the module.
+    pub slot: u32,
+    /// The new spare; after adoption, the spare it replaced.
+    pub spare: Option<Box<dyn Module>>,
+    /// After adoption, the instance a reset took out of the slot (if any), to be dropped.
+    pub poisoned: Option<Box<dyn Module>>,
+}
+
 /// Everything the audio thread does to switch to a new plan. Sent on the plan ring and
 /// returned on the retire ring.
 #[derive(Default)]
@@ -156,6 +175,13 @@ pub struct PlanUpdate {
     pub installs: Vec<(u32, Option<Box<dyn Module>>)>,
     /// Slots to empty; after adoption, the retired instances.
     pub retires: Vec<(u32, Option<Box<dyn Module>>)>,
+    /// When the update lands; a quantised update waits at the head of the ring for its
+    /// boundary.
+    pub quantize: Quantize,
+    /// Tempo and metre from the frame the plan lands on (with every plan).
+    pub transport: Option<TransportSettings>,
+    /// Spare instances to put in place (after installs and retires).
+    pub spares: Vec<SpareSwap>,
     /// Parameter diffs for kept modules.
     pub params: Vec<ParamUpdate>,
     /// Connectivity changes for kept modules.
@@ -166,6 +192,9 @@ pub struct PlanUpdate {
     pub clear_delays: Vec<Run>,
     /// A larger module pool; after adoption, the old one (empty).
     pub module_pool: Option<Vec<Option<Box<dyn Module>>>>,
+    /// Larger spare and poisoned pools (the size of `module_pool`); after adoption, the
+    /// old ones (empty).
+    pub spare_pools: Option<[ModulePool; 2]>,
     /// A larger buffer pool; after adoption, the old one.
     pub buffer_pool: Option<Vec<f32>>,
     /// A larger delay pool; after adoption, the old one.

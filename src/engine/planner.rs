@@ -9,10 +9,10 @@
 use super::order::{order, Group};
 use super::plan::{
     Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, NodeExec, ParamUpdate,
-    PlanUpdate, Run, Step, NO_DELAY, ZERO_BUFFER,
+    PlanUpdate, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
 };
 use super::validate::ValidGraph;
-use crate::modules::{ParamValue, Shape, MAX_BLOCK, MAX_VOICES};
+use crate::modules::{Module, ModuleType, ParamValue, Shape, MAX_BLOCK, MAX_VOICES};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -87,10 +87,21 @@ impl Runs {
     }
 }
 
+/// The module type of a live node, to build spares from.
+#[derive(Clone)]
+struct Maker(ModuleType);
+
+impl std::fmt::Debug for Maker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
 /// A node that is running (or will run once the last update is adopted).
 #[derive(Debug, Clone)]
 struct LiveNode {
     module: &'static str,
+    maker: Maker,
     shape: Shape,
     slot: u32,
     params: Arc<[ParamValue]>,
@@ -248,6 +259,11 @@ impl Planner {
         for name in retired {
             if let Some(live) = old_nodes.remove(&name) {
                 update.retires.push((live.slot, None));
+                update.spares.push(SpareSwap {
+                    slot: live.slot,
+                    spare: None,
+                    poisoned: None,
+                });
                 next.module_slots.give_back(live.slot);
                 let len = live.shape.voices as u32;
                 for &start in live.outputs.iter() {
@@ -282,12 +298,14 @@ impl Planner {
                 }
                 None => {
                     let slot = next.module_slots.take();
-                    let mut instance = node.module_type.instantiate(node.shape, self.sample_rate);
-                    for (i, value) in node.params.iter().enumerate() {
-                        instance.set_param(i, value);
-                    }
-                    fresh[n] = Some(update.installs.len());
-                    update.installs.push((slot, Some(instance)));
+                    let make = || self.instance(&node.module_type, node.shape, &node.params);
+                    fresh[n] = Some((update.installs.len(), update.spares.len()));
+                    update.installs.push((slot, Some(make())));
+                    update.spares.push(SpareSwap {
+                        slot,
+                        spare: Some(make()),
+                        poisoned: None,
+                    });
                     summary.added.push(node.name.clone());
                     let lanes = node.shape.voices as u32;
                     let runs: Vec<Run> = node
@@ -300,6 +318,7 @@ impl Planner {
                     let outputs: Arc<[u32]> = runs.iter().map(|r| r.start).collect();
                     let live = LiveNode {
                         module: node.module_type.name,
+                        maker: Maker(node.module_type.clone()),
                         shape: node.shape,
                         slot,
                         params: node.params.as_slice().into(),
@@ -314,6 +333,7 @@ impl Planner {
         }
 
         next.build_plan(graph, &fresh, &mut update);
+        update.transport = Some(graph.transport);
         next.grow_pools(&mut update);
         summary.plan_time = started.elapsed();
         Planned {
@@ -323,9 +343,41 @@ impl Planner {
         }
     }
 
+    /// A fresh instance of `module_type` with `params` applied.
+    fn instance(
+        &self,
+        module_type: &ModuleType,
+        shape: Shape,
+        params: &[ParamValue],
+    ) -> Box<dyn Module> {
+        let mut instance = module_type.instantiate(shape, self.sample_rate);
+        for (i, value) in params.iter().enumerate() {
+            instance.set_param(i, value);
+        }
+        instance
+    }
+
+    /// A fresh spare for the node in `slot` (after a reset used its spare): its initial
+    /// state with the current parameters and connectivity. `None` when the slot is free.
+    pub fn refill(&self, slot: u32) -> Option<SpareSwap> {
+        let live = self.nodes.values().find(|live| live.slot == slot)?;
+        let mut spare = self.instance(&live.maker.0, live.shape, &live.params);
+        spare.set_connectivity(&live.connected_inputs, &live.connected_outputs);
+        Some(SpareSwap {
+            slot,
+            spare: Some(spare),
+            poisoned: None,
+        })
+    }
+
     /// Builds the execution plan for `graph` (whose nodes are all in `self.nodes`); `fresh`
     /// gives, for each new node, its position in `update.installs`.
-    fn build_plan(&mut self, graph: &ValidGraph, fresh: &[Option<usize>], update: &mut PlanUpdate) {
+    fn build_plan(
+        &mut self,
+        graph: &ValidGraph,
+        fresh: &[Option<(usize, usize)>],
+        update: &mut PlanUpdate,
+    ) {
         let edges: Vec<(usize, usize)> = graph.cables.iter().map(|c| (c.from, c.to)).collect();
         let order = order(graph.nodes.len(), &edges);
 
@@ -458,11 +510,17 @@ impl Planner {
             {
                 live.connected_inputs = connected_inputs.as_slice().into();
                 live.connected_outputs = connected_outputs[n].as_slice().into();
-                match fresh[n].and_then(|i| update.installs[i].1.as_mut()) {
-                    Some(instance) => {
-                        instance.set_connectivity(&connected_inputs, &connected_outputs[n])
+                match fresh[n] {
+                    Some((install, spare)) => {
+                        let instances = [
+                            update.installs[install].1.as_mut(),
+                            update.spares[spare].spare.as_mut(),
+                        ];
+                        for instance in instances.into_iter().flatten() {
+                            instance.set_connectivity(&connected_inputs, &connected_outputs[n]);
+                        }
                     }
-                    _ => update.connectivity.push(Connectivity {
+                    None => update.connectivity.push(Connectivity {
                         slot: live.slot,
                         inputs: connected_inputs.into_boxed_slice(),
                         outputs: connected_outputs[n].clone().into_boxed_slice(),
@@ -481,6 +539,8 @@ impl Planner {
             }
             plan.nodes.push(NodeExec {
                 slot: live.slot,
+                node: n as u32,
+                feeds: Box::new([]),
                 lanes,
                 input_ptrs: vec![std::ptr::null(); inputs.len()].into_boxed_slice(),
                 output_ptrs: vec![std::ptr::null_mut(); live.outputs.len()].into_boxed_slice(),
@@ -504,6 +564,24 @@ impl Planner {
                 }
             }
         }
+        let mut feeds: HashMap<u32, Vec<Run>> = HashMap::new();
+        for store in &plan.delays {
+            let run = Run {
+                start: store.slot,
+                len: store.lanes,
+            };
+            feeds.entry(store.source).or_default().push(run);
+        }
+        for node in plan.nodes.iter_mut() {
+            let runs: Vec<Run> = node
+                .outputs
+                .iter()
+                .filter_map(|b| feeds.get(b))
+                .flatten()
+                .copied()
+                .collect();
+            node.feeds = runs.into_boxed_slice();
+        }
         update.plan = Some(Box::new(plan));
     }
 
@@ -517,6 +595,7 @@ impl Planner {
         };
         if let Some(size) = grown(self.module_slots.high_water(), &mut self.module_capacity) {
             update.module_pool = Some((0..size).map(|_| None).collect());
+            update.spare_pools = Some(std::array::from_fn(|_| (0..size).map(|_| None).collect()));
         }
         if let Some(size) = grown(self.buffers.high_water(), &mut self.buffer_capacity) {
             update.buffer_pool = Some(vec![0.0; size * MAX_BLOCK]);

@@ -6,6 +6,7 @@
 
 use super::graph::ModuleGraph;
 use super::suggest::did_you_mean;
+use super::transport::{TransportSettings, MAX_BEATS_PER_BAR, MAX_BPM, MIN_BPM};
 use crate::modules::{
     ModuleDescriptor, ModuleType, ParamError, ParamValue, Registry, Shape, AUDIO_OUT, MAX_CHANNELS,
     MAX_LENGTH, MAX_VOICES,
@@ -109,6 +110,8 @@ pub struct ValidGraph {
     pub cables: Vec<ValidCable>,
     /// Position of the `AudioOut` node.
     pub audio_out: usize,
+    /// Tempo and metre (the defaults when the patch gives none).
+    pub transport: TransportSettings,
 }
 
 impl ValidGraph {
@@ -359,6 +362,26 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
         }
     }
 
+    let transport = graph.transport.unwrap_or_default();
+    if !(MIN_BPM..=MAX_BPM).contains(&transport.bpm) {
+        err(
+            Location::Patch,
+            format!(
+                "transport `bpm` must be in {MIN_BPM}..{MAX_BPM}, found {}",
+                transport.bpm
+            ),
+        );
+    }
+    if !(1..=MAX_BEATS_PER_BAR).contains(&transport.beats_per_bar) {
+        err(
+            Location::Patch,
+            format!(
+                "transport `beats_per_bar` must be in 1..{MAX_BEATS_PER_BAR}, found {}",
+                transport.beats_per_bar
+            ),
+        );
+    }
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -366,6 +389,7 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
         nodes: nodes.into_iter().flatten().collect(),
         cables,
         audio_out: outs[0],
+        transport,
     })
 }
 

@@ -13,10 +13,12 @@ pub mod notes;
 pub mod oscillators;
 pub mod sequencers;
 pub mod spread;
+pub mod tempo;
 
 pub use descriptor::*;
 pub use module::{Module, ModuleHarness, ProcessIo};
 pub use registry::{Layout, ModuleType, Registry};
+pub use tempo::Tempo;
 
 /// Name of the sink module type; a patch has exactly one.
 pub const AUDIO_OUT: &str = "AudioOut";

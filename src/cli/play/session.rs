@@ -3,6 +3,7 @@
 //! reports device errors, drains the observation ring into meters and prints the stats.
 
 use super::reread::{FileReader, Reading};
+use super::resets::ResetReports;
 use super::say::{say, warn};
 use super::stats::{stats_line, StatsClock};
 use super::Wake;
@@ -26,6 +27,7 @@ pub struct Session {
     reader: FileReader,
     live: LiveSession,
     stats: Option<StatsClock>,
+    reset_reports: ResetReports,
 }
 
 impl Session {
@@ -45,6 +47,7 @@ impl Session {
             reader: FileReader::new(path.to_path_buf(), text),
             live: LiveSession::new(output),
             stats: stats.then(|| StatsClock::new(Instant::now())),
+            reset_reports: ResetReports::default(),
         }
     }
 
@@ -105,6 +108,13 @@ impl Session {
         }
         for message in tick.errors {
             warn(format!("audio device: {message}"));
+        }
+        for (node, count) in tick.resets {
+            if self.reset_reports.due(&node) {
+                warn(format!(
+                    "reset {node}: its output went NaN or infinite ({count} resets so far)"
+                ));
+            }
         }
         if let Some(clock) = &mut self.stats {
             if clock.due(Instant::now()) {

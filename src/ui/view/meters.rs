@@ -100,6 +100,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let level = sound.meters().node(name).unwrap_or_default();
         let hold = app.holds.get(*name).copied();
         let mut line = meter_line(app, name, level, hold, width);
+        if let Some(count) = sound.resets().get(*name) {
+            line.spans.push(Span::styled(
+                format!(" reset {count}x"),
+                Style::default().fg(ui.warning),
+            ));
+        }
         if Some(*name) == selected.as_deref() {
             line = line.style(Style::default().bg(ui.selection));
         }
