@@ -2,7 +2,7 @@
 # every test.
 SET ?= patches/set.yaml
 
-.PHONY: setup build run play test bench lint
+.PHONY: setup build run play test bench lint fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -22,6 +22,13 @@ play: build
 
 test: setup
 	cargo test
+
+# Fuzzes check and render for FUZZ_SECONDS (default 10 minutes) from seed FUZZ_SEED; failing
+# inputs are saved under target/tmp/fuzz-failures. CI runs the same for 60 s.
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 12
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) cargo test --release --test fuzz -- --nocapture
 
 bench: setup
 	cargo bench --features compare

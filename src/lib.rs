@@ -6,7 +6,9 @@
 
 pub mod dsl;
 pub mod engine;
+pub mod fuzz;
 pub mod modules;
 pub mod reference;
 pub mod ui;
 pub mod watch;
+pub mod wav;

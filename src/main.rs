@@ -1,4 +1,9 @@
 //! `patches-tui`: the command line.
+//!
+//! Output goes through `cli::play::say`, never `print!`: stdout and stderr are often pipes
+//! whose reader may have gone, and `print!` panics then.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
 

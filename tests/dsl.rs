@@ -310,13 +310,23 @@ fn errors_are_sorted_by_position() {
 
 #[test]
 fn malformed_yaml_is_reported_at_the_parser_mark() {
+    assert_error("nodes:\n  a: b\n c: d\n", 3, 2, &["invalid YAML"]);
+}
+
+#[test]
+fn an_unclosed_bracket_is_reported_where_it_opens() {
     assert_error(
         "nodes:\n  osc:\n    module: [SineOscillator\n  out: x\n",
-        4,
-        6,
-        &["invalid YAML"],
+        3,
+        13,
+        &["invalid YAML", "this `[` is still open at line 4", "`]`"],
     );
-    assert_error("nodes:\n  a: b\n c: d\n", 3, 2, &["invalid YAML"]);
+    assert_error(
+        "nodes:\n  osc: {module: SineOscillator\n  out:\n    module: AudioOut\n",
+        2,
+        8,
+        &["this `{` is still open at line 3", "`}`"],
+    );
 }
 
 #[test]

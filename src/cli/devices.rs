@@ -1,5 +1,6 @@
 //! `patches-tui devices`
 
+use super::play::say::{say, warn};
 use patches_tui::engine::cpal_backend::{list_devices, DeviceDescription};
 use std::process::ExitCode;
 
@@ -7,18 +8,18 @@ use std::process::ExitCode;
 pub fn run() -> ExitCode {
     match list_devices() {
         Ok(devices) if devices.is_empty() => {
-            println!("no output devices found");
+            say("no output devices found");
             ExitCode::SUCCESS
         }
         Ok(devices) => {
             for device in &devices {
-                println!("{}", line(device));
+                say(line(device));
             }
-            println!("(* default; pick one with `--device NAME`, a name or a part of one)");
+            say("(* default; pick one with `--device NAME`, a name or a part of one)");
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("{message}");
+            warn(message);
             ExitCode::FAILURE
         }
     }

@@ -10,9 +10,10 @@ pub fn load_patch(path: &Path, registry: &Registry) -> Result<Patch, Vec<String>
     load_text(path, &text, registry)
 }
 
-/// Reads `path`; on failure, a line naming the file and the reason.
+/// Reads `path` (at most [`dsl::MAX_PATCH_BYTES`], UTF-8); on failure, a line naming the file
+/// and the reason, located when it is a byte that is not UTF-8.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+    dsl::read_patch_file(path).map_err(|e| e.with_file(&path.display().to_string()))
 }
 
 /// Parses and validates `text`, read from `path`; on failure, one `FILE:LINE:COL: message`

@@ -4,6 +4,7 @@ pub mod check;
 pub mod devices;
 pub mod load;
 pub mod modules;
+pub mod out_file;
 pub mod play;
 pub mod render;
 pub mod tui;

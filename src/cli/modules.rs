@@ -1,5 +1,6 @@
 //! `patches-tui modules [NAME]`
 
+use super::play::say::{print, warn};
 use patches_tui::engine::suggest::did_you_mean;
 use patches_tui::modules::Registry;
 use patches_tui::reference;
@@ -9,24 +10,24 @@ use std::process::ExitCode;
 pub fn run(name: Option<&str>, markdown: bool) -> ExitCode {
     let registry = Registry::seed();
     if markdown {
-        print!("{}", reference::markdown(&registry));
+        print(reference::markdown(&registry));
         return ExitCode::SUCCESS;
     }
     match name {
         None => {
-            print!("{}", reference::summary(&registry));
+            print(reference::summary(&registry));
             ExitCode::SUCCESS
         }
         Some(name) => match registry.get(name) {
             Some(t) => {
-                print!("{}", reference::describe(t));
+                print(reference::describe(t));
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!(
+                warn(format!(
                     "unknown module `{name}`{}",
                     did_you_mean(name, registry.names())
-                );
+                ));
                 ExitCode::FAILURE
             }
         },

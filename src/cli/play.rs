@@ -3,7 +3,7 @@
 
 mod reread;
 mod resets;
-mod say;
+pub(crate) mod say;
 mod session;
 mod stats;
 

@@ -2,13 +2,18 @@
 //! [--then T=FILE2]...`
 
 use super::load::load_patch;
+use super::out_file::OutFile;
+use super::play::say::{say, warn};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use patches_tui::engine::{render, StereoBuffer};
+use patches_tui::engine::render_with;
 use patches_tui::modules::{Registry, DEFAULT_BLOCK, MAX_BLOCK};
-use std::io::IsTerminal;
+use patches_tui::wav::{self, WavWriter};
+use std::io::{self, BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Arguments of `render`.
 #[derive(Args)]
@@ -58,59 +63,116 @@ fn parse_then(text: &str) -> Result<(f64, PathBuf), String> {
     Ok((parse_seconds(time)?, PathBuf::from(file)))
 }
 
-/// Renders the patch (and its `--then` switches) and writes the WAV file.
+/// Renders the patch (and its `--then` switches) into the WAV file, streaming to a temporary
+/// file beside it that replaces `--out` only when complete.
 pub fn run(args: &RenderArgs) -> ExitCode {
+    let rate = f64::from(args.sample_rate);
+    let frames = (args.seconds * rate).round() as u64;
+    let at_frame = |time: f64| (time * rate).round() as u64;
+    if let Some((time, file)) = args.then.iter().find(|(time, _)| at_frame(*time) >= frames) {
+        warn(format!(
+            "render: --then {time}={}: {time} s is not before the end of the render (--seconds {}), so it would never be heard",
+            file.display(),
+            args.seconds
+        ));
+        return ExitCode::from(2);
+    }
     let registry = Registry::seed();
     let mut errors = Vec::new();
     let initial = load_patch(&args.file, &registry)
         .map_err(|e| errors.extend(e))
         .ok();
-    let rate = f64::from(args.sample_rate);
     let mut schedule = Vec::new();
     for (time, file) in &args.then {
         match load_patch(file, &registry) {
-            Ok(patch) => schedule.push(((time * rate).round() as u64, patch.valid)),
+            Ok(patch) => schedule.push((at_frame(*time), patch.valid)),
             Err(e) => errors.extend(e),
         }
     }
     let Some(initial) = initial.filter(|_| errors.is_empty()) else {
-        for line in errors {
-            eprintln!("{line}");
-        }
+        errors.into_iter().for_each(warn);
         return ExitCode::FAILURE;
     };
-    let frames = (args.seconds * rate).round() as u64;
+    let inputs: Vec<&Path> = std::iter::once(args.file.as_path())
+        .chain(args.then.iter().map(|(_, file)| file.as_path()))
+        .collect();
+    let (out, file) = match OutFile::create(&args.out, &inputs) {
+        Ok(created) => created,
+        Err(message) => {
+            warn(message);
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(message) = out.check_space(wav::HEADER_BYTES + frames * 8) {
+        out.discard();
+        warn(message);
+        return ExitCode::FAILURE;
+    }
+    let interrupted = interrupt_flag();
     let bar = progress_bar(frames, args.seconds);
-    let audio = render(
-        initial.valid,
-        schedule,
-        frames,
-        args.sample_rate as f32,
-        args.block_size,
-        |done, _| {
-            if let Some(bar) = &bar {
-                bar.set_position(done);
-            }
-        },
-    );
+    let written = WavWriter::new(BufWriter::with_capacity(1 << 20, file), 2, args.sample_rate)
+        .and_then(|mut wav| {
+            render_with(
+                initial.valid,
+                schedule,
+                frames,
+                args.sample_rate as f32,
+                args.block_size,
+                |chunk, done| {
+                    if interrupted.load(Ordering::Relaxed) {
+                        return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+                    }
+                    if let Some(bar) = &bar {
+                        bar.set_position(done);
+                    }
+                    wav.write_stereo(&chunk.left, &chunk.right)
+                },
+            )?;
+            let rf64 = wav.is_rf64();
+            let file = wav.finalize()?.into_inner().map_err(|e| e.into_error())?;
+            Ok((file, rf64))
+        });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    match write_wav(&args.out, &audio, args.sample_rate) {
-        Ok(()) => {
-            println!(
-                "wrote {} ({:.2} s, {} Hz)",
-                args.out.display(),
-                args.seconds,
-                args.sample_rate
-            );
+    let shown = args.out.display();
+    let committed = match written {
+        Ok((file, rf64)) => out.commit(file).map(|()| rf64),
+        Err(e) => {
+            out.discard();
+            Err(e)
+        }
+    };
+    match committed {
+        Ok(rf64) => {
+            let format = if rf64 { ", RF64: over 4 GiB" } else { "" };
+            say(format!(
+                "wrote {shown} ({:.2} s, {} Hz{format})",
+                args.seconds, args.sample_rate
+            ));
             ExitCode::SUCCESS
         }
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+            warn(format!("render interrupted: {shown} left as it was"));
+            ExitCode::from(130)
+        }
         Err(e) => {
-            eprintln!("{}: cannot write: {e}", args.out.display());
+            warn(format!(
+                "{shown}: cannot write: {e}; {shown} left as it was"
+            ));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Set on Ctrl-C, SIGTERM or SIGHUP, so the render stops and removes its temporary file.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = flag.clone();
+    if ctrlc::set_handler(move || set.store(true, Ordering::Relaxed)).is_err() {
+        warn("cannot catch Ctrl-C: an interrupted render may leave a temporary file behind");
+    }
+    flag
 }
 
 /// A progress bar on a terminal for renders longer than a few seconds.
@@ -123,20 +185,4 @@ fn progress_bar(frames: u64, seconds: f64) -> Option<ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
-}
-
-/// Writes `audio` as 32-bit float stereo.
-pub fn write_wav(path: &Path, audio: &StereoBuffer, sample_rate: u32) -> Result<(), hound::Error> {
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut writer = hound::WavWriter::create(path, spec)?;
-    for (&l, &r) in audio.left.iter().zip(&audio.right) {
-        writer.write_sample(l)?;
-        writer.write_sample(r)?;
-    }
-    writer.finalize()
 }

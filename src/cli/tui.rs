@@ -49,7 +49,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
     match run_screen(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("patches-tui: {message}");
+            super::play::say::warn(format!("patches-tui: {message}"));
             ExitCode::FAILURE
         }
     }

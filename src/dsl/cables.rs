@@ -2,7 +2,7 @@
 
 use super::error::DslError;
 use super::fields::{describe, entries, is_missing, name_text, unknown_field, Context};
-use super::scalar::Resolved;
+use super::scalar::{not_f32, Resolved};
 use super::spans::CableSpans;
 use super::yaml_tree::{Yaml, YamlValue};
 use crate::engine::{Cable, PortRef};
@@ -128,10 +128,16 @@ fn port(yaml: &Yaml<'_>, field: &str, context: Context<'_>) -> Result<PortRef, D
 
 fn number(yaml: &Yaml<'_>, context: Context<'_>) -> Result<f64, DslError> {
     if let YamlValue::Scalar(s) = &yaml.value {
-        match s.resolve() {
-            Resolved::Int(i) => return Ok(i as f64),
-            Resolved::Float(f) => return Ok(f),
-            _ => {}
+        let value = match s.resolve() {
+            Resolved::Int(i) => Some(i as f64),
+            Resolved::Float(f) => Some(f),
+            _ => None,
+        };
+        if let Some(value) = value {
+            return match not_f32(value, &s.text) {
+                None => Ok(value),
+                Some(why) => Err(yaml.pos.error(format!("`scale` of {context}: {why}"))),
+            };
         }
     }
     Err(yaml.pos.error(format!(

@@ -1,5 +1,6 @@
 //! `DslError`: one problem in a patch file, at a line and column.
 
+use super::one_line::one_line;
 use std::fmt;
 
 /// One problem in a patch file, with the 1-based line and column of the offending text.
@@ -16,12 +17,13 @@ pub struct DslError {
 }
 
 impl DslError {
-    /// An error at `line`:`column` (both 1-based).
+    /// An error at `line`:`column` (both 1-based). The message is made fit for one line of
+    /// a terminal: see [`one_line`](super::one_line::one_line).
     pub fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
         DslError {
             line,
             column,
-            message: message.into(),
+            message: one_line(&message.into()),
         }
     }
 

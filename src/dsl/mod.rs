@@ -18,15 +18,19 @@ mod fast_scalar;
 mod fast_scan;
 mod fields;
 mod nodes;
+mod one_line;
 mod prepare;
 mod reader;
 mod scalar;
+mod shape_keys;
+mod source;
 mod spans;
 mod transport;
 mod writer;
 mod yaml_tree;
 
 pub use error::DslError;
+pub use source::{decode, read_patch_file, SourceError, MAX_PATCH_BYTES};
 pub use spans::SpanIndex;
 pub use writer::to_yaml;
 
@@ -104,22 +108,34 @@ pub struct Invalid {
     pub spans: SpanIndex,
 }
 
-/// Validates a parsed patch against `registry` (the second half of [`load`]).
+/// Validates a parsed patch against `registry` (the second half of [`load`]). Shape keys the
+/// module type does not use (`channels` on an oscillator) are errors too.
 pub fn check(
     graph: ModuleGraph,
     spans: SpanIndex,
     registry: &Registry,
 ) -> Result<Patch, Box<Invalid>> {
-    match validate(&graph, registry) {
-        Ok(valid) => Ok(Patch {
+    let mut errors = shape_keys::unused_shape_keys(&graph, &spans, registry);
+    let valid = match validate(&graph, registry) {
+        Ok(valid) => Some(valid),
+        Err(invalid) => {
+            errors.extend(spans.errors(&invalid));
+            None
+        }
+    };
+    match valid {
+        Some(valid) if errors.is_empty() => Ok(Patch {
             graph,
             valid,
             spans,
         }),
-        Err(errors) => Err(Box::new(Invalid {
-            errors: spans.errors(&errors),
-            graph,
-            spans,
-        })),
+        _ => {
+            error::sort_by_position(&mut errors);
+            Err(Box::new(Invalid {
+                errors,
+                graph,
+                spans,
+            }))
+        }
     }
 }

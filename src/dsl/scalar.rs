@@ -75,6 +75,19 @@ impl Scalar<'_> {
     }
 }
 
+/// Why `value`, written as `text`, cannot be a 32-bit number (what the engine computes in), or
+/// `None` when it can.
+pub(crate) fn not_f32(value: f64, text: &str) -> Option<String> {
+    if (value as f32).is_finite() {
+        return None;
+    }
+    Some(if value.is_finite() {
+        format!("`{text}` is too large for a 32-bit number: expected a finite number between -3.4e38 and 3.4e38")
+    } else {
+        format!("`{text}` is not a finite number: expected a number between -3.4e38 and 3.4e38")
+    })
+}
+
 fn is_digits(text: &str, radix: u32) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_digit(radix))
 }

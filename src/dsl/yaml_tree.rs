@@ -91,6 +91,7 @@ pub(crate) fn parse_tree(
         parser: Parser::new_from_str(text),
         restore_rests,
         errors: Vec::new(),
+        open_flows: Vec::new(),
     };
     let root = builder.document().map_err(|e| {
         let mut errors = std::mem::take(&mut builder.errors);
@@ -109,6 +110,8 @@ struct Builder<'a> {
     restore_rests: bool,
     /// Errors that do not stop the parse (anchors, tags, aliases).
     errors: Vec<DslError>,
+    /// Where each flow collection being read was opened, innermost last, with its brackets.
+    open_flows: Vec<(Pos, char, char)>,
 }
 
 impl<'a> Builder<'a> {
@@ -120,8 +123,18 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A syntax error. One met while a flow collection (`{` or `[`) opened on an earlier line
+    /// is still open is reported at that bracket: most likely it lacks its closing one.
     fn scan_error(&self, e: &ScanError) -> DslError {
-        Pos::of(*e.marker()).error(format!("invalid YAML: {}", restore(e.info())))
+        let at = Pos::of(*e.marker());
+        let info = restore(e.info());
+        match self.open_flows.last() {
+            Some(&(opened, open, close)) if opened.line < at.line => opened.error(format!(
+                "invalid YAML: this `{open}` is still open at line {} ({info}): expected `,` or `{close}`",
+                at.line
+            )),
+            _ => at.error(format!("invalid YAML: {info}")),
+        }
     }
 
     fn document(&mut self) -> Result<Option<Yaml<'a>>, DslError> {
@@ -162,10 +175,12 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceStart(anchor, tag) => {
                 self.refuse_decorations(pos, anchor, tag.as_deref());
+                let flow = self.open_flow(span, ('[', ']'));
                 let mut items: Vec<Yaml<'a>> = Vec::new();
                 loop {
                     let (event, end) = self.next()?;
                     if event == Event::SequenceEnd {
+                        self.close_flow(flow);
                         let children_end = items.last().map_or(0, |item| item.last_line);
                         let last_line = collection_last_line(span, end, children_end);
                         return Ok(Yaml {
@@ -179,10 +194,12 @@ impl<'a> Builder<'a> {
             }
             Event::MappingStart(anchor, tag) => {
                 self.refuse_decorations(pos, anchor, tag.as_deref());
+                let flow = self.open_flow(span, ('{', '}'));
                 let mut entries: Vec<(Yaml<'a>, Yaml<'a>)> = Vec::new();
                 loop {
                     let (event, end) = self.next()?;
                     if event == Event::MappingEnd {
+                        self.close_flow(flow);
                         let children_end = entries
                             .last()
                             .map_or(0, |(key, value)| key.last_line.max(value.last_line));
@@ -218,6 +235,22 @@ impl<'a> Builder<'a> {
                 })
             }
             _ => Err(pos.error("unexpected YAML event")),
+        }
+    }
+
+    /// Notes where a flow collection starts (its start span is its bracket; a block
+    /// collection's is empty); whether it was one.
+    fn open_flow(&mut self, start: Span, (open, close): (char, char)) -> bool {
+        let flow = !start.is_empty();
+        if flow {
+            self.open_flows.push((Pos::of(start.start), open, close));
+        }
+        flow
+    }
+
+    fn close_flow(&mut self, flow: bool) {
+        if flow {
+            self.open_flows.pop();
         }
     }
 

@@ -98,16 +98,49 @@ pub fn render(
     block_size: usize,
     mut progress: impl FnMut(u64, u64),
 ) -> StereoBuffer {
-    let mut renderer = OfflineRenderer::new(sample_rate, block_size);
     let mut out = StereoBuffer {
         left: Vec::with_capacity(frames as usize),
         right: Vec::with_capacity(frames as usize),
+    };
+    let done = render_with(
+        initial,
+        schedule,
+        frames,
+        sample_rate,
+        block_size,
+        |chunk, done| {
+            out.left.extend_from_slice(&chunk.left);
+            out.right.extend_from_slice(&chunk.right);
+            progress(done, frames);
+            Ok::<(), std::convert::Infallible>(())
+        },
+    );
+    match done {
+        Ok(()) => out,
+        Err(never) => match never {},
+    }
+}
+
+/// [`render`] in constant memory: hands each chunk of at most a second to `sink` with the
+/// frames done so far, and stops at the first error `sink` returns.
+pub fn render_with<E>(
+    initial: ValidGraph,
+    schedule: Vec<(u64, ValidGraph)>,
+    frames: u64,
+    sample_rate: f32,
+    block_size: usize,
+    mut sink: impl FnMut(&StereoBuffer, u64) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut renderer = OfflineRenderer::new(sample_rate, block_size);
+    let chunk = (sample_rate as u64).max(1);
+    let mut out = StereoBuffer {
+        left: Vec::with_capacity(chunk as usize),
+        right: Vec::with_capacity(chunk as usize),
     };
     renderer.commit(initial);
     let mut schedule = schedule;
     schedule.sort_by_key(|(at, _)| *at);
     let mut schedule = schedule.into_iter().peekable();
-    let chunk = (sample_rate as u64).max(1);
     while renderer.position() < frames {
         let now = renderer.position();
         while let Some((_, graph)) = schedule.next_if(|(at, _)| *at <= now) {
@@ -115,8 +148,10 @@ pub fn render(
         }
         let until = schedule.peek().map_or(frames, |(at, _)| (*at).min(frames));
         let n = (until - now).min(chunk);
+        out.left.clear();
+        out.right.clear();
         renderer.render_into(&mut out, n as usize);
-        progress(renderer.position(), frames);
+        sink(&out, renderer.position())?;
     }
-    out
+    Ok(())
 }

@@ -52,7 +52,7 @@ impl FileReader {
 
     /// Reads the file at `now`.
     pub fn read(&mut self, now: Instant) -> Reading {
-        let result = std::fs::read_to_string(&self.path);
+        let result = patches_tui::dsl::read_patch_file(&self.path);
         if matches!(&result, Ok(text) if !text.trim().is_empty()) {
             self.missing = Missing::No;
         } else {
@@ -74,7 +74,7 @@ impl FileReader {
             Err(_) if self.last.is_none() => Reading::Same,
             Err(error) => {
                 self.last = None;
-                Reading::Unreadable(error.to_string())
+                Reading::Unreadable(error.with_file(&self.path.display().to_string()))
             }
         }
     }

@@ -17,3 +17,10 @@ pub fn warn(line: impl Display) {
     let _ = writeln!(out, "{line}");
     let _ = out.flush();
 }
+
+/// Prints `text` as it is on stdout and flushes; false when stdout is closed (a pipe whose
+/// reader has gone), so the caller can stop.
+pub fn print(text: impl Display) -> bool {
+    let mut out = std::io::stdout().lock();
+    write!(out, "{text}").is_ok() && out.flush().is_ok()
+}
