@@ -2,7 +2,7 @@
 # every test.
 SET ?= patches/set.yaml
 
-.PHONY: setup build run play test bench lint fuzz
+.PHONY: setup build run play test bench lint fuzz rt-check
 
 setup:
 	@bash scripts/setup.sh
@@ -36,3 +36,7 @@ bench: setup
 lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo fmt --check
+
+# The audio thread makes no system call but the pacing sleep during a commit storm (strace).
+rt-check: setup
+	bash scripts/rt_check.sh

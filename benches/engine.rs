@@ -2,6 +2,9 @@
 //!
 //! - `engine/demo_synth`: rendering `patches/demo_synth.yaml`.
 //! - `engine/voices64`: rendering the 64-voice patch of `common/voices.rs` (260 nodes).
+//! - `engine/voices64_swept`: the same with every filter swept by its envelope.
+//! - `engine/lanes64_swept`: the same 64 swept voices as 64-lane nodes (9 nodes; counted as
+//!   260 so that the throughputs compare).
 //! - `reference/fundsp_voices64` (with `compare`): the same 64 voices built in fundsp.
 //! - `dsl/parse_validate_200`: `dsl::load` of a generated 200-node patch text.
 //! - `plan/parse_plan_200`: `dsl::load` and a fresh plan of that text.
@@ -111,6 +114,8 @@ fn workloads(registry: &Registry) -> Vec<Workload> {
     let voices = validate(&voices::graph(), registry).expect("the 64-voice patch is valid");
     let voice_nodes = voices.nodes.len();
     assert_eq!(voice_nodes, 260);
+    let swept = validate(&voices::swept_graph(), registry).expect("the swept patch is valid");
+    let lanes = validate(&voices::lanes_graph(), registry).expect("the 64-lane patch is valid");
     let list = vec![
         Workload {
             group: "engine",
@@ -123,6 +128,18 @@ fn workloads(registry: &Registry) -> Vec<Workload> {
             name: "voices64",
             nodes: voice_nodes,
             renderer: Box::new(Ours::new(voices)),
+        },
+        Workload {
+            group: "engine",
+            name: "voices64_swept",
+            nodes: voice_nodes,
+            renderer: Box::new(Ours::new(swept)),
+        },
+        Workload {
+            group: "engine",
+            name: "lanes64_swept",
+            nodes: voice_nodes,
+            renderer: Box::new(Ours::new(lanes)),
         },
     ];
     // The reference counts elements as frames × 260, the node count of our equivalent patch

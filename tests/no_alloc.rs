@@ -4,57 +4,93 @@
 mod support;
 
 use patches_tui::engine::{validate, Cable, Engine, EngineConfig, ModuleGraph, Node};
-use patches_tui::modules::{ParamKind, ParamValue, Registry};
+use patches_tui::modules::{
+    Layout as PortLayout, Module, ModuleType, ParamKind, ParamValue, PortDescriptor, ProcessIo,
+    Registry, ShapeUse,
+};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 struct CountingAllocator;
 
-thread_local! {
-    static ON_AUDIO_THREAD: Cell<bool> = const { Cell::new(false) };
+/// What the allocator counted on one thread since it was marked.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Counts {
+    allocs: u64,
+    frees: u64,
 }
-static AUDIO_ALLOCS: AtomicU64 = AtomicU64::new(0);
-static AUDIO_FREES: AtomicU64 = AtomicU64::new(0);
 
-fn on_audio_thread() -> bool {
-    ON_AUDIO_THREAD.try_with(Cell::get).unwrap_or(false)
+thread_local! {
+    /// Whether this thread is watched, and its own counts: one test's audio thread cannot
+    /// make another test fail.
+    static WATCHED: Cell<bool> = const { Cell::new(false) };
+    static COUNTS: Cell<Counts> = const { Cell::new(Counts { allocs: 0, frees: 0 }) };
+}
+
+fn count(allocs: u64, frees: u64) {
+    if WATCHED.try_with(Cell::get).unwrap_or(false) {
+        let _ = COUNTS.try_with(|c| {
+            let mut counts = c.get();
+            counts.allocs += allocs;
+            counts.frees += frees;
+            c.set(counts);
+        });
+    }
 }
 
 // SAFETY: forwards to the system allocator; only counts.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if on_audio_thread() {
-            AUDIO_ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
+        count(1, 0);
         System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if on_audio_thread() {
-            AUDIO_FREES.fetch_add(1, Ordering::Relaxed);
-        }
+        count(0, 1);
         System.dealloc(ptr, layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if on_audio_thread() {
-            AUDIO_ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
+        count(1, 0);
         System.realloc(ptr, layout, new_size)
-    }
-}
-
-/// Unmarks the audio thread when dropped, before the thread's own teardown.
-struct AudioThreadMark;
-
-impl Drop for AudioThreadMark {
-    fn drop(&mut self) {
-        ON_AUDIO_THREAD.with(|f| f.set(false));
     }
 }
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Starts watching the calling thread, from zero.
+fn watch() {
+    COUNTS.with(|c| c.set(Counts::default()));
+    WATCHED.with(|w| w.set(true));
+}
+
+/// Stops watching the calling thread and returns what it counted.
+fn unwatch() -> Counts {
+    WATCHED.with(|w| w.set(false));
+    COUNTS.with(Cell::get)
+}
+
+/// Watches the thread it is made on; when dropped (before the thread's own teardown), stops
+/// and reports the counts into `report`.
+struct AudioThreadMark {
+    report: Arc<Mutex<Option<Counts>>>,
+}
+
+impl AudioThreadMark {
+    fn start(report: Arc<Mutex<Option<Counts>>>) -> Self {
+        watch();
+        AudioThreadMark { report }
+    }
+}
+
+impl Drop for AudioThreadMark {
+    fn drop(&mut self) {
+        let counts = unwatch();
+        *self.report.lock().unwrap() = Some(counts);
+    }
+}
 
 /// A small deterministic random generator (xorshift64*).
 struct Rng(u64);
@@ -217,13 +253,12 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
         std::thread::spawn(move || {
             let mut left = vec![0.0f32; 64];
             let mut right = vec![0.0f32; 64];
-            ON_AUDIO_THREAD.with(|f| f.set(true));
+            watch();
             while !stop.load(Ordering::Acquire) {
                 runtime.process(&mut left, &mut right);
                 blocks.fetch_add(1, Ordering::Relaxed);
             }
-            ON_AUDIO_THREAD.with(|f| f.set(false));
-            runtime
+            (runtime, unwatch())
         })
     };
 
@@ -264,7 +299,7 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
     stop.store(true, Ordering::Release);
-    let runtime = audio.join().expect("audio thread did not panic");
+    let (runtime, counts) = audio.join().expect("audio thread did not panic");
 
     assert!(commits >= 1000, "only {commits} valid commits");
     assert!(
@@ -277,14 +312,9 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
         "the last commit is what plays"
     );
     assert_eq!(
-        AUDIO_ALLOCS.load(Ordering::Relaxed),
-        0,
-        "allocations on the audio thread"
-    );
-    assert_eq!(
-        AUDIO_FREES.load(Ordering::Relaxed),
-        0,
-        "frees on the audio thread"
+        counts,
+        Counts::default(),
+        "allocations or frees on the audio thread"
     );
     drop(runtime);
 }
@@ -296,11 +326,10 @@ fn replan_storm_on_the_null_backend_loses_no_plan_and_never_allocates() {
     let (mut engine, runtime) = Engine::new(EngineConfig::new(48000.0));
     let callback = AudioCallback::new(runtime, 48000.0);
     let load = callback.load();
-    let output = NullOutput::start(callback, 48000, 128, || {
-        ON_AUDIO_THREAD.with(|f| f.set(true));
-        AudioThreadMark
-    })
-    .expect("null backend starts");
+    let report = Arc::new(Mutex::new(None));
+    let mark = report.clone();
+    let output = NullOutput::start(callback, 48000, 128, move || AudioThreadMark::start(mark))
+        .expect("null backend starts");
     let graphs = seed_graphs();
     let mut rng = Rng(42);
     let mut commits = 0;
@@ -339,14 +368,169 @@ fn replan_storm_on_the_null_backend_loses_no_plan_and_never_allocates() {
     );
     assert!(load.stats().callbacks > 0, "the null backend ran");
     drop(output);
+    let counts = report.lock().unwrap().expect("the audio thread reported");
     assert_eq!(
-        AUDIO_ALLOCS.load(Ordering::Relaxed),
-        0,
-        "allocations on the audio thread"
+        counts,
+        Counts::default(),
+        "allocations or frees on the audio thread"
     );
+}
+
+/// The probe itself works, in release builds too: an allocation the optimiser cannot remove
+/// (`black_box`) on a watched thread is counted, one on another thread is not.
+#[test]
+fn the_counter_sees_a_black_boxed_allocation_on_the_watched_thread_only() {
+    let counts = std::thread::spawn(|| {
+        watch();
+        drop(black_box(Box::new(black_box(7u64))));
+        unwatch()
+    })
+    .join()
+    .unwrap();
     assert_eq!(
-        AUDIO_FREES.load(Ordering::Relaxed),
-        0,
-        "frees on the audio thread"
+        counts,
+        Counts {
+            allocs: 1,
+            frees: 1
+        }
     );
+    let (go, done) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let other = {
+        let (go, done) = (go.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !go.load(Ordering::Acquire) {
+                std::hint::spin_loop();
+            }
+            drop(black_box(vec![1u8; 64]));
+            done.store(true, Ordering::Release);
+        })
+    };
+    let quiet = std::thread::spawn(move || {
+        watch();
+        go.store(true, Ordering::Release);
+        while !done.load(Ordering::Acquire) {
+            std::hint::spin_loop();
+        }
+        unwatch()
+    })
+    .join()
+    .unwrap();
+    other.join().unwrap();
+    assert_eq!(
+        quiet.allocs, 0,
+        "another thread's allocation is not counted here"
+    );
+}
+
+/// `Leaky`: a module that allocates (and frees) on every block.
+struct Leaky;
+
+impl Module for Leaky {
+    fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let scratch = black_box(vec![0.0f32; io.frames() * io.lanes()]);
+        io.output(0).copy_from_slice(&scratch);
+    }
+}
+
+/// The storm's measurement catches a module that allocates: the same loop as the storm, with
+/// one `Leaky` node, counts allocations.
+#[test]
+fn a_module_that_allocates_is_caught() {
+    let mut registry = support::test_registry();
+    registry.register(ModuleType {
+        name: "Leaky",
+        doc: "allocates every block",
+        shape_use: ShapeUse::default(),
+        describe: |_| PortLayout {
+            inputs: vec![],
+            outputs: vec![PortDescriptor::new("out", "zeros")],
+            params: vec![],
+        },
+        create: |_, _| Box::new(Leaky),
+    });
+    let graph = ModuleGraph::new()
+        .with_node(Node::new("leak", "Leaky"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("leak", "out", "out", "left"));
+    let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0));
+    engine.commit(validate(&graph, &registry).expect("valid"));
+    let counts = std::thread::spawn(move || {
+        let (mut left, mut right) = (vec![0.0f32; 64], vec![0.0f32; 64]);
+        watch();
+        for _ in 0..10 {
+            runtime.process(&mut left, &mut right);
+        }
+        let counts = unwatch();
+        drop(runtime);
+        counts
+    })
+    .join()
+    .unwrap();
+    assert!(counts.allocs >= 10, "{counts:?}");
+}
+
+/// Nodes, lanes and feedback loops enough to grow every pool past its default size.
+fn grown_graph(extra: usize, voices: usize) -> ModuleGraph {
+    let mut graph = seed_graphs()[0].clone();
+    for i in 0..extra {
+        let name = format!("loop{i}");
+        graph = graph
+            .with_node(Node::new(&name, "Sum").with_voices(voices).with_channels(2))
+            .with_node(Node::new(format!("osc{i}"), "SineOscillator").with_voices(voices))
+            .with_cable(Cable::new(&format!("osc{i}"), "out", &name, "in/0"))
+            .with_cable(Cable::new(&name, "out", &name, "in/1").with_scale(0.5))
+            .with_cable(Cable::new(&name, "out", "out", "right").with_scale(1e-4));
+    }
+    graph
+}
+
+#[test]
+fn growing_every_pool_during_a_commit_storm_never_allocates_on_the_audio_thread() {
+    let registry = support::test_registry();
+    let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let audio = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let (mut left, mut right) = (vec![0.0f32; 64], vec![0.0f32; 64]);
+            watch();
+            while !stop.load(Ordering::Acquire) {
+                runtime.process(&mut left, &mut right);
+            }
+            (runtime, unwatch())
+        })
+    };
+    // Growing sizes: 4 lanes x 2 outputs per pair, 4 delay slots per loop.
+    let mut last = 0;
+    for step in 0..40 {
+        let extra = 10 * step;
+        let graph = validate(&grown_graph(extra, 4), &registry).expect("valid");
+        engine.commit(graph);
+        while engine.has_pending() {
+            engine.pump();
+            std::thread::yield_now();
+        }
+        last = engine.planner().plan_id();
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while engine.counters().plan_id.load(Ordering::Relaxed) != last
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    stop.store(true, Ordering::Release);
+    let (runtime, counts) = audio.join().expect("audio thread did not panic");
+    assert_eq!(engine.counters().plan_id.load(Ordering::Relaxed), last);
+    let needed = grown_graph(390, 4);
+    assert!(needed.nodes.len() > 256, "the module pool grew");
+    assert_eq!(
+        counts,
+        Counts::default(),
+        "allocations or frees on the audio thread"
+    );
+    drop(runtime);
 }

@@ -91,3 +91,78 @@ pub fn graph() -> ModuleGraph {
     }
     graph
 }
+
+/// The same patch with every envelope also sweeping its filter: `env -> lp.cutoff_cv`
+/// (scale `SWEEP` octaves), so every filter's cutoff moves on every sample of a note.
+pub fn swept_graph() -> ModuleGraph {
+    let mut graph = graph();
+    for i in 0..VOICES {
+        graph = graph.with_cable(
+            Cable::new(&format!("env{i}"), "out", &format!("lp{i}"), "cutoff_cv").with_scale(SWEEP),
+        );
+    }
+    graph
+}
+
+/// Octaves an envelope at 1.0 moves its filter's cutoff in the swept patches.
+pub const SWEEP: f64 = 2.0;
+
+/// The 64 voices as 64-lane nodes (9 nodes): `Spread` gives each lane its pitch (the same
+/// quarter-tone steps) and its cutoff (800..3000 Hz, spaced evenly in octaves rather than in
+/// Hz), the clock and gate sequencer stay mono and feed every lane, the VCA's 64 lanes are
+/// summed by the cable into each side of `AudioOut`; every filter is swept by its envelope.
+pub fn lanes_graph() -> ModuleGraph {
+    let float = ParamValue::Float;
+    let voices = VOICES;
+    let octaves = (cutoff(VOICES - 1) / cutoff(0)).log2();
+    ModuleGraph::new()
+        .with_node(Node::new("clock", "ClockSequencer").with_param("bpm", float(BPM)))
+        .with_node(
+            Node::new("gate", "StepSequencer")
+                .with_length(2)
+                .with_param(
+                    "steps",
+                    ParamValue::Array(vec!["C4".to_string(), "-".to_string()]),
+                ),
+        )
+        .with_node(
+            Node::new("pitch", "Spread")
+                .with_voices(voices)
+                .with_param("from", float(base_voct(0)))
+                .with_param("to", float(base_voct(VOICES - 1))),
+        )
+        .with_node(
+            Node::new("cutoff", "Spread")
+                .with_voices(voices)
+                .with_param("from", float(0.0))
+                .with_param("to", float(octaves)),
+        )
+        .with_node(Node::new("saw", "SawtoothOscillator").with_voices(voices))
+        .with_node(
+            Node::new("lp", "ResonantLowpass")
+                .with_voices(voices)
+                .with_param("cutoff", float(cutoff(0)))
+                .with_param("resonance", float(RESONANCE)),
+        )
+        .with_node(Node::new("vca", "Vca").with_voices(voices))
+        .with_node(
+            Node::new("env", "AdsrEnvelope")
+                .with_voices(voices)
+                .with_param("attack", float(ATTACK))
+                .with_param("decay", float(DECAY))
+                .with_param("sustain", float(SUSTAIN))
+                .with_param("release", float(RELEASE)),
+        )
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("clock", "quaver", "gate", "clock"))
+        .with_cable(Cable::new("pitch", "out", "saw", "voct"))
+        .with_cable(Cable::new("cutoff", "out", "lp", "cutoff_cv"))
+        .with_cable(Cable::new("env", "out", "lp", "cutoff_cv").with_scale(SWEEP))
+        .with_cable(Cable::new("saw", "out", "lp", "in"))
+        .with_cable(Cable::new("lp", "out", "vca", "in"))
+        .with_cable(Cable::new("env", "out", "vca", "cv"))
+        .with_cable(Cable::new("clock", "beat", "env", "trigger"))
+        .with_cable(Cable::new("gate", "gate", "env", "gate"))
+        .with_cable(Cable::new("vca", "out", "out", "left").with_scale(1.0 / VOICES as f64))
+        .with_cable(Cable::new("vca", "out", "out", "right").with_scale(1.0 / VOICES as f64))
+}

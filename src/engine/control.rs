@@ -9,8 +9,8 @@ use super::runtime::Runtime;
 use super::transport::Quantize;
 use super::validate::ValidGraph;
 use rtrb::{Consumer, Producer, RingBuffer};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -115,6 +115,7 @@ impl Engine {
 
     /// Plans `graph` and sends it, or queues it when the plan ring is full.
     pub fn commit(&mut self, graph: ValidGraph) -> CommitOutcome {
+        self.cleanup.drain_here();
         if self.plans.is_full() {
             self.pending = Some(graph);
             return CommitOutcome::Queued;
@@ -126,6 +127,7 @@ impl Engine {
     /// Sends the queued graph if the ring has room now; otherwise sends fresh spares for
     /// nodes the audio thread reset (see [`Engine::take_resets`]).
     pub fn pump(&mut self) -> Option<CommitSummary> {
+        self.cleanup.drain_here();
         self.collect_resets();
         if self.plans.is_full() {
             return None;
@@ -225,40 +227,87 @@ impl Engine {
     pub fn cleanup_thread(&self) -> Option<std::thread::ThreadId> {
         self.cleanup.handle.as_ref().map(|h| h.thread().id())
     }
+
+    /// Why there is no cleanup thread, if it could not start (retired updates are then
+    /// dropped on this thread at every commit and pump).
+    pub fn cleanup_problem(&self) -> Option<&str> {
+        self.cleanup.problem.as_deref()
+    }
 }
+
+/// The retire ring's receiving end, handed to the cleanup thread once it runs (or kept by
+/// the engine when the thread cannot start).
+type RetiredSlot = Arc<Mutex<Option<Consumer<Box<PlanUpdate>>>>>;
 
 /// The thread that drops retired modules, old plans and old pools.
 struct Cleanup {
     stop: Arc<AtomicBool>,
-    count: Arc<std::sync::atomic::AtomicU64>,
+    count: Arc<AtomicU64>,
     handle: Option<JoinHandle<()>>,
+    /// The retire ring, when no cleanup thread could start.
+    fallback: Option<Consumer<Box<PlanUpdate>>>,
+    /// Why no cleanup thread could start.
+    problem: Option<String>,
 }
 
 impl Cleanup {
-    fn spawn(mut retired: Consumer<Box<PlanUpdate>>) -> Self {
+    fn spawn(retired: Consumer<Box<PlanUpdate>>) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
-        let count = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let (stop_flag, counter) = (stop.clone(), count.clone());
-        let handle = std::thread::Builder::new()
+        let count = Arc::new(AtomicU64::new(0));
+        let slot: RetiredSlot = Arc::new(Mutex::new(Some(retired)));
+        let (stop_flag, counter, taken) = (stop.clone(), count.clone(), slot.clone());
+        let spawned = std::thread::Builder::new()
             .name("patches-cleanup".into())
-            .spawn(move || loop {
-                let stopping = stop_flag.load(Ordering::Acquire);
-                while let Ok(update) = retired.pop() {
-                    drop(update);
-                    counter.fetch_add(1, Ordering::Relaxed);
+            .spawn(move || {
+                let Some(mut retired) = take(&taken) else {
+                    return;
+                };
+                loop {
+                    let stopping = stop_flag.load(Ordering::Acquire);
+                    while let Ok(update) = retired.pop() {
+                        drop(update);
+                        counter.fetch_add(1, Ordering::Relaxed);
+                    }
+                    if stopping {
+                        break;
+                    }
+                    std::thread::park_timeout(Duration::from_millis(5));
                 }
-                if stopping {
-                    break;
-                }
-                std::thread::park_timeout(Duration::from_millis(5));
-            })
-            .ok();
+            });
+        let (handle, fallback, problem) = match spawned {
+            Ok(handle) => (Some(handle), None, None),
+            Err(e) => {
+                let problem = format!(
+                    "cannot start the cleanup thread ({e}): retired modules are freed on the \
+                     control thread instead"
+                );
+                eprintln!("patches-tui: {problem}");
+                (None, take(&slot), Some(problem))
+            }
+        };
         Cleanup {
             stop,
             count,
             handle,
+            fallback,
+            problem,
         }
     }
+
+    /// Drops what the audio thread retired, here, when there is no cleanup thread.
+    fn drain_here(&mut self) {
+        if let Some(retired) = self.fallback.as_mut() {
+            while let Ok(update) = retired.pop() {
+                drop(update);
+                self.count.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+/// Takes the retire ring out of its slot (a poisoned lock still holds it).
+fn take(slot: &RetiredSlot) -> Option<Consumer<Box<PlanUpdate>>> {
+    slot.lock().unwrap_or_else(|e| e.into_inner()).take()
 }
 
 impl Drop for Cleanup {

@@ -3,19 +3,51 @@
 
 use super::callback::AudioCallback;
 use super::output::{new_engine, LiveOutput, OutputInfo, OutputOptions, OutputStream};
+use super::stream_errors::{StreamErrorKind, StreamErrors};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{
     BufferSize, Device, ErrorKind, FromSample, Host, SampleFormat, SizedSample, StreamConfig,
     SupportedBufferSize, SupportedStreamConfigRange,
 };
-use std::sync::mpsc::{self, Sender};
+use rtrb::{Consumer, Producer, RingBuffer};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The sample formats the backend writes, most preferred first.
 const FORMATS: [SampleFormat; 3] = [SampleFormat::F32, SampleFormat::I16, SampleFormat::U16];
 
+/// How long a stopping stream is given to hand its callback back.
+const HANDBACK_WAIT: Duration = Duration::from_millis(250);
+
 /// A running cpal stream; dropping it stops the sound.
+///
+/// Teardown happens off the audio thread: the drop asks the data callback to hand its
+/// `AudioCallback` (runtime, modules, pools) back over a ring, then closes the stream and
+/// frees them on the dropping thread. Only a stream that no longer calls back (a dead
+/// device) is closed with the callback still inside.
 pub struct DeviceOutput {
-    _stream: cpal::Stream,
+    stream: Option<cpal::Stream>,
+    stop: Arc<AtomicBool>,
+    handback: Consumer<Box<AudioCallback>>,
+}
+
+impl Drop for DeviceOutput {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        let deadline = Instant::now() + HANDBACK_WAIT;
+        let callback = loop {
+            if let Ok(callback) = self.handback.pop() {
+                break Some(callback);
+            }
+            if Instant::now() > deadline {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        drop(self.stream.take());
+        drop(callback);
+    }
 }
 
 /// A sample type the backend writes to a device: `f32`, `i16` or `u16`.
@@ -126,11 +158,18 @@ pub fn start(options: &OutputOptions) -> Result<LiveOutput, String> {
     let (engine, callback) = new_engine(config.sample_rate);
     let load = callback.load();
     let mute = callback.mute_switch();
-    let (error_tx, errors) = mpsc::channel();
+    let errors = Arc::new(StreamErrors::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (giveback, handback) = RingBuffer::new(1);
+    let held = Held {
+        callback: Some(Box::new(callback)),
+        stop: stop.clone(),
+        giveback,
+    };
     let stream = match format {
-        SampleFormat::I16 => build_stream::<i16>(&device, config, callback, error_tx),
-        SampleFormat::U16 => build_stream::<u16>(&device, config, callback, error_tx),
-        _ => build_stream::<f32>(&device, config, callback, error_tx),
+        SampleFormat::I16 => build_stream::<i16>(&device, config, held, errors.clone()),
+        SampleFormat::U16 => build_stream::<u16>(&device, config, held, errors.clone()),
+        _ => build_stream::<f32>(&device, config, held, errors.clone()),
     }
     .map_err(|e| format!("cannot open {label}: {e}"))?;
     stream
@@ -154,35 +193,62 @@ pub fn start(options: &OutputOptions) -> Result<LiveOutput, String> {
         mute,
         errors,
         warning: None,
-        stream: OutputStream::Device(DeviceOutput { _stream: stream }),
+        stream: OutputStream::Device(DeviceOutput {
+            stream: Some(stream),
+            stop,
+            handback,
+        }),
     })
 }
 
-/// Builds the stream; its data callback only renders, its error callback forwards messages.
+/// What the data callback owns: the audio callback until it is handed back on stop.
+struct Held {
+    callback: Option<Box<AudioCallback>>,
+    stop: Arc<AtomicBool>,
+    giveback: Producer<Box<AudioCallback>>,
+}
+
+impl Held {
+    /// Renders into `out`, or, once stopping, hands the callback back and plays silence.
+    fn fill<T: DeviceSample>(&mut self, out: &mut [T], channels: usize) {
+        if self.stop.load(Ordering::Acquire) {
+            if let Some(callback) = self.callback.take() {
+                // Cannot fail: the ring holds one and only this side pushes, once.
+                let _ = self.giveback.push(callback);
+            }
+        }
+        match self.callback.as_mut() {
+            Some(callback) => fill_device_buffer(callback, out, channels),
+            None => out.fill(T::EQUILIBRIUM),
+        }
+    }
+}
+
+/// Builds the stream; its data callback only renders, its error callback only counts.
 fn build_stream<T: DeviceSample>(
     device: &Device,
     config: StreamConfig,
-    mut callback: AudioCallback,
-    errors: Sender<String>,
+    mut held: Held,
+    errors: Arc<StreamErrors>,
 ) -> Result<cpal::Stream, cpal::Error> {
     let channels = usize::from(config.channels);
     device.build_output_stream::<T, _, _>(
         config,
-        move |out: &mut [T], _: &cpal::OutputCallbackInfo| {
-            fill_device_buffer(&mut callback, out, channels)
-        },
-        move |error: cpal::Error| {
-            let _ = errors.send(stream_error(&error));
-        },
+        move |out: &mut [T], _: &cpal::OutputCallbackInfo| held.fill(out, channels),
+        move |error: cpal::Error| errors.record(error_kind(error.kind())),
         None,
     )
 }
 
-fn stream_error(error: &cpal::Error) -> String {
-    match error.kind() {
-        ErrorKind::Xrun => "audio: buffer underrun (the callback was late)".into(),
-        ErrorKind::RealtimeDenied => format!("audio: no real-time priority: {error}"),
-        _ => format!("audio device error: {error}"),
+/// The stream error kind of a cpal error kind.
+fn error_kind(kind: ErrorKind) -> StreamErrorKind {
+    match kind {
+        ErrorKind::Xrun => StreamErrorKind::Xrun,
+        ErrorKind::RealtimeDenied => StreamErrorKind::RealtimeDenied,
+        ErrorKind::DeviceNotAvailable | ErrorKind::DeviceChanged | ErrorKind::StreamInvalidated => {
+            StreamErrorKind::DeviceLost
+        }
+        _ => StreamErrorKind::Other,
     }
 }
 

@@ -4,13 +4,13 @@
 
 use super::observe::Counters;
 use super::output::OutputStream;
+use super::stream_errors::{StreamErrorReader, StreamErrors};
 use super::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
 use crate::dsl::Patch;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 /// Output frames the meters keep for the oscilloscope.
@@ -38,7 +38,8 @@ pub struct LiveSession {
     info: OutputInfo,
     load: Arc<LoadShared>,
     mute: Arc<AtomicBool>,
-    errors: Receiver<String>,
+    errors: Arc<StreamErrors>,
+    error_reader: StreamErrorReader,
     warning: Option<String>,
     meters: Meters,
     queued: Option<Vec<String>>,
@@ -56,6 +57,7 @@ impl LiveSession {
             load: output.load,
             mute: output.mute,
             errors: output.errors,
+            error_reader: StreamErrorReader::default(),
             warning: output.warning,
             queued: None,
             resets: HashMap::new(),
@@ -89,7 +91,7 @@ impl LiveSession {
             }
             tick.sent = Some(summary);
         }
-        tick.errors = self.errors.try_iter().collect();
+        tick.errors = self.error_reader.new_messages(&self.errors);
         if let Some(observations) = self.engine.observations() {
             tick.observed = observations.samples.slots() > 0 || observations.levels.slots() > 0;
             self.meters.poll(observations);

@@ -6,7 +6,7 @@
 //! `to_db` converts them for display.
 
 use super::observe::{NodeLevel, ObservationReceiver};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Time for a held peak to fall by 60 dB, in seconds.
 pub const PEAK_DECAY: f32 = 0.3;
@@ -76,7 +76,8 @@ impl Meters {
     /// Names the nodes of plan `plan_id` (in graph order) so its levels can be attributed.
     /// Plans older than the newest few are forgotten.
     pub fn register_plan(&mut self, plan_id: u64, names: Vec<String>) {
-        self.nodes.retain(|name, _| names.contains(name));
+        let current: HashSet<&str> = names.iter().map(String::as_str).collect();
+        self.nodes.retain(|name, _| current.contains(name.as_str()));
         self.plans.insert(plan_id, names);
         self.plans.retain(|&id, _| id + 8 > plan_id);
     }

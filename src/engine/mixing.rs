@@ -46,10 +46,28 @@ fn add_term(out: &mut [f32], lanes: usize, src: &[f32], src_lanes: usize, scale:
         }
     } else {
         for (o, frame) in out.iter_mut().zip(src.chunks_exact(src_lanes)) {
-            let x = frame.iter().sum::<f32>() * scale;
+            let x = lane_sum(frame) * scale;
             *o = if first { x } else { *o + x };
         }
     }
+}
+
+/// The sum of one frame's lanes, in eight partial sums (so that it vectorises) added in a
+/// fixed order.
+fn lane_sum(frame: &[f32]) -> f32 {
+    const WIDTH: usize = 8;
+    let mut partial = [0.0f32; WIDTH];
+    let chunks = frame.chunks_exact(WIDTH);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for i in 0..WIDTH {
+            partial[i] += chunk[i];
+        }
+    }
+    for (p, &x) in partial.iter_mut().zip(rest) {
+        *p += x;
+    }
+    partial.iter().sum()
 }
 
 /// Sums `terms` into `target` (with `lanes` lanes) for a whole block.

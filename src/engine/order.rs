@@ -33,14 +33,20 @@ pub fn order(node_count: usize, edges: &[(usize, usize)]) -> Order {
         self_loop[from] |= from == to;
     }
     let components = tarjan(&successors);
+    // Scratch shared by every loop, so that ordering stays linear in nodes and edges.
+    let mut component_of = vec![usize::MAX; node_count];
+    let mut visited = vec![false; node_count];
     let mut rank = vec![0usize; node_count];
     let mut groups = Vec::with_capacity(components.len());
     let mut next_rank = 0;
     // Tarjan emits components in reverse topological order.
-    for mut members in components.into_iter().rev() {
+    for (c, mut members) in components.into_iter().rev().enumerate() {
         let looped = members.len() > 1 || self_loop[members[0]];
         if looped {
-            members = loop_order(&members, &successors);
+            for &m in &members {
+                component_of[m] = c;
+            }
+            members = loop_order(&members, &successors, &component_of, &mut visited);
         }
         for &m in &members {
             rank[m] = next_rank;
@@ -57,17 +63,24 @@ pub fn order(node_count: usize, edges: &[(usize, usize)]) -> Order {
 }
 
 /// Reverse DFS post-order of a loop's members from the first one written, so that only the
-/// DFS back edges (one per simple cycle) point backwards.
-fn loop_order(members: &[usize], successors: &[Vec<usize>]) -> Vec<usize> {
+/// DFS back edges (one per simple cycle) point backwards. `component_of` names each node's
+/// loop; `visited` is shared scratch (members are only ever set, and belong to one loop).
+fn loop_order(
+    members: &[usize],
+    successors: &[Vec<usize>],
+    component_of: &[usize],
+    visited: &mut [bool],
+) -> Vec<usize> {
     let start = *members.iter().min().unwrap_or(&0);
-    let mut visited: Vec<usize> = vec![start];
+    let component = component_of[start];
+    visited[start] = true;
     let mut post = Vec::with_capacity(members.len());
     let mut calls = vec![(start, 0usize)];
     while let Some(&mut (v, ref mut next)) = calls.last_mut() {
         if let Some(&w) = successors[v].get(*next) {
             *next += 1;
-            if members.contains(&w) && !visited.contains(&w) {
-                visited.push(w);
+            if component_of[w] == component && !visited[w] {
+                visited[w] = true;
                 calls.push((w, 0));
             }
             continue;

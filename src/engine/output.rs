@@ -6,8 +6,8 @@ use super::control::{Engine, EngineConfig};
 use super::cpal_backend;
 use super::load::LoadShared;
 use super::null_backend::NullOutput;
+use super::stream_errors::StreamErrors;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 /// Sample rate of the null backend when none is asked for.
@@ -63,8 +63,8 @@ pub struct LiveOutput {
     pub load: Arc<LoadShared>,
     /// Master mute: set to mute, clear to unmute (ramped on the audio thread).
     pub mute: Arc<AtomicBool>,
-    /// Device and stream errors, as messages (empty for the null backend).
-    pub errors: Receiver<String>,
+    /// Device and stream error counts (none for the null backend).
+    pub errors: Arc<StreamErrors>,
     /// Set when the null backend replaced a device that could not be opened.
     pub warning: Option<String>,
     /// Keeps the sound going.
@@ -127,7 +127,7 @@ fn start_null(options: &OutputOptions, warning: Option<String>) -> Result<LiveOu
         NullOutput::start(callback, sample_rate, buffer_size, || ()).map_err(|e| OutputError {
             message: format!("cannot start the null backend: {e}"),
         })?;
-    let (_, errors) = std::sync::mpsc::channel();
+    let errors = Arc::new(StreamErrors::default());
     Ok(LiveOutput {
         engine,
         info: OutputInfo {

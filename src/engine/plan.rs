@@ -123,6 +123,11 @@ pub struct ExecutionPlan {
     pub output: [u32; 2],
     /// Metered nodes.
     pub meters: Vec<Meter>,
+    /// The running level of each metered node (one per entry of `meters`), written by the
+    /// audio thread.
+    pub levels: Vec<super::levels::LevelSum>,
+    /// Frames folded into `levels` since they were last published.
+    pub level_frames: u32,
 }
 
 // SAFETY: the raw pointers in `NodeExec` are only written and read by the runtime that owns

@@ -441,6 +441,8 @@ impl Planner {
             delays: Vec::new(),
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
+            levels: Vec::new(),
+            level_frames: 0,
         };
         let output_buffers: Vec<Arc<[u32]>> = graph
             .nodes
@@ -582,6 +584,7 @@ impl Planner {
                 .collect();
             node.feeds = runs.into_boxed_slice();
         }
+        plan.levels = vec![Default::default(); plan.meters.len()];
         update.plan = Some(Box::new(plan));
     }
 
@@ -598,10 +601,25 @@ impl Planner {
             update.spare_pools = Some(std::array::from_fn(|_| (0..size).map(|_| None).collect()));
         }
         if let Some(size) = grown(self.buffers.high_water(), &mut self.buffer_capacity) {
-            update.buffer_pool = Some(vec![0.0; size * MAX_BLOCK]);
+            update.buffer_pool = Some(prefaulted_pool(size * MAX_BLOCK));
         }
         if let Some(size) = grown(self.delay_slots.high_water(), &mut self.delay_capacity) {
-            update.delay_pool = Some(vec![0.0; size]);
+            update.delay_pool = Some(prefaulted_pool(size));
         }
     }
+}
+
+/// A pool of `len` zeros whose every page has been written, here on the control thread, so
+/// that the audio thread never takes a page fault on first use (a zeroed allocation is
+/// otherwise mapped lazily).
+pub(crate) fn prefaulted_pool(len: usize) -> Vec<f32> {
+    /// Floats per 4 KiB page (larger pages are multiples of it).
+    const PAGE: usize = 1024;
+    let mut pool = vec![0.0f32; len];
+    for i in (0..len).step_by(PAGE) {
+        // SAFETY: `i < len`; the volatile write keeps the compiler from dropping a store of
+        // the value the allocation already holds.
+        unsafe { std::ptr::write_volatile(pool.as_mut_ptr().add(i), 0.0) };
+    }
+    pool
 }

@@ -6,9 +6,11 @@
 //! replaces goes back to the control side on the retire ring.
 
 use super::containment::{has_non_finite, Containment};
+use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
 use super::mixing::{mix_block, mix_sample};
-use super::observe::{Counters, NodeLevel, NodeReset, ObservationSender};
+use super::observe::{Counters, NodeReset, ObservationSender};
 use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
+use super::planner::prefaulted_pool;
 use super::transport::{Clock, Quantize};
 use crate::modules::{Module, ProcessIo, Tempo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
@@ -45,8 +47,8 @@ impl Runtime {
         Runtime {
             modules: (0..sizes.modules).map(|_| None).collect(),
             containment: Containment::new(sizes.modules, resets),
-            buffers: vec![0.0; sizes.buffers * MAX_BLOCK],
-            delays: vec![0.0; sizes.delays],
+            buffers: prefaulted_pool(sizes.buffers * MAX_BLOCK),
+            delays: prefaulted_pool(sizes.delays),
             plan: None,
             updates,
             retired,
@@ -68,9 +70,14 @@ impl Runtime {
         self.position
     }
 
-    /// Fills `left` and `right` (equal lengths) with the next frames of the patch.
+    /// Fills `left` and `right` with the next frames of the patch. They should have equal
+    /// lengths; if not (checked in release builds too), the frames both have are rendered and
+    /// the rest of the longer one is silence.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
-        debug_assert_eq!(left.len(), right.len());
+        let frames = left.len().min(right.len());
+        left[frames..].fill(0.0);
+        right[frames..].fill(0.0);
+        let (left, right) = (&mut left[..frames], &mut right[..frames]);
         let mut done = 0;
         while done < left.len() {
             let mut frames = (left.len() - done).min(MAX_BLOCK);
@@ -142,7 +149,8 @@ impl Runtime {
             self.containment.grow(pools);
         }
         if let Some(pool) = update.buffer_pool.as_mut() {
-            pool[..self.buffers.len()].copy_from_slice(&self.buffers);
+            // Nothing to copy: every buffer is written before it is read within a block
+            // (feedback reads the delay pool), and the new pool's zero buffer is zero.
             std::mem::swap(pool, &mut self.buffers);
         }
         if let Some(pool) = update.delay_pool.as_mut() {
@@ -358,32 +366,35 @@ impl Runtime {
         }
     }
 
-    /// Publishes node levels and the guarded output frames, dropping what does not fit.
+    /// Folds this block into the node levels (publishing them every `PUBLISH_FRAMES`) and
+    /// publishes the guarded output frames, dropping what does not fit.
     fn observe(&mut self, left: &[f32], right: &[f32]) {
         let frames = left.len();
-        let (Some(obs), Some(plan)) = (self.observer.as_mut(), self.plan.as_deref()) else {
+        let (Some(obs), Some(plan)) = (self.observer.as_mut(), self.plan.as_deref_mut()) else {
             return;
         };
-        if obs.levels.slots() >= plan.meters.len() {
-            for meter in &plan.meters {
-                let start = meter.buffer as usize * MAX_BLOCK;
-                let block = &self.buffers[start..start + frames * meter.lanes as usize];
-                let (peak, sum) = block
-                    .iter()
-                    .fold((0.0f32, 0.0f32), |(p, s), &x| (p.max(x.abs()), s + x * x));
-                let _ = obs.levels.push(NodeLevel {
-                    plan_id: plan.id,
-                    node: meter.node,
-                    frames: frames as u32,
-                    peak,
-                    rms: (sum / block.len() as f32).sqrt(),
-                });
-            }
-        } else {
-            self.counters.dropped_levels.fetch_add(1, Ordering::Relaxed);
+        for (meter, level) in plan.meters.iter().zip(plan.levels.iter_mut()) {
+            let start = meter.buffer as usize * MAX_BLOCK;
+            level.add(&self.buffers[start..start + frames * meter.lanes as usize]);
         }
-        for (&l, &r) in left.iter().zip(right).take(obs.samples.slots()) {
-            let _ = obs.samples.push([l, r]);
+        plan.level_frames += frames as u32;
+        if plan.level_frames >= PUBLISH_FRAMES {
+            let nodes = plan.meters.iter().map(|m| (m.node, m.lanes));
+            if !publish(
+                &mut obs.levels,
+                plan.id,
+                nodes,
+                &plan.levels,
+                plan.level_frames,
+            ) {
+                self.counters.dropped_levels.fetch_add(1, Ordering::Relaxed);
+            }
+            plan.levels.fill(LevelSum::default());
+            plan.level_frames = 0;
+        }
+        let n = frames.min(obs.samples.slots());
+        if let Ok(chunk) = obs.samples.write_chunk_uninit(n) {
+            chunk.fill_from_iter(left.iter().zip(right).map(|(&l, &r)| [l, r]));
         }
     }
 }

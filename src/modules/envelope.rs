@@ -159,6 +159,11 @@ impl Lane {
 
 struct Adsr {
     lanes: Box<[Lane]>,
+    /// Scratch for the edge scan: each lane's trigger and gate state as 0 or 1, and the first
+    /// frame of the block where either input leaves it.
+    trigger_flags: Box<[f32]>,
+    gate_flags: Box<[f32]>,
+    first_edge: Box<[f32]>,
     /// Attack, decay and release in samples; sustain as a level.
     attack: f64,
     decay: f64,
@@ -168,6 +173,30 @@ struct Adsr {
 }
 
 impl Adsr {
+    /// Finds, for every lane at once (lanes innermost, branch-free, so it vectorises), the
+    /// first frame where its trigger or gate leaves the state it is in.
+    fn scan_edges(&mut self, trigger: &[f32], gate: &[f32], frames: usize) {
+        let lanes = self.lanes.len();
+        let flag = |high: bool| if high { 1.0 } else { 0.0 };
+        for (l, lane) in self.lanes.iter().enumerate() {
+            self.trigger_flags[l] = flag(lane.trigger_high);
+            self.gate_flags[l] = flag(lane.gate_high);
+        }
+        let (trigger_flags, gate_flags) = (&self.trigger_flags[..lanes], &self.gate_flags[..lanes]);
+        let first = &mut self.first_edge[..lanes];
+        first.fill(frames as f32);
+        let rows = trigger.chunks_exact(lanes).zip(gate.chunks_exact(lanes));
+        for (f, (t, g)) in rows.enumerate() {
+            let (t, g, at) = (&t[..lanes], &g[..lanes], f as f32);
+            for l in 0..lanes {
+                let t_high = if t[l] >= 0.5 { 1.0 } else { 0.0 };
+                let g_high = if g[l] >= 0.5 { 1.0 } else { 0.0 };
+                let moved = t_high != trigger_flags[l] || g_high != gate_flags[l];
+                first[l] = if moved && at < first[l] { at } else { first[l] };
+            }
+        }
+    }
+
     fn steps(&self) -> Steps {
         Steps {
             attack: 1.0 / self.attack,
@@ -197,8 +226,13 @@ impl Module for Adsr {
         let gate = io.input(1);
         let out = io.output(0);
         let steps = self.steps();
+        self.scan_edges(trigger, gate, frames);
         for (l, lane) in self.lanes.iter_mut().enumerate() {
-            let mut f = 0;
+            // Until its first edge a lane just holds its stage.
+            let mut f = self.first_edge[l] as usize;
+            if f > 0 {
+                lane.hold(&mut out[l..f * lanes], lanes, &steps);
+            }
             while f < frames {
                 let mut edge = f;
                 while edge < frames
@@ -274,8 +308,12 @@ pub fn adsr_type() -> ModuleType {
                 trigger_high: false,
                 gate_high: false,
             };
+            let lane = || vec![0.0; shape.voices].into_boxed_slice();
             Box::new(Adsr {
                 lanes: vec![idle; shape.voices].into_boxed_slice(),
+                trigger_flags: lane(),
+                gate_flags: lane(),
+                first_edge: lane(),
                 attack: 0.01 * sr,
                 decay: 0.1 * sr,
                 sustain: 0.7,

@@ -63,9 +63,13 @@ struct Lanes {
     c2: Box<[f32]>,
     b: Box<[f32]>,
     d: Box<[f32]>,
+    /// Damping (1 / Q) for each lane's resonance.
+    k: Box<[f32]>,
     /// CV values each lane's coefficients were computed for.
     cutoff_cv: Box<[f32]>,
     resonance_cv: Box<[f32]>,
+    /// False while every lane's damping must be recomputed (after a parameter change).
+    tuned: bool,
 }
 
 struct Lowpass {
@@ -84,13 +88,16 @@ impl Lowpass {
             .max(MIN_CUTOFF)
             .min(MAX_CUTOFF_RATIO * self.sample_rate);
         let g = (PI * hz / self.sample_rate).tan();
-        let cv = if resonance_cv.is_nan() {
-            0.0
-        } else {
-            resonance_cv
-        };
-        let r = (self.resonance + cv).clamp(0.0, 1.0);
-        let k = (FRAC_1_SQRT_2 / MAX_Q).powf(r) / FRAC_1_SQRT_2;
+        if resonance_cv.to_bits() != self.lanes.resonance_cv[l].to_bits() || !self.lanes.tuned {
+            let cv = if resonance_cv.is_nan() {
+                0.0
+            } else {
+                resonance_cv
+            };
+            let r = (self.resonance + cv).clamp(0.0, 1.0);
+            self.lanes.k[l] = (FRAC_1_SQRT_2 / MAX_Q).powf(r) / FRAC_1_SQRT_2;
+        }
+        let k = self.lanes.k[l];
         let a1 = 1.0 / (1.0 + g * (g + k));
         let a2 = g * a1;
         let a3 = g * a2;
@@ -105,10 +112,12 @@ impl Lowpass {
 
     /// Recomputes every lane for the CVs it last saw (after a parameter change).
     fn retune_all(&mut self) {
+        self.lanes.tuned = false;
         for l in 0..self.lanes.ic1.len() {
             let (c, r) = (self.lanes.cutoff_cv[l], self.lanes.resonance_cv[l]);
             self.tune(l, c, r);
         }
+        self.lanes.tuned = true;
     }
 
     /// The segment start at frame `f`: reads the CVs (when connected) and snaps tiny state.
@@ -182,9 +191,9 @@ impl Module for Lowpass {
         self.cv_connected =
             inputs.get(CUTOFF_CV) != Some(&false) || inputs.get(RESONANCE_CV) != Some(&false);
         if !self.cv_connected {
-            for l in 0..self.lanes.ic1.len() {
-                self.tune(l, 0.0, 0.0);
-            }
+            self.lanes.cutoff_cv.fill(0.0);
+            self.lanes.resonance_cv.fill(0.0);
+            self.retune_all();
         }
     }
 
@@ -262,8 +271,10 @@ pub fn resonant_lowpass_type() -> ModuleType {
                     c2: lane(0.0),
                     b: lane(0.0),
                     d: lane(0.0),
+                    k: lane(0.0),
                     cutoff_cv: lane(0.0),
                     resonance_cv: lane(0.0),
+                    tuned: false,
                 },
             };
             filter.retune_all();

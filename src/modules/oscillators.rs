@@ -123,8 +123,10 @@ struct Phases {
     sample_period: f64,
     /// Phase as a fixed-point fraction of a cycle.
     phase: Box<[u32]>,
-    /// The `voct` each lane's increment was computed for; NaN forces a recompute.
+    /// The `voct` each lane's increment was computed for.
     last_voct: Box<[f32]>,
+    /// Set when every increment must be recomputed (after a parameter change).
+    stale: bool,
     /// Phase increment per sample, fixed point, at most half a cycle.
     increment: Box<[u32]>,
     /// The increment as a fraction of a cycle, and its inverse (0 when the increment is 0).
@@ -138,7 +140,8 @@ impl Phases {
             base_voct: 0.0,
             sample_period: 1.0 / f64::from(sample_rate),
             phase: per_lane(shape, 0),
-            last_voct: per_lane(shape, f32::NAN),
+            last_voct: per_lane(shape, 0.0),
+            stale: true,
             increment: per_lane(shape, 0),
             dt: per_lane(shape, 0.0),
             inv_dt: per_lane(shape, 0.0),
@@ -148,15 +151,26 @@ impl Phases {
     fn set_base(&mut self, value: &ParamValue) {
         if let Some(v) = value.as_f64() {
             self.base_voct = v as f32;
-            self.last_voct.fill(f32::NAN);
+            self.stale = true;
         }
     }
 
-    /// Brings lane `l`'s increment up to date for `voct`.
+    /// Brings lane `l`'s increment up to date for `voct` (compared bit for bit, so that a
+    /// NaN pitch is computed once, to a stopped lane).
     #[inline]
     fn track(&mut self, l: usize, voct: f32) {
-        if voct != self.last_voct[l] {
+        if self.stale || voct.to_bits() != self.last_voct[l].to_bits() {
             self.retune(l, voct);
+        }
+    }
+
+    /// Recomputes stale increments at the start of a block that is not steady.
+    fn refresh(&mut self, first_frame: &[f32]) {
+        if self.stale {
+            for (l, &v) in first_frame.iter().enumerate() {
+                self.retune(l, v);
+            }
+            self.stale = false;
         }
     }
 
@@ -175,17 +189,28 @@ impl Phases {
         };
     }
 
-    /// Whether every lane's pitch holds through the block (`voct` interleaved by lane).
+    /// Whether every lane's pitch holds through the block (`voct` interleaved by lane):
+    /// one pass without early exit over the bits, so that it vectorises.
     fn steady(&self, voct: &[f32]) -> bool {
-        voct.chunks_exact(self.phase.len())
-            .all(|frame| frame == &*self.last_voct)
+        let lanes = self.last_voct.len();
+        let last = &self.last_voct[..lanes];
+        let mut differ = 0u32;
+        for frame in voct.chunks_exact(lanes) {
+            let frame = &frame[..lanes];
+            for l in 0..lanes {
+                differ |= frame[l].to_bits() ^ last[l].to_bits();
+            }
+        }
+        !self.stale && differ == 0
     }
 }
 
 /// A fixed-point phase as a fraction of a cycle in [0, 1), exact to 24 bits.
 #[inline(always)]
 fn unit(phase: u32) -> f32 {
-    (phase >> 8) as f32 * PHASE_TO_UNIT
+    // Through i32 (the value fits in 24 bits): a signed conversion is one instruction on
+    // every target, an unsigned one is not on x86-64 without AVX-512.
+    ((phase >> 8) as i32) as f32 * PHASE_TO_UNIT
 }
 
 /// PolyBLEP residual of a step of height 2 at phase 0, for phase `t` and increment `dt`
@@ -278,6 +303,7 @@ impl Module for Saw {
             return self.steady(out);
         }
         let p = &mut self.phases;
+        p.refresh(&voct[..lanes]);
         for (frame, pitches) in out.chunks_exact_mut(lanes).zip(voct.chunks_exact(lanes)) {
             for (l, (o, &v)) in frame.iter_mut().zip(pitches).enumerate() {
                 p.track(l, v);
@@ -324,6 +350,7 @@ impl Module for Square {
         let width = io.input(1);
         let out = io.output(0);
         let p = &mut self.phases;
+        p.refresh(&voct[..lanes]);
         let frames = out
             .chunks_exact_mut(lanes)
             .zip(voct.chunks_exact(lanes))
