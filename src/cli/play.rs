@@ -9,6 +9,7 @@ mod stats;
 
 use super::load::{load_text, read_text};
 use clap::Args;
+use patches_tui::engine::Quantize;
 use patches_tui::engine::{start_output, OutputInfo, OutputOptions};
 use patches_tui::modules::Registry;
 use patches_tui::watch::watch_file;
@@ -39,6 +40,9 @@ pub struct PlayArgs {
     /// Print the DSP load and the output guard's counters every 2 seconds.
     #[arg(long)]
     stats: bool,
+    /// Land each reload on the next beat or bar of the transport (off, beat, bar).
+    #[arg(long, default_value_t = Quantize::Off)]
+    quantize: Quantize,
 }
 
 /// What wakes the play loop before its tick.
@@ -91,7 +95,7 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     let nodes = patch.valid.nodes.len();
     let playing = playing_line(&name, nodes, &output.info);
     let mut session = Session::new(&args.file, text, registry, output, args.stats);
-    session.start(patch);
+    session.start(patch, args.quantize);
     say(playing);
     if let Err(error) = &watcher {
         warn(format!(

@@ -2,6 +2,7 @@
 
 use clap::Args;
 use patches_tui::engine::OutputOptions;
+use patches_tui::engine::Quantize;
 use patches_tui::ui::run::{run as run_screen, StartOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,9 @@ pub struct TuiArgs {
     /// Start with auto-commit on (F6 toggles it).
     #[arg(long)]
     auto_commit: bool,
+    /// Land each commit on the next beat or bar of the transport (off, beat, bar; F8 cycles).
+    #[arg(long, default_value_t = Quantize::Off)]
+    quantize: Quantize,
 }
 
 /// Runs the screen; exit 1 with the reason on stderr when it cannot start or crashed.
@@ -45,6 +49,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         },
         theme: args.theme.clone(),
         auto_commit: args.auto_commit,
+        quantize: args.quantize,
     };
     match run_screen(&options) {
         Ok(()) => ExitCode::SUCCESS,

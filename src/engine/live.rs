@@ -5,6 +5,7 @@
 use super::observe::Counters;
 use super::output::OutputStream;
 use super::stream_errors::{StreamErrorReader, StreamErrors};
+use super::transport::Quantize;
 use super::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
@@ -154,6 +155,34 @@ impl LiveSession {
     /// Why the null backend plays instead of a device, if it does.
     pub fn warning(&self) -> Option<&str> {
         self.warning.as_deref()
+    }
+
+    /// When later commits land: at once, on the next beat or on the next bar.
+    pub fn set_quantize(&mut self, quantize: Quantize) {
+        self.engine.set_quantize(quantize);
+    }
+
+    /// When commits land.
+    pub fn quantize(&self) -> Quantize {
+        self.engine.quantize()
+    }
+
+    /// Seconds until a waiting quantised commit lands, while one waits.
+    pub fn landing_in(&self) -> Option<f64> {
+        let c = self.engine.counters();
+        let landing = c.landing.load(Ordering::Relaxed).checked_sub(1)?;
+        let now = c.frames.load(Ordering::Relaxed);
+        Some(landing.saturating_sub(now) as f64 / f64::from(self.info.sample_rate))
+    }
+
+    /// The transport's position as `bar.beat` (both from 1) and its tempo.
+    pub fn bar_beat(&self) -> (u64, u64, f64) {
+        let c = self.engine.counters();
+        let bar = f64::from_bits(c.bar.load(Ordering::Relaxed)).max(0.0);
+        let per_bar = c.beats_per_bar.load(Ordering::Relaxed).max(1);
+        let beat = ((bar.fract() * per_bar as f64) as u64).min(per_bar - 1);
+        let bpm = f64::from_bits(c.bpm.load(Ordering::Relaxed));
+        (bar as u64 + 1, beat + 1, bpm)
     }
 
     /// Whether the master mute is on.

@@ -4,6 +4,7 @@
 use super::control::{CommitOutcome, Engine, EngineConfig};
 use super::planner::CommitSummary;
 use super::runtime::Runtime;
+use super::transport::Quantize;
 use super::validate::ValidGraph;
 use crate::modules::MAX_BLOCK;
 
@@ -47,6 +48,11 @@ impl OfflineRenderer {
             CommitOutcome::Sent(summary) => summary,
             // Several commits at one instant can fill the plan ring: adopt what waits (no
             // frames pass) until the queued graph is sent, so no commit is lost.
+            // With quantised commits the ones waiting do not land before their boundary:
+            // the newest graph waits in the engine and is sent as frames pass.
+            CommitOutcome::Queued if self.engine.quantize() != Quantize::Off => {
+                CommitSummary::default()
+            }
             CommitOutcome::Queued => loop {
                 self.runtime.adopt_pending();
                 if let Some(summary) = self.engine.pump() {
@@ -108,6 +114,7 @@ pub fn render(
         frames,
         sample_rate,
         block_size,
+        Quantize::Off,
         |chunk, done| {
             out.left.extend_from_slice(&chunk.left);
             out.right.extend_from_slice(&chunk.right);
@@ -129,6 +136,7 @@ pub fn render_with<E>(
     frames: u64,
     sample_rate: f32,
     block_size: usize,
+    quantize: Quantize,
     mut sink: impl FnMut(&StereoBuffer, u64) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut renderer = OfflineRenderer::new(sample_rate, block_size);
@@ -138,6 +146,7 @@ pub fn render_with<E>(
         right: Vec::with_capacity(chunk as usize),
     };
     renderer.commit(initial);
+    renderer.engine.set_quantize(quantize);
     let mut schedule = schedule;
     schedule.sort_by_key(|(at, _)| *at);
     let mut schedule = schedule.into_iter().peekable();

@@ -46,6 +46,11 @@ impl App {
                 self.notify(NoticeKind::Info, format!("auto-commit {state}"), Some(now));
             }
             Action::ToggleFocus => self.toggle_focus(),
+            Action::CycleQuantize => {
+                let next = self.sound.quantize().next();
+                self.sound.set_quantize(next);
+                self.notify(NoticeKind::Info, format!("quantize {next}"), Some(now));
+            }
             Action::ToggleMute => {
                 let state = if self.sound.toggle_mute() {
                     "muted"

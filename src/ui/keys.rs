@@ -28,6 +28,8 @@ pub enum Action {
     ToggleFocus,
     /// Master mute (F12).
     ToggleMute,
+    /// Cycles when commits land: at once, on the beat, on the bar.
+    CycleQuantize,
     /// Open or close the help (F1).
     Help,
     /// Quit, asking first when there are unsaved changes (Ctrl-Q).
@@ -71,6 +73,7 @@ pub const KEY_MAP: &[(&str, &str)] = &[
         "inspector: pick a node, jump to its definition",
     ),
     ("Ctrl-Z / Ctrl-Y", "undo / redo"),
+    ("F8", "quantize commits: off, on the beat, on the bar"),
     ("F12", "master mute on/off (ramped, no click)"),
     ("F7", "clear the meters' clip marks"),
     ("F1", "this help; Up / Down browse the module reference"),
@@ -97,6 +100,7 @@ pub fn action(key: KeyEvent, mode: Mode) -> Action {
         (KeyCode::F(1), _) => Action::Help,
         (KeyCode::F(6), _) => Action::ToggleAutoCommit,
         (KeyCode::F(7), _) => Action::ResetClips,
+        (KeyCode::F(8), _) => Action::CycleQuantize,
         (KeyCode::F(12), _) => Action::ToggleMute,
         _ => Action::None,
     };

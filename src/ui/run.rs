@@ -10,6 +10,7 @@ use super::recovery::{data_dir, Recovery};
 use super::theme::load_theme;
 use super::view::{self, layout::editor_text_size};
 use crate::engine::live::LiveSession;
+use crate::engine::Quantize;
 use crate::engine::{start_output, OutputOptions};
 use crate::watch::watch_file;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
@@ -35,6 +36,8 @@ pub struct StartOptions {
     pub theme: String,
     /// Start with auto-commit on.
     pub auto_commit: bool,
+    /// When commits land.
+    pub quantize: Quantize,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -58,10 +61,12 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
     }
     let output = start_output(&options.output, true).map_err(|e| e.to_string())?;
     let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
+    let mut sound = LiveSession::new(output);
+    sound.set_quantize(options.quantize);
     let mut app = App::open(
         &options.file,
         disk,
-        LiveSession::new(output),
+        sound,
         theme,
         recovery,
         Options {

@@ -10,7 +10,7 @@ use super::Wake;
 use crate::cli::load::load_text;
 use patches_tui::dsl::Patch;
 use patches_tui::engine::live::LiveSession;
-use patches_tui::engine::{CommitSummary, LiveOutput};
+use patches_tui::engine::{CommitSummary, LiveOutput, Quantize};
 use patches_tui::modules::Registry;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -53,8 +53,9 @@ impl Session {
 
     /// Commits the first patch. The plan ring is empty, so it is sent at once; were it
     /// queued, the next tick would send it and print a reload line.
-    pub fn start(&mut self, patch: Patch) {
+    pub fn start(&mut self, patch: Patch, quantize: Quantize) {
         self.live.commit(&patch);
+        self.live.set_quantize(quantize);
     }
 
     /// Runs until `Wake::Stop`.

@@ -1,0 +1,168 @@
+//! The transport: a `transport:` in the patch, a beat position that survives commits and
+//! tempo changes, modules that read it, and commits quantised to the beat or the bar.
+
+use patches_tui::dsl;
+use patches_tui::engine::{render_with, Quantize, StereoBuffer, ValidGraph};
+use patches_tui::modules::{Layout, Module, ModuleType, ParamValue, PortDescriptor, ProcessIo};
+use patches_tui::modules::{Registry, ShapeUse};
+
+const SR: f32 = 48000.0;
+
+/// `BeatOut`: outputs the transport's beat position at every frame (left) and its bar (via
+/// the second output).
+struct BeatOut;
+
+impl Module for BeatOut {
+    fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let tempo = io.tempo();
+        let [beat, bar] = io.outputs::<2>();
+        for (i, (b, r)) in beat.iter_mut().zip(bar.iter_mut()).enumerate() {
+            *b = tempo.beat_at(i) as f32;
+            *r = tempo.bar_at(i) as f32;
+        }
+    }
+}
+
+fn registry() -> Registry {
+    let mut registry = Registry::seed();
+    registry.register(ModuleType {
+        name: "BeatOut",
+        doc: "the transport's beat and bar",
+        shape_use: ShapeUse::default(),
+        describe: |_| Layout {
+            inputs: vec![],
+            outputs: vec![
+                PortDescriptor::new("beat", "beat"),
+                PortDescriptor::new("bar", "bar"),
+            ],
+            params: vec![],
+        },
+        create: |_, _| Box::new(BeatOut),
+    });
+    registry
+}
+
+fn load(text: &str) -> ValidGraph {
+    match dsl::load(text, &registry()) {
+        Ok(patch) => patch.valid,
+        Err(errors) => panic!("{errors:?}"),
+    }
+}
+
+/// Beat and bar of the transport, scaled down so the guard does not clamp them.
+fn beats(transport: &str, scale: f64) -> String {
+    format!(
+        "{transport}nodes:
+  clock:
+    module: BeatOut
+  out:
+    module: AudioOut
+cables:
+  - from: clock
+    output: beat
+    to: out
+    input: left
+    scale: {scale}
+  - from: clock
+    output: bar
+    to: out
+    input: right
+    scale: {scale}
+"
+    )
+}
+
+fn run(
+    initial: ValidGraph,
+    schedule: Vec<(u64, ValidGraph)>,
+    seconds: f32,
+    block: usize,
+    quantize: Quantize,
+) -> StereoBuffer {
+    let mut out = StereoBuffer::default();
+    render_with(
+        initial,
+        schedule,
+        (seconds * SR) as u64,
+        SR,
+        block,
+        quantize,
+        |chunk, _| {
+            out.left.extend_from_slice(&chunk.left);
+            out.right.extend_from_slice(&chunk.right);
+            Ok::<(), ()>(())
+        },
+    )
+    .expect("render");
+    out
+}
+
+#[test]
+fn without_a_transport_the_beat_runs_at_120_bpm() {
+    let out = run(load(&beats("", 0.01)), vec![], 1.0, 64, Quantize::Off);
+    // Two beats a second: beat 1 at frame 24000.
+    let beat = out.left[24000] / 0.01;
+    assert!((beat - 1.0).abs() < 1e-3, "{beat}");
+    let bar = out.right[47999] / 0.01;
+    assert!((bar - 0.5).abs() < 1e-3, "{bar}");
+}
+
+#[test]
+fn a_tempo_change_keeps_the_beat_position_continuous() {
+    let fast = beats("transport:\n  bpm: 180\n  beats_per_bar: 3\n", 0.01);
+    let out = run(
+        load(&beats("", 0.01)),
+        vec![(30000, load(&fast))],
+        2.0,
+        37,
+        Quantize::Off,
+    );
+    let step = |i: usize| (out.left[i + 1] - out.left[i]) / 0.01;
+    // No jump at the change, and the slope becomes 180 / 60 / 48000 beats per frame.
+    let at_change = (out.left[30000] - out.left[29999]) / 0.01;
+    assert!((at_change - 2.0 / 48000.0).abs() < 1e-5, "{at_change}");
+    let after = step(60000);
+    assert!((after - 3.0 / 48000.0).abs() < 1e-5, "{after}");
+}
+
+/// The frame from which the left channel carries the second patch's scale.
+fn landing(out: &StereoBuffer) -> usize {
+    out.left
+        .windows(2)
+        .position(|w| w[1] > 1.5 * w[0] + 1e-4)
+        .map_or(usize::MAX, |i| i + 1)
+}
+
+#[test]
+fn a_commit_quantised_to_the_bar_lands_exactly_on_the_next_bar_whatever_the_block_size() {
+    // At 1.3 s (beat 2.6) the left channel switches from beat / 100 to beat / 50.
+    let schedule = || vec![(62400, load(&beats("", 0.02)))];
+    let mut landed = Vec::new();
+    for block in [1, 37, 64, 512] {
+        let out = run(load(&beats("", 0.01)), schedule(), 3.0, block, Quantize::Bar);
+        landed.push(landing(&out));
+    }
+    assert_eq!(landed, vec![96000; 4], "bar 2 at 120 BPM in 4/4 is at 2.0 s");
+    let beat = run(load(&beats("", 0.01)), schedule(), 3.0, 64, Quantize::Beat);
+    assert_eq!(landing(&beat), 72000, "beat 3 is at 1.5 s");
+    let off = run(load(&beats("", 0.01)), schedule(), 3.0, 64, Quantize::Off);
+    assert_eq!(landing(&off), 62400, "unquantised lands at once");
+}
+
+#[test]
+fn transport_errors_are_located() {
+    let text = beats("transport:\n  bpm: 0\n  beats: 3\n", 0.01);
+    let errors = dsl::load(&text, &registry()).err().expect("invalid");
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        shown.iter().any(|e| e.starts_with("2:8") && e.contains("bpm")),
+        "{shown:?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|e| e.starts_with("3:3") && e.contains("unknown field `beats`")),
+        "{shown:?}"
+    );
+}
