@@ -171,6 +171,9 @@ impl Runtime {
             let spare = self.containment.spare_mut(slot);
             for m in [self.modules[slot].as_mut(), spare].into_iter().flatten() {
                 m.set_param(p.index as usize, &p.value);
+                if !p.given {
+                    m.param_unset(p.index as usize);
+                }
             }
         }
         for c in &update.connectivity {
