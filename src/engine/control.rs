@@ -19,6 +19,8 @@ use std::time::Duration;
 const PLAN_RING: usize = 4;
 /// Updates the audio thread may hand back before the cleanup thread drains them.
 const RETIRE_RING: usize = 64;
+/// Fewest frames between two updates that only refill spares.
+const REFILL_GAP: u64 = 4096;
 /// Resets kept for `take_resets` before the oldest unread are dropped.
 const RESET_LOG: usize = 4096;
 
@@ -74,6 +76,7 @@ pub struct Engine {
     resets: Consumer<NodeReset>,
     record_ring: Option<RecordRing>,
     refills: Vec<u32>,
+    last_refill: Option<u64>,
     reset_log: Vec<NodeReset>,
     counters: Counters,
     observations: Option<ObservationReceiver>,
@@ -110,6 +113,7 @@ impl Engine {
             resets: reset_rx,
             record_ring: Some(record_rx),
             refills: Vec::new(),
+            last_refill: None,
             reset_log: Vec::new(),
             counters,
             observations,
@@ -166,10 +170,14 @@ impl Engine {
     }
 
     /// Sends fresh spares for the slots whose spare a reset used.
+    /// At most one such update goes out per `REFILL_GAP` frames, so a node that keeps
+    /// blowing up cannot flood the rings (a commit carries every waiting refill at once).
     fn send_refills(&mut self) {
-        if self.refills.is_empty() {
+        let now = self.counters.frames.load(Ordering::Relaxed);
+        if self.refills.is_empty() || self.last_refill.is_some_and(|at| now < at + REFILL_GAP) {
             return;
         }
+        self.last_refill = Some(now);
         let mut update = Box::<PlanUpdate>::default();
         for slot in self.refills.drain(..) {
             update.spares.extend(self.planner.refill(slot));

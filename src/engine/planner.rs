@@ -116,6 +116,12 @@ struct LiveNode {
 /// lanes of its source (a delay slot holds one sample per lane).
 type CableKey = (String, usize, String, usize, usize, u32);
 
+/// Identity of any cable: endpoints and which of several equal cables it is.
+type ScaleKey = (String, usize, String, usize, usize);
+
+/// Length of the ramp a changed cable scale takes, in seconds.
+pub const FADE_SECONDS: f32 = 0.01;
+
 /// What a commit did, node by node.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommitSummary {
@@ -164,6 +170,7 @@ pub struct Planner {
     nodes: HashMap<Arc<str>, LiveNode>,
     mix_buffers: Vec<Run>,
     delays: HashMap<CableKey, Run>,
+    scales: HashMap<ScaleKey, f32>,
     module_slots: Slots,
     buffers: Runs,
     delay_slots: Runs,
@@ -203,6 +210,7 @@ impl Planner {
             nodes: HashMap::new(),
             mix_buffers: Vec::new(),
             delays: HashMap::new(),
+            scales: HashMap::new(),
             module_slots: Slots::starting_at(0),
             buffers: Runs::starting_at(ZERO_BUFFER + MAX_VOICES as u32),
             delay_slots: Runs::starting_at(0),
@@ -429,6 +437,26 @@ impl Planner {
             self.delay_slots.give_back(run);
         }
 
+        // Scales each cable had: a changed one ramps (and is mixed, never direct).
+        let mut old_scales = std::mem::take(&mut self.scales);
+        let mut seen: HashMap<(usize, usize, usize, usize), usize> = HashMap::new();
+        let mut from_scale = Vec::with_capacity(graph.cables.len());
+        for cable in &graph.cables {
+            let nth = seen
+                .entry((cable.from, cable.output, cable.to, cable.input))
+                .or_insert(0);
+            let key = (
+                graph.nodes[cable.from].name.clone(),
+                cable.output,
+                graph.nodes[cable.to].name.clone(),
+                cable.input,
+                *nth,
+            );
+            *nth += 1;
+            from_scale.push(old_scales.remove(&key).unwrap_or(cable.scale));
+            self.scales.insert(key, cable.scale);
+        }
+
         // Cables into each input.
         let mut incoming: Vec<Vec<Vec<usize>>> = graph
             .nodes
@@ -456,6 +484,8 @@ impl Planner {
             delays: Vec::new(),
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
+            fade_frames: (FADE_SECONDS * self.sample_rate).round().max(1.0) as u32,
+            landed_at: 0,
             levels: Vec::new(),
             level_frames: 0,
         };
@@ -474,6 +504,7 @@ impl Planner {
                 let source_lanes = |c: usize| graph.nodes[graph.cables[c].from].shape.voices as u32;
                 let direct = match cables.as_slice() {
                     [c] if graph.cables[*c].scale == 1.0
+                        && from_scale[*c] == 1.0
                         && cable_delay[*c] == NO_DELAY
                         && source_lanes(*c) == lanes =>
                     {
@@ -497,6 +528,7 @@ impl Planner {
                             source,
                             lanes: source_lanes(c),
                             scale: cable.scale,
+                            from_scale: from_scale[c],
                             delay: cable_delay[c],
                         });
                         if cable_delay[c] != NO_DELAY {
