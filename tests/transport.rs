@@ -87,7 +87,7 @@ fn run(
         (seconds * SR) as u64,
         SR,
         block,
-        quantize,
+        (quantize, 10.0),
         |chunk, _| {
             out.left.extend_from_slice(&chunk.left);
             out.right.extend_from_slice(&chunk.right);

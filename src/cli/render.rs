@@ -39,6 +39,9 @@ pub struct RenderArgs {
     /// Land each `--then` switch on the next beat or bar of the transport (off, beat, bar).
     #[arg(long, default_value_t = Quantize::Off)]
     quantize: Quantize,
+    /// How long a `--then` switch ramps changed cable scales, in milliseconds (0: at once).
+    #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
+    fade_ms: f32,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -121,7 +124,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
                 frames,
                 args.sample_rate as f32,
                 args.block_size,
-                args.quantize,
+                (args.quantize, args.fade_ms),
                 |chunk, done| {
                     if interrupted.load(Ordering::Relaxed) {
                         return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));

@@ -39,6 +39,9 @@ pub struct TuiArgs {
     /// Land each commit on the next beat or bar of the transport (off, beat, bar; F8 cycles).
     #[arg(long, default_value_t = Quantize::Off)]
     quantize: Quantize,
+    /// How long a commit ramps changed cable scales, in milliseconds (0: at once).
+    #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
+    fade_ms: f32,
 }
 
 /// Runs the screen; exit 1 with the reason on stderr when it cannot start or crashed.
@@ -55,6 +58,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         auto_commit: args.auto_commit,
         quantize: args.quantize,
         record: args.record.clone(),
+        fade_ms: args.fade_ms,
     };
     match run_screen(&options) {
         Ok(()) => ExitCode::SUCCESS,

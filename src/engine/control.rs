@@ -222,6 +222,11 @@ impl Engine {
         self.quantize = quantize;
     }
 
+    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    pub fn set_fade_ms(&mut self, ms: f32) {
+        self.planner.set_fade_ms(ms);
+    }
+
     /// When commits land.
     pub fn quantize(&self) -> Quantize {
         self.quantize

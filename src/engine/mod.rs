@@ -33,7 +33,7 @@ pub use null_backend::NullOutput;
 pub use observe::{EngineCounters, NodeLevel, NodeReset, ObservationReceiver};
 pub use offline::{render, render_with, OfflineRenderer, StereoBuffer};
 pub use output::{start_output, LiveOutput, OutputError, OutputInfo, OutputOptions};
-pub use planner::{CommitSummary, Planner, PoolSizes};
+pub use planner::{CommitSummary, Planner, PoolSizes, DEFAULT_FADE_MS};
 pub use runtime::Runtime;
 pub use transport::{Quantize, TransportSettings};
 pub use validate::{validate, CableField, GraphError, Location, ValidCable, ValidGraph, ValidNode};

@@ -3,6 +3,7 @@
 
 use super::control::{CommitOutcome, Engine, EngineConfig};
 use super::planner::CommitSummary;
+use super::planner::DEFAULT_FADE_MS;
 use super::runtime::Runtime;
 use super::transport::Quantize;
 use super::validate::ValidGraph;
@@ -114,7 +115,7 @@ pub fn render(
         frames,
         sample_rate,
         block_size,
-        Quantize::Off,
+        (Quantize::Off, DEFAULT_FADE_MS),
         |chunk, done| {
             out.left.extend_from_slice(&chunk.left);
             out.right.extend_from_slice(&chunk.right);
@@ -136,7 +137,7 @@ pub fn render_with<E>(
     frames: u64,
     sample_rate: f32,
     block_size: usize,
-    quantize: Quantize,
+    (quantize, fade_ms): (Quantize, f32),
     mut sink: impl FnMut(&StereoBuffer, u64) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut renderer = OfflineRenderer::new(sample_rate, block_size);
@@ -147,6 +148,7 @@ pub fn render_with<E>(
     };
     renderer.commit(initial);
     renderer.engine.set_quantize(quantize);
+    renderer.engine.set_fade_ms(fade_ms);
     let mut schedule = schedule;
     schedule.sort_by_key(|(at, _)| *at);
     let mut schedule = schedule.into_iter().peekable();

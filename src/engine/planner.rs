@@ -119,8 +119,8 @@ type CableKey = (String, usize, String, usize, usize, u32);
 /// Identity of any cable: endpoints and which of several equal cables it is.
 type ScaleKey = (String, usize, String, usize, usize);
 
-/// Length of the ramp a changed cable scale takes, in seconds.
-pub const FADE_SECONDS: f32 = 0.01;
+/// Default length of the ramp a changed cable scale takes, in milliseconds.
+pub const DEFAULT_FADE_MS: f32 = 10.0;
 
 /// What a commit did, node by node.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -171,6 +171,7 @@ pub struct Planner {
     mix_buffers: Vec<Run>,
     delays: HashMap<CableKey, Run>,
     scales: HashMap<ScaleKey, f32>,
+    fade_frames: u32,
     module_slots: Slots,
     buffers: Runs,
     delay_slots: Runs,
@@ -211,6 +212,7 @@ impl Planner {
             mix_buffers: Vec::new(),
             delays: HashMap::new(),
             scales: HashMap::new(),
+            fade_frames: (DEFAULT_FADE_MS / 1000.0 * sample_rate).round() as u32,
             module_slots: Slots::starting_at(0),
             buffers: Runs::starting_at(ZERO_BUFFER + MAX_VOICES as u32),
             delay_slots: Runs::starting_at(0),
@@ -219,6 +221,11 @@ impl Planner {
             delay_capacity: sizes.delays,
             plan_id: 0,
         }
+    }
+
+    /// Sets how long changed cable scales ramp in later plans (0: switch at once).
+    pub fn set_fade_ms(&mut self, ms: f32) {
+        self.fade_frames = (ms.max(0.0) / 1000.0 * self.sample_rate).round() as u32;
     }
 
     /// Id of the last plan made.
@@ -484,7 +491,7 @@ impl Planner {
             delays: Vec::new(),
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
-            fade_frames: (FADE_SECONDS * self.sample_rate).round().max(1.0) as u32,
+            fade_frames: self.fade_frames.max(1),
             landed_at: 0,
             levels: Vec::new(),
             level_frames: 0,

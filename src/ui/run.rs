@@ -40,6 +40,8 @@ pub struct StartOptions {
     pub quantize: Quantize,
     /// A file to record the output to from the start.
     pub record: Option<PathBuf>,
+    /// How long a commit ramps changed cable scales, in milliseconds.
+    pub fade_ms: f32,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -65,6 +67,7 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
     let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
     let mut sound = LiveSession::new(output);
     sound.set_quantize(options.quantize);
+    sound.set_fade_ms(options.fade_ms);
     if let Some(path) = &options.record {
         sound.start_recording(path)?;
     }
