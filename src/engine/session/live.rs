@@ -2,15 +2,15 @@
 //! use it. Commits (naming each plan's nodes for the meters), the plan queue, device errors,
 //! DSP load and the master mute.
 
-use super::observe::Counters;
-use super::output::OutputStream;
 use super::recorder::Recording;
-use super::stream_errors::{StreamErrorReader, StreamErrors};
-use super::transport::Quantize;
-use super::{
+use crate::dsl::Patch;
+use crate::engine::backends::output::OutputStream;
+use crate::engine::backends::stream_errors::{StreamErrorReader, StreamErrors};
+use crate::engine::core::observe::Counters;
+use crate::engine::core::transport::Quantize;
+use crate::engine::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
-use crate::dsl::Patch;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -5,7 +5,6 @@ use super::containment::RESET_RING;
 use super::observe::{observation_rings, Counters, EngineCounters, NodeReset, ObservationReceiver};
 use super::plan::PlanUpdate;
 use super::planner::{CommitSummary, Planner, PoolSizes};
-use super::recorder::{RecordRing, RECORD_RING};
 use super::runtime::Runtime;
 use super::transport::Quantize;
 use super::validate::ValidGraph;
@@ -19,6 +18,13 @@ use std::time::Duration;
 const PLAN_RING: usize = 4;
 /// Updates the audio thread may hand back before the cleanup thread drains them.
 const RETIRE_RING: usize = 64;
+/// Frames the recording ring holds (about 5 s at 48 kHz).
+pub const RECORD_RING: usize = 1 << 18;
+
+/// The control side's end of the recording ring (see `session::recorder`), while no
+/// recording holds it.
+pub type RecordRing = Consumer<[f32; 2]>;
+
 /// Fewest frames between two updates that only refill spares.
 const REFILL_GAP: u64 = 4096;
 /// Resets kept for `take_resets` before the oldest unread are dropped.

@@ -1,12 +1,12 @@
 //! Offline rendering: the same engine and runtime, driven from the calling thread instead of
 //! a device callback. Deterministic: the same patch and schedule give the same samples.
 
-use super::control::{CommitOutcome, Engine, EngineConfig};
-use super::planner::CommitSummary;
-use super::planner::DEFAULT_FADE_MS;
-use super::runtime::Runtime;
-use super::transport::Quantize;
-use super::validate::ValidGraph;
+use crate::engine::core::control::{CommitOutcome, Engine, EngineConfig};
+use crate::engine::core::planner::CommitSummary;
+use crate::engine::core::planner::DEFAULT_FADE_MS;
+use crate::engine::core::runtime::Runtime;
+use crate::engine::core::transport::Quantize;
+use crate::engine::core::validate::ValidGraph;
 use crate::modules::MAX_BLOCK;
 
 /// A stereo render: one vector per channel.
