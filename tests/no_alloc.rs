@@ -199,7 +199,16 @@ fn seed_graphs() -> Vec<ModuleGraph> {
         .with_cable(Cable::new("b", "out", "a", "in"))
         .with_cable(Cable::new("a", "out", "out", "left"))
         .with_cable(Cable::new("r", "out", "out", "right").with_scale(1e-6));
-    let mut graphs = vec![feedback, poly_graph()];
+    // A loop with gain 1.5 blows up every few hundred samples: resets run on the audio
+    // thread too.
+    let runaway = ModuleGraph::new()
+        .with_node(Node::new("osc", "SineOscillator"))
+        .with_node(Node::new("loop", "Sum"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("osc", "out", "loop", "in/0"))
+        .with_cable(Cable::new("loop", "out", "loop", "in/1").with_scale(1.5))
+        .with_cable(Cable::new("loop", "out", "out", "left"));
+    let mut graphs = vec![feedback, poly_graph(), runaway];
     graphs.extend(support::example_graphs());
     graphs
 }
@@ -237,6 +246,9 @@ fn poly_graph() -> ModuleGraph {
 fn audio_thread_never_allocates_or_frees_across_random_commits() {
     let registry = support::test_registry();
     let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0));
+    // Armed with nobody draining: frames go to the recording ring (and are dropped and
+    // counted once it is full); neither path may allocate.
+    engine.counters().recording.store(true, Ordering::Release);
     let stop = Arc::new(AtomicBool::new(false));
     let blocks = Arc::new(AtomicU64::new(0));
     let audio = {
@@ -306,6 +318,12 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
         counts,
         Counts::default(),
         "allocations or frees on the audio thread"
+    );
+    let recorded = engine.take_record_ring().map_or(0, |ring| ring.slots());
+    let dropped = engine.counters().record_dropped.load(Ordering::Relaxed);
+    assert!(
+        recorded + dropped as usize > 0,
+        "the audio thread pushed frames to the recording ring"
     );
     drop(runtime);
 }

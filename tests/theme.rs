@@ -147,18 +147,18 @@ fn unknown_field_errors_with_position() {
 fn a_user_theme_sets_only_what_it_changes_over_its_base() {
     let dir = TempDir::new("partial");
     dir.write("stage", "base: light\nui:\n  error: \"#ff0000\"\n");
-    let theme = load_theme_from("stage", Some(&dir.path())).unwrap();
+    let theme = load_theme_from("stage", Some(dir.path())).unwrap();
     let light = load_theme_from("light", None).unwrap();
     assert_eq!(theme.ui.error, Color::Rgb(0xff, 0, 0));
     assert_eq!(theme.ui.background, light.ui.background);
     assert_eq!(theme.syntax, light.syntax);
     // Named like a built-in, it starts from that one; otherwise from dark.
     dir.write("dark", "syntax:\n  key: red\n");
-    let dark = load_theme_from("dark", Some(&dir.path())).unwrap();
+    let dark = load_theme_from("dark", Some(dir.path())).unwrap();
     assert_eq!(dark.syntax.key, Color::Red);
     assert_eq!(dark.ui, load_theme_from("dark", None).unwrap().ui);
     dir.write("nobase", "base: neon\n");
-    let err = load_theme_from("nobase", Some(&dir.path())).unwrap_err();
+    let err = load_theme_from("nobase", Some(dir.path())).unwrap_err();
     assert!(
         err.contains("base \"neon\" is not a built-in theme"),
         "{err}"

@@ -1,6 +1,7 @@
 //! `patches-tui fmt FILE [--cables compact|long] [--write]`
 
 use super::load::read_text;
+use super::play::say::{print, warn};
 use clap::{Args, ValueEnum};
 use patches_tui::dsl::{restyle_cables, CableStyle};
 use patches_tui::ui::files::atomic_write;
@@ -35,7 +36,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
     let text = match read_text(&args.file) {
         Ok(text) => text,
         Err(line) => {
-            eprintln!("{line}");
+            warn(line);
             return ExitCode::FAILURE;
         }
     };
@@ -48,17 +49,17 @@ pub fn run(args: &FmtArgs) -> ExitCode {
         Ok(out) if args.write => match atomic_write(&args.file, &out) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("{name}: cannot write: {e}");
+                warn(format!("{name}: cannot write: {e}"));
                 ExitCode::FAILURE
             }
         },
         Ok(out) => {
-            print!("{out}");
+            print(out);
             ExitCode::SUCCESS
         }
         Err(errors) => {
             for e in errors {
-                eprintln!("{}", e.with_file(&name));
+                warn(e.with_file(&name));
             }
             ExitCode::FAILURE
         }

@@ -2,6 +2,7 @@
 //! [--stats]`: plays a patch live and reloads it every time the file is saved.
 
 mod reread;
+mod resets;
 pub(crate) mod say;
 mod session;
 mod stats;
@@ -9,6 +10,7 @@ mod stats;
 use super::load::{load_text, read_text};
 use super::verbose;
 use clap::Args;
+use patches_tui::engine::Quantize;
 use patches_tui::engine::{start_output, OutputInfo, OutputOptions};
 use patches_tui::modules::Registry;
 use patches_tui::watch::watch_file;
@@ -42,6 +44,16 @@ pub struct PlayArgs {
     /// Print alsa-lib's device diagnostics (also `PATCHES_TUI_VERBOSE=1`).
     #[arg(long)]
     verbose: bool,
+    /// Record the output to this WAV file (32-bit float stereo; the header is rewritten every
+    /// second, so a killed process leaves a playable file; RF64 past 4 GiB).
+    #[arg(long)]
+    record: Option<PathBuf>,
+    /// Land each reload on the next beat or bar of the transport (off, beat, bar).
+    #[arg(long, default_value_t = Quantize::Off)]
+    quantize: Quantize,
+    /// How long a reload ramps changed cable scales, in milliseconds (0: at once).
+    #[arg(long, default_value_t = 10.0, value_parser = parse_fade_ms)]
+    fade_ms: f32,
 }
 
 /// What wakes the play loop before its tick.
@@ -99,7 +111,13 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     let nodes = patch.valid.nodes.len();
     let playing = playing_line(&name, nodes, &output.info);
     let mut session = Session::new(&args.file, text, registry, output, args.stats);
-    session.start(patch);
+    session.start(patch, args.quantize, args.fade_ms);
+    if let Some(path) = &args.record {
+        if let Err(reason) = session.record(path) {
+            warn(reason);
+            return ExitCode::FAILURE;
+        }
+    }
     say(playing);
     if let Err(error) = &watcher {
         warn(format!(
@@ -108,9 +126,18 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     }
     session.run(&wakes);
     drop(watcher);
+    session.finish();
     drop(session);
     say("stopped");
     ExitCode::SUCCESS
+}
+
+/// Parses `--fade-ms`: milliseconds from 0 to 1000.
+pub(crate) fn parse_fade_ms(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(ms) if (0.0..=1000.0).contains(&ms) => Ok(ms),
+        _ => Err(format!("`{text}`: expected milliseconds from 0 to 1000")),
+    }
 }
 
 /// Sends `Wake::Stop` on Ctrl-C, SIGTERM and SIGHUP.

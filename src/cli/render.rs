@@ -6,7 +6,7 @@ use super::out_file::OutFile;
 use super::play::say::{say, warn};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use patches_tui::engine::render_with;
+use patches_tui::engine::{render_with, Quantize};
 use patches_tui::modules::{Registry, DEFAULT_BLOCK, MAX_BLOCK};
 use patches_tui::wav::{self, WavWriter};
 use std::io::{self, BufWriter, IsTerminal};
@@ -36,6 +36,12 @@ pub struct RenderArgs {
     /// Repeatable.
     #[arg(long = "then", value_parser = parse_then)]
     then: Vec<(f64, PathBuf)>,
+    /// Land each `--then` switch on the next beat or bar of the transport (off, beat, bar).
+    #[arg(long, default_value_t = Quantize::Off)]
+    quantize: Quantize,
+    /// How long a `--then` switch ramps changed cable scales, in milliseconds (0: at once).
+    #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
+    fade_ms: f32,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -118,6 +124,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
                 frames,
                 args.sample_rate as f32,
                 args.block_size,
+                (args.quantize, args.fade_ms),
                 |chunk, done| {
                     if interrupted.load(Ordering::Relaxed) {
                         return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));

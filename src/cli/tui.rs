@@ -5,6 +5,7 @@ use super::verbose;
 use clap::Args;
 use patches_tui::alsa_log;
 use patches_tui::engine::OutputOptions;
+use patches_tui::engine::Quantize;
 use patches_tui::ui::run::{run as run_screen, Ended, StartOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,16 @@ pub struct TuiArgs {
     /// `PATCHES_TUI_VERBOSE=1`); they never reach the screen.
     #[arg(long)]
     verbose: bool,
+    /// Record the output to this WAV file from the start (F9 starts and stops timestamped
+    /// recordings next to the patch).
+    #[arg(long)]
+    record: Option<PathBuf>,
+    /// Land each commit on the next beat or bar of the transport (off, beat, bar; F4 cycles).
+    #[arg(long, default_value_t = Quantize::Off)]
+    quantize: Quantize,
+    /// How long a commit ramps changed cable scales, in milliseconds (0: at once).
+    #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
+    fade_ms: f32,
 }
 
 /// Runs the screen; exit 1 with the reason on stderr when it cannot start or crashed.
@@ -52,6 +63,9 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         },
         theme: args.theme.clone(),
         auto_commit: args.auto_commit,
+        quantize: args.quantize,
+        record: args.record.clone(),
+        fade_ms: args.fade_ms,
     };
     let result = run_screen(&options);
     if verbose::wanted(args.verbose) {

@@ -23,6 +23,8 @@ pub(crate) enum Context<'n> {
     Params(&'n str),
     /// The cable at this position in `cables`.
     Cable(usize),
+    /// The `transport` mapping.
+    Transport,
 }
 
 impl fmt::Display for Context<'_> {
@@ -33,6 +35,7 @@ impl fmt::Display for Context<'_> {
             Context::Node(name) => write!(f, "node `{name}`"),
             Context::Params(name) => write!(f, "the params of node `{name}`"),
             Context::Cable(index) => write!(f, "cable {}", index + 1),
+            Context::Transport => f.write_str("`transport`"),
         }
     }
 }

@@ -29,12 +29,13 @@ mod shape_keys;
 mod source;
 mod spans;
 mod syntax;
+mod transport;
 mod writer;
 mod yaml_tree;
 
 pub use error::DslError;
-pub use source::{decode, read_patch_file, SourceError, MAX_PATCH_BYTES};
 pub use restyle::{restyle_cables, CableStyle};
+pub use source::{decode, read_patch_file, SourceError, MAX_PATCH_BYTES};
 pub use spans::SpanIndex;
 pub use writer::to_yaml;
 

@@ -5,10 +5,11 @@ use super::error::DslError;
 use super::fields::{describe, entries, unknown_field, Context};
 use super::nodes::read_nodes;
 use super::spans::SpanIndex;
+use super::transport::read_transport;
 use super::yaml_tree::{Pos, Yaml, YamlValue};
 use crate::engine::ModuleGraph;
 
-const FIELDS: &[&str] = &["nodes", "cables"];
+const FIELDS: &[&str] = &["nodes", "cables", "transport"];
 const EMPTY: &str = "the patch is empty: expected a mapping with `nodes` (and usually `cables`)";
 
 /// The graph and positions of the document `root`, or every structural error.
@@ -27,10 +28,12 @@ pub(crate) fn read(root: Option<&Yaml<'_>>) -> Result<(ModuleGraph, SpanIndex), 
     let mut errors = Vec::new();
     let mut nodes = None;
     let mut cables = None;
+    let mut transport = None;
     for entry in entries(pairs, Context::Patch, &mut errors) {
         match entry.name {
             "nodes" => nodes = Some(entry),
             "cables" => cables = Some(entry),
+            "transport" => transport = Some(entry),
             _ => errors.push(unknown_field(&entry, Context::Patch, FIELDS)),
         }
     }
@@ -52,6 +55,9 @@ pub(crate) fn read(root: Option<&Yaml<'_>>) -> Result<(ModuleGraph, SpanIndex), 
     }
     if let Some(entry) = cables {
         (graph.cables, spans.cables) = read_cables(entry.value, &mut errors);
+    }
+    if let Some(entry) = transport {
+        graph.transport = read_transport(entry.value, &mut errors);
     }
     if errors.is_empty() {
         Ok((graph, spans))

@@ -11,6 +11,10 @@ pub fn to_yaml(graph: &ModuleGraph) -> String {
     let patch = PatchOut {
         nodes: NodesOut(&graph.nodes),
         cables: graph.cables.iter().map(CableOut::new).collect(),
+        transport: graph.transport.map(|t| TransportOut {
+            bpm: t.bpm,
+            beats_per_bar: t.beats_per_bar,
+        }),
     };
     serde_yaml::to_string(&patch).unwrap_or_else(|e| format!("# could not write the patch: {e}\n"))
 }
@@ -20,6 +24,14 @@ struct PatchOut<'a> {
     nodes: NodesOut<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     cables: Vec<CableOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transport: Option<TransportOut>,
+}
+
+#[derive(Serialize)]
+struct TransportOut {
+    bpm: f64,
+    beats_per_bar: u32,
 }
 
 /// The nodes as a mapping from name to node, in order.

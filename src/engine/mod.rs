@@ -8,8 +8,10 @@ pub mod session;
 pub use self::backends::{
     callback, cpal_backend, load, null_backend, offline, output, stream_errors,
 };
-pub use self::core::{control, graph, observe, order, plan, planner, runtime, suggest, validate};
-pub use self::session::{live, meters};
+pub use self::core::{
+    control, graph, observe, order, plan, planner, runtime, suggest, transport, validate,
+};
+pub use self::session::{live, meters, recorder};
 
 pub use callback::AudioCallback;
 pub use control::{CommitOutcome, Engine, EngineConfig};
@@ -17,9 +19,10 @@ pub use graph::{Cable, ModuleGraph, Node, PortRef};
 pub use load::{LoadShared, LoadStats};
 pub use meters::{to_db, Level, Meters};
 pub use null_backend::NullOutput;
-pub use observe::{EngineCounters, NodeLevel, ObservationReceiver};
+pub use observe::{EngineCounters, NodeLevel, NodeReset, ObservationReceiver};
 pub use offline::{render, render_with, OfflineRenderer, StereoBuffer};
 pub use output::{start_output, LiveOutput, OutputError, OutputInfo, OutputOptions};
-pub use planner::{CommitSummary, Planner, PoolSizes};
+pub use planner::{CommitSummary, Planner, PoolSizes, DEFAULT_FADE_MS};
 pub use runtime::Runtime;
+pub use transport::{Quantize, TransportSettings};
 pub use validate::{validate, CableField, GraphError, Location, ValidCable, ValidGraph, ValidNode};

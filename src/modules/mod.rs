@@ -15,6 +15,7 @@ pub mod notes;
 pub mod oscillators;
 pub mod sequencers;
 pub mod spread;
+pub mod tempo;
 
 pub mod bandlimited;
 pub mod chorus;
@@ -40,6 +41,7 @@ pub mod utility;
 pub use descriptor::*;
 pub use module::{Module, ModuleHarness, ProcessIo};
 pub use registry::{Layout, ModuleType, Registry};
+pub use tempo::Tempo;
 
 /// Name of the sink module type; a patch has exactly one.
 pub const AUDIO_OUT: &str = "AudioOut";

@@ -1,6 +1,7 @@
 //! The `Module` trait and the view of buffers a module gets while processing.
 
 use super::descriptor::{ParamValue, MAX_BLOCK, MAX_VOICES};
+use super::tempo::Tempo;
 use std::marker::PhantomData;
 
 /// A running instance of a module type.
@@ -10,6 +11,12 @@ use std::marker::PhantomData;
 pub trait Module: Send {
     /// Applies a parameter value that has already been validated against the descriptor.
     fn set_param(&mut self, index: usize, value: &ParamValue);
+
+    /// Called right after `set_param` gives parameter `index` its default because the patch
+    /// leaves it out, so a module whose default means "follow" can tell an unset parameter
+    /// from one set to the default value (ClockSequencer's `bpm` follows the transport only
+    /// when unset). Most modules ignore it.
+    fn param_unset(&mut self, _index: usize) {}
 
     /// Tells the module which of its inputs and outputs are connected by cables.
     fn set_connectivity(&mut self, _inputs: &[bool], _outputs: &[bool]) {}
@@ -32,6 +39,7 @@ pub struct ProcessIo<'a> {
     frames: usize,
     lanes: usize,
     position: u64,
+    tempo: Tempo,
     offset: usize,
     inputs: &'a [*const f32],
     outputs: &'a [*mut f32],
@@ -59,6 +67,7 @@ impl<'a> ProcessIo<'a> {
             frames,
             lanes,
             position,
+            tempo: Tempo::default(),
             offset,
             inputs,
             outputs,
@@ -79,6 +88,19 @@ impl<'a> ProcessIo<'a> {
     /// Absolute sample index of the first frame since the stream started.
     pub fn position(&self) -> u64 {
         self.position
+    }
+
+    /// The engine's transport (tempo, beat and bar) at the first frame of this call; use
+    /// `beat_at(frame)` for later frames.
+    pub fn tempo(&self) -> Tempo {
+        self.tempo
+    }
+
+    /// The same view with the transport at its first frame set to `tempo` (the engine and
+    /// the harness call it; without it a view plays 120 BPM from beat 0).
+    pub fn with_tempo(mut self, tempo: Tempo) -> Self {
+        self.tempo = tempo;
+        self
     }
 
     /// Input `index` for this call (`frames * lanes` floats); an unconnected input reads
@@ -114,6 +136,7 @@ impl<'a> ProcessIo<'a> {
 pub struct ModuleHarness {
     module: Box<dyn Module>,
     position: u64,
+    tempo: Tempo,
     input_count: usize,
     lanes: usize,
     outputs: Vec<Vec<f32>>,
@@ -137,6 +160,7 @@ impl ModuleHarness {
         ModuleHarness {
             module,
             position: 0,
+            tempo: Tempo::default(),
             input_count,
             lanes,
             outputs: vec![vec![0.0; MAX_BLOCK * lanes]; output_count],
@@ -146,6 +170,11 @@ impl ModuleHarness {
     /// Number of lanes on every port.
     pub fn lanes(&self) -> usize {
         self.lanes
+    }
+
+    /// Sets the transport the next block starts at (it advances with every block).
+    pub fn set_tempo(&mut self, tempo: Tempo) {
+        self.tempo = tempo;
     }
 
     /// The wrapped module.
@@ -172,9 +201,11 @@ impl ModuleHarness {
         // SAFETY: every buffer holds MAX_BLOCK * lanes floats and they are all distinct.
         let mut io = unsafe {
             ProcessIo::from_raw(&in_ptrs, &out_ptrs, 0, frames, self.lanes, self.position)
-        };
+        }
+        .with_tempo(self.tempo);
         self.module.process(&mut io);
         self.position += frames as u64;
+        self.tempo = self.tempo.advanced(frames);
         self.outputs.iter().map(|b| b[..len].to_vec()).collect()
     }
 

@@ -3,6 +3,7 @@
 use super::app::{App, Focus, NoticeKind, Prompt};
 use super::input::InputKind;
 use super::keys::{action, Action, Mode};
+use super::recording::stamped_path;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::time::Instant;
 
@@ -60,6 +61,28 @@ impl App {
                 self.notify(NoticeKind::Info, format!("auto-commit {state}"), Some(now));
             }
             Action::ToggleFocus => self.toggle_focus(),
+            Action::ToggleRecording => match self.sound.stop_recording() {
+                Some(Ok((path, seconds))) => {
+                    let text = format!("recorded {} ({seconds:.1} s)", path.display());
+                    self.notify(NoticeKind::Ok, text, Some(now));
+                }
+                Some(Err(reason)) => self.notify(NoticeKind::Error, reason, None),
+                None => {
+                    let path = stamped_path(&self.path, std::time::SystemTime::now());
+                    match self.sound.start_recording(&path) {
+                        Ok(()) => {
+                            let text = format!("recording to {}", path.display());
+                            self.notify(NoticeKind::Info, text, Some(now));
+                        }
+                        Err(reason) => self.notify(NoticeKind::Error, reason, None),
+                    }
+                }
+            },
+            Action::CycleQuantize => {
+                let next = self.sound.quantize().next();
+                self.sound.set_quantize(next);
+                self.notify(NoticeKind::Info, format!("quantize {next}"), Some(now));
+            }
             Action::ToggleMute => {
                 let state = if self.sound.toggle_mute() {
                     "muted"

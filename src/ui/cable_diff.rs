@@ -74,6 +74,7 @@ mod tests {
         ModuleGraph {
             nodes: vec![Node::new("a", "Vca")],
             cables,
+            transport: None,
         }
     }
 

@@ -35,6 +35,10 @@ pub enum Action {
     ToggleFocus,
     /// Master mute.
     ToggleMute,
+    /// Cycles when commits land: at once, on the beat, on the bar.
+    CycleQuantize,
+    /// Starts or stops a timestamped recording next to the patch.
+    ToggleRecording,
     /// Open or close the help.
     Help,
     /// Quit, asking first when there are unsaved changes.
@@ -187,6 +191,18 @@ pub const BINDINGS: &[Binding] = &[
         &[Chord(KeyCode::F(12), NONE)],
         Action::ToggleMute,
         "master mute on/off (ramped, no click)",
+    ),
+    global(
+        "F4",
+        &[Chord(KeyCode::F(4), NONE)],
+        Action::CycleQuantize,
+        "quantize commits: off, on the beat, on the bar",
+    ),
+    global(
+        "F9",
+        &[Chord(KeyCode::F(9), NONE)],
+        Action::ToggleRecording,
+        "record on/off (a timestamped WAV file next to the patch)",
     ),
     global(
         "F7",

@@ -16,6 +16,7 @@ pub mod highlight;
 mod input;
 pub mod keys;
 mod mouse;
+pub mod recording;
 pub mod recovery;
 pub mod run;
 pub mod theme;

@@ -12,6 +12,7 @@ use super::recovery::{data_dir, Recovery, Unclaimed};
 use super::theme::load_theme;
 use super::view::{self, layout::editor_text_size};
 use crate::engine::live::LiveSession;
+use crate::engine::Quantize;
 use crate::engine::{start_output, OutputOptions};
 use crate::watch::watch_file;
 use crossterm::clipboard::CopyToClipboard;
@@ -41,6 +42,12 @@ pub struct StartOptions {
     pub theme: String,
     /// Start with auto-commit on.
     pub auto_commit: bool,
+    /// When commits land.
+    pub quantize: Quantize,
+    /// A file to record the output to from the start.
+    pub record: Option<PathBuf>,
+    /// How long a commit ramps changed cable scales, in milliseconds.
+    pub fade_ms: f32,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -83,10 +90,16 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
         Some(Err(Unclaimed::Owned(pid))) => Some(*pid),
         _ => None,
     };
+    let mut sound = LiveSession::new(output);
+    sound.set_quantize(options.quantize);
+    sound.set_fade_ms(options.fade_ms);
+    if let Some(path) = &options.record {
+        sound.start_recording(path)?;
+    }
     let mut app = App::open(
         &options.file,
         disk,
-        LiveSession::new(output),
+        sound,
         theme,
         match owned_elsewhere {
             Some(_) => recovery.map(|r| r.for_instance(std::process::id())),

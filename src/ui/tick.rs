@@ -25,6 +25,11 @@ impl App {
             self.notify(NoticeKind::Error, format!("audio device: {error}"), None);
             redraw = true;
         }
+        if let Some((node, count)) = tick.resets.last() {
+            let text = format!("reset {node}: its output went NaN or infinite ({count}x)");
+            self.notify(NoticeKind::Warning, text, Some(now));
+            redraw = true;
+        }
         if tick.observed {
             self.update_holds(now);
             let signature = self.meter_signature();

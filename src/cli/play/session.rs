@@ -3,13 +3,14 @@
 //! reports device errors, drains the observation ring into meters and prints the stats.
 
 use super::reread::{FileReader, Reading};
+use super::resets::ResetReports;
 use super::say::{say, warn};
 use super::stats::{stats_line, StatsClock};
 use super::Wake;
 use crate::cli::load::load_text;
 use patches_tui::dsl::Patch;
 use patches_tui::engine::live::LiveSession;
-use patches_tui::engine::{CommitSummary, LiveOutput};
+use patches_tui::engine::{CommitSummary, LiveOutput, Quantize};
 use patches_tui::modules::Registry;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -26,6 +27,7 @@ pub struct Session {
     reader: FileReader,
     live: LiveSession,
     stats: Option<StatsClock>,
+    reset_reports: ResetReports,
 }
 
 impl Session {
@@ -45,13 +47,36 @@ impl Session {
             reader: FileReader::new(path.to_path_buf(), text),
             live: LiveSession::new(output),
             stats: stats.then(|| StatsClock::new(Instant::now())),
+            reset_reports: ResetReports::default(),
         }
     }
 
     /// Commits the first patch. The plan ring is empty, so it is sent at once; were it
     /// queued, the next tick would send it and print a reload line.
-    pub fn start(&mut self, patch: Patch) {
+    pub fn start(&mut self, patch: Patch, quantize: Quantize, fade_ms: f32) {
+        self.live.set_fade_ms(fade_ms);
         self.live.commit(&patch);
+        self.live.set_quantize(quantize);
+    }
+
+    /// Starts recording the output to `path`.
+    pub fn record(&mut self, path: &Path) -> Result<(), String> {
+        self.live.start_recording(path)?;
+        say(format!("recording to {}", path.display()));
+        Ok(())
+    }
+
+    /// Ends a recording, if one runs, and says what was written.
+    pub fn finish(&mut self) {
+        let dropped = self.live.recording().map_or(0, |(_, dropped)| dropped);
+        match self.live.stop_recording() {
+            Some(Ok((path, seconds))) => say(format!(
+                "recorded {} ({seconds:.2} s, {dropped} frames dropped)",
+                path.display()
+            )),
+            Some(Err(reason)) => warn(reason),
+            None => {}
+        }
     }
 
     /// Runs until `Wake::Stop`.
@@ -105,6 +130,13 @@ impl Session {
         }
         for message in tick.errors {
             warn(format!("audio device: {message}"));
+        }
+        for (node, count) in tick.resets {
+            if self.reset_reports.due(&node) {
+                warn(format!(
+                    "reset {node}: its output went NaN or infinite ({count} resets so far)"
+                ));
+            }
         }
         if let Some(clock) = &mut self.stats {
             if clock.due(Instant::now()) {

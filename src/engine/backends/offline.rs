@@ -3,7 +3,9 @@
 
 use crate::engine::core::control::{CommitOutcome, Engine, EngineConfig};
 use crate::engine::core::planner::CommitSummary;
+use crate::engine::core::planner::DEFAULT_FADE_MS;
 use crate::engine::core::runtime::Runtime;
+use crate::engine::core::transport::Quantize;
 use crate::engine::core::validate::ValidGraph;
 use crate::modules::MAX_BLOCK;
 
@@ -47,6 +49,11 @@ impl OfflineRenderer {
             CommitOutcome::Sent(summary) => summary,
             // Several commits at one instant can fill the plan ring: adopt what waits (no
             // frames pass) until the queued graph is sent, so no commit is lost.
+            // With quantised commits the ones waiting do not land before their boundary:
+            // the newest graph waits in the engine and is sent as frames pass.
+            CommitOutcome::Queued if self.engine.quantize() != Quantize::Off => {
+                CommitSummary::default()
+            }
             CommitOutcome::Queued => loop {
                 self.runtime.adopt_pending();
                 if let Some(summary) = self.engine.pump() {
@@ -67,6 +74,7 @@ impl OfflineRenderer {
             let range = start + done..start + done + n;
             self.runtime
                 .process(&mut out.left[range.clone()], &mut out.right[range]);
+            self.engine.pump();
             done += n;
         }
     }
@@ -79,6 +87,11 @@ impl OfflineRenderer {
     /// The engine (counters, planner).
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The engine, mutably (to take resets).
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
     }
 }
 
@@ -102,6 +115,7 @@ pub fn render(
         frames,
         sample_rate,
         block_size,
+        (Quantize::Off, DEFAULT_FADE_MS),
         |chunk, done| {
             out.left.extend_from_slice(&chunk.left);
             out.right.extend_from_slice(&chunk.right);
@@ -123,6 +137,7 @@ pub fn render_with<E>(
     frames: u64,
     sample_rate: f32,
     block_size: usize,
+    (quantize, fade_ms): (Quantize, f32),
     mut sink: impl FnMut(&StereoBuffer, u64) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut renderer = OfflineRenderer::new(sample_rate, block_size);
@@ -132,6 +147,8 @@ pub fn render_with<E>(
         right: Vec::with_capacity(chunk as usize),
     };
     renderer.commit(initial);
+    renderer.engine.set_quantize(quantize);
+    renderer.engine.set_fade_ms(fade_ms);
     let mut schedule = schedule;
     schedule.sort_by_key(|(at, _)| *at);
     let mut schedule = schedule.into_iter().peekable();

@@ -1,10 +1,12 @@
 //! The control side of the engine: plans commits, hands them to the audio thread over the
 //! plan ring, and runs the cleanup thread that drops what the audio thread retires.
 
-use super::observe::{observation_rings, Counters, EngineCounters, ObservationReceiver};
+use super::containment::RESET_RING;
+use super::observe::{observation_rings, Counters, EngineCounters, NodeReset, ObservationReceiver};
 use super::plan::PlanUpdate;
 use super::planner::{CommitSummary, Planner, PoolSizes};
 use super::runtime::Runtime;
+use super::transport::Quantize;
 use super::validate::ValidGraph;
 use rtrb::{Consumer, Producer, RingBuffer};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -16,6 +18,17 @@ use std::time::Duration;
 const PLAN_RING: usize = 4;
 /// Updates the audio thread may hand back before the cleanup thread drains them.
 const RETIRE_RING: usize = 64;
+/// Frames the recording ring holds (about 5 s at 48 kHz).
+pub const RECORD_RING: usize = 1 << 18;
+
+/// The control side's end of the recording ring (see `session::recorder`), while no
+/// recording holds it.
+pub type RecordRing = Consumer<[f32; 2]>;
+
+/// Fewest frames between two updates that only refill spares.
+const REFILL_GAP: u64 = 4096;
+/// Resets kept for `take_resets` before the oldest unread are dropped.
+const RESET_LOG: usize = 4096;
 
 /// Options for a new engine.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +78,12 @@ pub struct Engine {
     planner: Planner,
     plans: Producer<Box<PlanUpdate>>,
     pending: Option<ValidGraph>,
+    quantize: Quantize,
+    resets: Consumer<NodeReset>,
+    record_ring: Option<RecordRing>,
+    refills: Vec<u32>,
+    last_refill: Option<u64>,
+    reset_log: Vec<NodeReset>,
     counters: Counters,
     observations: Option<ObservationReceiver>,
     cleanup: Cleanup,
@@ -75,8 +94,18 @@ impl Engine {
     pub fn new(config: EngineConfig) -> (Engine, Runtime) {
         let (plan_tx, plan_rx) = RingBuffer::new(PLAN_RING);
         let (retire_tx, retire_rx) = RingBuffer::new(RETIRE_RING);
+        let (reset_tx, reset_rx) = RingBuffer::new(RESET_RING);
+        let (record_tx, record_rx) = RingBuffer::new(RECORD_RING);
         let counters = Arc::new(EngineCounters::default());
-        let mut runtime = Runtime::new(config.pools, plan_rx, retire_tx, counters.clone());
+        let mut runtime = Runtime::new(
+            config.pools,
+            plan_rx,
+            retire_tx,
+            reset_tx,
+            counters.clone(),
+            f64::from(config.sample_rate),
+            record_tx,
+        );
         let observations = (config.observed_levels > 0).then(|| {
             let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
             runtime.set_observer(tx);
@@ -86,6 +115,12 @@ impl Engine {
             planner: Planner::new(config.sample_rate, config.pools),
             plans: plan_tx,
             pending: None,
+            quantize: Quantize::Off,
+            resets: reset_rx,
+            record_ring: Some(record_rx),
+            refills: Vec::new(),
+            last_refill: None,
+            reset_log: Vec::new(),
             counters,
             observations,
             cleanup: Cleanup::spawn(retire_rx),
@@ -104,14 +139,59 @@ impl Engine {
         CommitOutcome::Sent(self.send(&graph))
     }
 
-    /// Sends the queued graph if the ring has room now.
+    /// Sends the queued graph if the ring has room now; otherwise sends fresh spares for
+    /// nodes the audio thread reset (see [`Engine::take_resets`]).
     pub fn pump(&mut self) -> Option<CommitSummary> {
         self.cleanup.drain_here();
+        self.collect_resets();
         if self.plans.is_full() {
             return None;
         }
-        let graph = self.pending.take()?;
-        Some(self.send(&graph))
+        match self.pending.take() {
+            Some(graph) => Some(self.send(&graph)),
+            None => {
+                self.send_refills();
+                None
+            }
+        }
+    }
+
+    /// Nodes the audio thread reset since the last call (oldest first), because their output
+    /// went non-finite. `pump` and `commit` send their fresh spares.
+    pub fn take_resets(&mut self) -> Vec<NodeReset> {
+        self.collect_resets();
+        std::mem::take(&mut self.reset_log)
+    }
+
+    /// Drains the reset ring into the log and the list of slots to refill.
+    fn collect_resets(&mut self) {
+        while let Ok(reset) = self.resets.pop() {
+            if !self.refills.contains(&reset.slot) {
+                self.refills.push(reset.slot);
+            }
+            if self.reset_log.len() < RESET_LOG {
+                self.reset_log.push(reset);
+            }
+        }
+    }
+
+    /// Sends fresh spares for the slots whose spare a reset used.
+    /// At most one such update goes out per `REFILL_GAP` frames, so a node that keeps
+    /// blowing up cannot flood the rings (a commit carries every waiting refill at once).
+    fn send_refills(&mut self) {
+        let now = self.counters.frames.load(Ordering::Relaxed);
+        if self.refills.is_empty() || self.last_refill.is_some_and(|at| now < at + REFILL_GAP) {
+            return;
+        }
+        self.last_refill = Some(now);
+        let mut update = Box::<PlanUpdate>::default();
+        for slot in self.refills.drain(..) {
+            update.spares.extend(self.planner.refill(slot));
+        }
+        if !update.spares.is_empty() {
+            // Cannot fail: the caller checked for room and only this side pushes.
+            let _ = self.plans.push(update);
+        }
     }
 
     /// Whether a commit is waiting for room on the plan ring.
@@ -120,11 +200,42 @@ impl Engine {
     }
 
     fn send(&mut self, graph: &ValidGraph) -> CommitSummary {
-        let planned = self.planner.plan(graph);
+        self.collect_resets();
+        let mut planned = self.planner.plan(graph);
+        for slot in self.refills.drain(..) {
+            planned.update.spares.extend(planned.next.refill(slot));
+        }
+        planned.update.quantize = self.quantize;
         // Cannot fail: the caller checked for room and only this side pushes.
         let _ = self.plans.push(planned.update);
         self.planner = planned.next;
         planned.summary
+    }
+
+    /// The control end of the recording ring, to hand to a [`super::recorder::Recording`];
+    /// `None` while a recording holds it.
+    pub fn take_record_ring(&mut self) -> Option<RecordRing> {
+        self.record_ring.take()
+    }
+
+    /// Gives the recording ring back after a recording.
+    pub fn give_record_ring(&mut self, ring: RecordRing) {
+        self.record_ring = Some(ring);
+    }
+
+    /// Makes every later commit land on the next beat or bar (or at once).
+    pub fn set_quantize(&mut self, quantize: Quantize) {
+        self.quantize = quantize;
+    }
+
+    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    pub fn set_fade_ms(&mut self, ms: f32) {
+        self.planner.set_fade_ms(ms);
+    }
+
+    /// When commits land.
+    pub fn quantize(&self) -> Quantize {
+        self.quantize
     }
 
     /// The planner's picture of what runs.

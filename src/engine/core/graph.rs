@@ -2,6 +2,7 @@
 //!
 //! It knows nothing of YAML; `validate` checks it against a registry.
 
+use super::transport::TransportSettings;
 use crate::modules::{ParamValue, Shape, DEFAULT_CHANNELS, DEFAULT_LENGTH};
 use std::fmt;
 
@@ -12,6 +13,8 @@ pub struct ModuleGraph {
     pub nodes: Vec<Node>,
     /// Cables in the order they were written.
     pub cables: Vec<Cable>,
+    /// The patch's `transport:` (tempo and metre), when given.
+    pub transport: Option<TransportSettings>,
 }
 
 /// One node: a named instance of a module type.

@@ -1,6 +1,7 @@
 //! The engine core: graph, validation, planner, execution plan, runtime and the control
 //! side that feeds it. It knows neither the DSL nor any audio backend.
 
+mod containment;
 pub mod control;
 pub mod graph;
 mod levels;
@@ -11,4 +12,5 @@ pub mod plan;
 pub mod planner;
 pub mod runtime;
 pub mod suggest;
+pub mod transport;
 pub mod validate;

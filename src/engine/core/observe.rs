@@ -21,6 +21,17 @@ pub struct NodeLevel {
     pub rms: f32,
 }
 
+/// A node the audio thread reset because its output went non-finite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeReset {
+    /// Plan the node belongs to.
+    pub plan_id: u64,
+    /// Position of the node in that plan's graph.
+    pub node: u32,
+    /// Module slot of the node (its spare needs a refill).
+    pub slot: u32,
+}
+
 /// Counters the audio thread updates with relaxed atomic stores.
 #[derive(Debug, Default)]
 pub struct EngineCounters {
@@ -34,6 +45,25 @@ pub struct EngineCounters {
     pub plan_id: AtomicU64,
     /// Levels dropped because the observation ring was full.
     pub dropped_levels: AtomicU64,
+    /// Nodes reset because their output went non-finite.
+    pub resets: AtomicU64,
+    /// Whether the audio thread pushes output frames to the recording ring.
+    pub recording: std::sync::atomic::AtomicBool,
+    /// Output frames the recording ring could not take.
+    pub record_dropped: AtomicU64,
+    /// Frame on which a waiting quantised commit lands, plus one (0: none waits).
+    pub landing: AtomicU64,
+    /// Beats since the transport started (f64 bits), at the end of the last block.
+    pub beat: AtomicU64,
+    /// Bars since the transport started (f64 bits), at the end of the last block.
+    pub bar: AtomicU64,
+    /// Beats in a bar now.
+    pub beats_per_bar: AtomicU64,
+    /// Tempo now (f64 bits).
+    pub bpm: AtomicU64,
+    /// Blocks in which a non-finite node was silenced because its spare was not yet
+    /// refilled.
+    pub silenced: AtomicU64,
 }
 
 impl EngineCounters {

@@ -5,6 +5,7 @@
 //! between slots, writes into preallocated arrays and sends the update back (with the
 //! retired modules and the replaced plan in it) to be dropped on the cleanup thread.
 
+use super::transport::{Quantize, TransportSettings};
 use crate::modules::{Module, ParamValue};
 use std::ops::Range;
 
@@ -26,6 +27,9 @@ pub struct MixTerm {
     pub lanes: u32,
     /// Cable scale.
     pub scale: f32,
+    /// Scale the cable had before this plan: it ramps to `scale` over the plan's fade
+    /// (equal to `scale` when nothing changed).
+    pub from_scale: f32,
     /// Delay slot of a feedback cable, or `NO_DELAY`.
     pub delay: u32,
 }
@@ -45,6 +49,10 @@ pub struct Mix {
 pub struct NodeExec {
     /// Slot in the module pool.
     pub slot: u32,
+    /// Position of the node in the graph the plan was made from (names it in reports).
+    pub node: u32,
+    /// Delay slots of the feedback cables this node feeds, cleared when it is reset.
+    pub feeds: Box<[Run]>,
     /// Lanes on every port of the node.
     pub lanes: u32,
     /// Buffer read by each input.
@@ -118,6 +126,10 @@ pub struct ExecutionPlan {
     pub output: [u32; 2],
     /// Metered nodes.
     pub meters: Vec<Meter>,
+    /// Frames over which changed cable scales ramp from the frame the plan lands on.
+    pub fade_frames: u32,
+    /// Absolute frame the plan landed on (set by the runtime on adoption).
+    pub landed_at: u64,
     /// The running level of each metered node (one per entry of `meters`), written by the
     /// audio thread.
     pub levels: Vec<super::levels::LevelSum>,
@@ -147,6 +159,23 @@ pub struct ParamUpdate {
     pub index: u32,
     /// New value.
     pub value: ParamValue,
+    /// Whether the patch gives it (false: the value is the default of a parameter the patch
+    /// leaves out, announced with `Module::param_unset`).
+    pub given: bool,
+}
+
+/// Module instances by slot.
+pub type ModulePool = Vec<Option<Box<dyn Module>>>;
+
+/// Puts a spare instance (the reset image of a slot) in place: for a new node, a retired
+/// one (`spare: None`) or a refill after a reset used the spare.
+pub struct SpareSwap {
+    /// Slot of the module.
+    pub slot: u32,
+    /// The new spare; after adoption, the spare it replaced.
+    pub spare: Option<Box<dyn Module>>,
+    /// After adoption, the instance a reset took out of the slot (if any), to be dropped.
+    pub poisoned: Option<Box<dyn Module>>,
 }
 
 /// Everything the audio thread does to switch to a new plan. Sent on the plan ring and
@@ -161,6 +190,13 @@ pub struct PlanUpdate {
     pub installs: Vec<(u32, Option<Box<dyn Module>>)>,
     /// Slots to empty; after adoption, the retired instances.
     pub retires: Vec<(u32, Option<Box<dyn Module>>)>,
+    /// When the update lands; a quantised update waits at the head of the ring for its
+    /// boundary.
+    pub quantize: Quantize,
+    /// Tempo and metre from the frame the plan lands on (with every plan).
+    pub transport: Option<TransportSettings>,
+    /// Spare instances to put in place (after installs and retires).
+    pub spares: Vec<SpareSwap>,
     /// Parameter diffs for kept modules.
     pub params: Vec<ParamUpdate>,
     /// Connectivity changes for kept modules.
@@ -171,6 +207,9 @@ pub struct PlanUpdate {
     pub clear_delays: Vec<Run>,
     /// A larger module pool; after adoption, the old one (empty).
     pub module_pool: Option<Vec<Option<Box<dyn Module>>>>,
+    /// Larger spare and poisoned pools (the size of `module_pool`); after adoption, the
+    /// old ones (empty).
+    pub spare_pools: Option<[ModulePool; 2]>,
     /// A larger buffer pool; after adoption, the old one.
     pub buffer_pool: Option<Vec<f32>>,
     /// A larger delay pool; after adoption, the old one.

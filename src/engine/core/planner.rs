@@ -9,10 +9,10 @@
 use super::order::{order, Group};
 use super::plan::{
     Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, NodeExec, ParamUpdate,
-    PlanUpdate, Run, Step, NO_DELAY, ZERO_BUFFER,
+    PlanUpdate, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
 };
 use super::validate::ValidGraph;
-use crate::modules::{ParamValue, Shape, MAX_BLOCK, MAX_VOICES};
+use crate::modules::{Module, ModuleType, ParamValue, Shape, MAX_BLOCK, MAX_VOICES};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -87,13 +87,25 @@ impl Runs {
     }
 }
 
+/// The module type of a live node, to build spares from.
+#[derive(Clone)]
+struct Maker(ModuleType);
+
+impl std::fmt::Debug for Maker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
 /// A node that is running (or will run once the last update is adopted).
 #[derive(Debug, Clone)]
 struct LiveNode {
     module: &'static str,
+    maker: Maker,
     shape: Shape,
     slot: u32,
     params: Arc<[ParamValue]>,
+    given: Arc<[bool]>,
     /// First unit of each output buffer (each `shape.voices` units long).
     outputs: Arc<[u32]>,
     connected_inputs: Arc<[bool]>,
@@ -103,6 +115,12 @@ struct LiveNode {
 /// Identity of a feedback cable: endpoints, which of several equal cables it is, and the
 /// lanes of its source (a delay slot holds one sample per lane).
 type CableKey = (String, usize, String, usize, usize, u32);
+
+/// Identity of any cable: endpoints and which of several equal cables it is.
+type ScaleKey = (String, usize, String, usize, usize);
+
+/// Default length of the ramp a changed cable scale takes, in milliseconds.
+pub const DEFAULT_FADE_MS: f32 = 10.0;
 
 /// What a commit did, node by node.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -152,6 +170,8 @@ pub struct Planner {
     nodes: HashMap<Arc<str>, LiveNode>,
     mix_buffers: Vec<Run>,
     delays: HashMap<CableKey, Run>,
+    scales: HashMap<ScaleKey, f32>,
+    fade_frames: u32,
     module_slots: Slots,
     buffers: Runs,
     delay_slots: Runs,
@@ -191,6 +211,8 @@ impl Planner {
             nodes: HashMap::new(),
             mix_buffers: Vec::new(),
             delays: HashMap::new(),
+            scales: HashMap::new(),
+            fade_frames: (DEFAULT_FADE_MS / 1000.0 * sample_rate).round() as u32,
             module_slots: Slots::starting_at(0),
             buffers: Runs::starting_at(ZERO_BUFFER + MAX_VOICES as u32),
             delay_slots: Runs::starting_at(0),
@@ -199,6 +221,11 @@ impl Planner {
             delay_capacity: sizes.delays,
             plan_id: 0,
         }
+    }
+
+    /// Sets how long changed cable scales ramp in later plans (0: switch at once).
+    pub fn set_fade_ms(&mut self, ms: f32) {
+        self.fade_frames = (ms.max(0.0) / 1000.0 * self.sample_rate).round() as u32;
     }
 
     /// Id of the last plan made.
@@ -248,6 +275,11 @@ impl Planner {
         for name in retired {
             if let Some(live) = old_nodes.remove(&name) {
                 update.retires.push((live.slot, None));
+                update.spares.push(SpareSwap {
+                    slot: live.slot,
+                    spare: None,
+                    poisoned: None,
+                });
                 next.module_slots.give_back(live.slot);
                 let len = live.shape.voices as u32;
                 for &start in live.outputs.iter() {
@@ -261,33 +293,43 @@ impl Planner {
         for (n, node) in graph.nodes.iter().enumerate() {
             let (name, live) = match old_nodes.remove_entry(node.name.as_str()) {
                 Some((name, mut live)) => {
-                    if *live.params == *node.params {
+                    let same = *live.params == *node.params && *live.given == *node.given;
+                    if same {
                         summary.kept.push(node.name.clone());
                     } else {
                         summary.changed.push(node.name.clone());
                     }
-                    for (i, (old, new)) in live.params.iter().zip(&node.params).enumerate() {
-                        if old != new {
+                    let values = live.params.iter().zip(&node.params);
+                    let given = live.given.iter().zip(&node.given);
+                    for (i, ((old, new), (was, is))) in values.zip(given).enumerate() {
+                        if old != new || was != is {
                             update.params.push(ParamUpdate {
                                 slot: live.slot,
                                 index: i as u32,
                                 value: new.clone(),
+                                given: *is,
                             });
                         }
                     }
-                    if *live.params != *node.params {
+                    if !same {
                         live.params = node.params.as_slice().into();
+                        live.given = node.given.as_slice().into();
                     }
                     (name, live)
                 }
                 None => {
                     let slot = next.module_slots.take();
-                    let mut instance = node.module_type.instantiate(node.shape, self.sample_rate);
-                    for (i, value) in node.params.iter().enumerate() {
-                        instance.set_param(i, value);
-                    }
-                    fresh[n] = Some(update.installs.len());
-                    update.installs.push((slot, Some(instance)));
+                    let make = || {
+                        let (params, given) = (&node.params, &node.given);
+                        self.instance(&node.module_type, node.shape, params, given)
+                    };
+                    fresh[n] = Some((update.installs.len(), update.spares.len()));
+                    update.installs.push((slot, Some(make())));
+                    update.spares.push(SpareSwap {
+                        slot,
+                        spare: Some(make()),
+                        poisoned: None,
+                    });
                     summary.added.push(node.name.clone());
                     let lanes = node.shape.voices as u32;
                     let runs: Vec<Run> = node
@@ -300,9 +342,11 @@ impl Planner {
                     let outputs: Arc<[u32]> = runs.iter().map(|r| r.start).collect();
                     let live = LiveNode {
                         module: node.module_type.name,
+                        maker: Maker(node.module_type.clone()),
                         shape: node.shape,
                         slot,
                         params: node.params.as_slice().into(),
+                        given: node.given.as_slice().into(),
                         outputs,
                         connected_inputs: Arc::new([]),
                         connected_outputs: Arc::new([]),
@@ -314,6 +358,7 @@ impl Planner {
         }
 
         next.build_plan(graph, &fresh, &mut update);
+        update.transport = Some(graph.transport);
         next.grow_pools(&mut update);
         summary.plan_time = started.elapsed();
         Planned {
@@ -323,9 +368,46 @@ impl Planner {
         }
     }
 
+    /// A fresh instance of `module_type` with `params` applied (and the ones the patch does
+    /// not give announced as unset).
+    fn instance(
+        &self,
+        module_type: &ModuleType,
+        shape: Shape,
+        params: &[ParamValue],
+        given: &[bool],
+    ) -> Box<dyn Module> {
+        let mut instance = module_type.instantiate(shape, self.sample_rate);
+        for (i, (value, given)) in params.iter().zip(given).enumerate() {
+            instance.set_param(i, value);
+            if !given {
+                instance.param_unset(i);
+            }
+        }
+        instance
+    }
+
+    /// A fresh spare for the node in `slot` (after a reset used its spare): its initial
+    /// state with the current parameters and connectivity. `None` when the slot is free.
+    pub fn refill(&self, slot: u32) -> Option<SpareSwap> {
+        let live = self.nodes.values().find(|live| live.slot == slot)?;
+        let mut spare = self.instance(&live.maker.0, live.shape, &live.params, &live.given);
+        spare.set_connectivity(&live.connected_inputs, &live.connected_outputs);
+        Some(SpareSwap {
+            slot,
+            spare: Some(spare),
+            poisoned: None,
+        })
+    }
+
     /// Builds the execution plan for `graph` (whose nodes are all in `self.nodes`); `fresh`
     /// gives, for each new node, its position in `update.installs`.
-    fn build_plan(&mut self, graph: &ValidGraph, fresh: &[Option<usize>], update: &mut PlanUpdate) {
+    fn build_plan(
+        &mut self,
+        graph: &ValidGraph,
+        fresh: &[Option<(usize, usize)>],
+        update: &mut PlanUpdate,
+    ) {
         let edges: Vec<(usize, usize)> = graph.cables.iter().map(|c| (c.from, c.to)).collect();
         let order = order(graph.nodes.len(), &edges);
 
@@ -362,6 +444,26 @@ impl Planner {
             self.delay_slots.give_back(run);
         }
 
+        // Scales each cable had: a changed one ramps (and is mixed, never direct).
+        let mut old_scales = std::mem::take(&mut self.scales);
+        let mut seen: HashMap<(usize, usize, usize, usize), usize> = HashMap::new();
+        let mut from_scale = Vec::with_capacity(graph.cables.len());
+        for cable in &graph.cables {
+            let nth = seen
+                .entry((cable.from, cable.output, cable.to, cable.input))
+                .or_insert(0);
+            let key = (
+                graph.nodes[cable.from].name.clone(),
+                cable.output,
+                graph.nodes[cable.to].name.clone(),
+                cable.input,
+                *nth,
+            );
+            *nth += 1;
+            from_scale.push(old_scales.remove(&key).unwrap_or(cable.scale));
+            self.scales.insert(key, cable.scale);
+        }
+
         // Cables into each input.
         let mut incoming: Vec<Vec<Vec<usize>>> = graph
             .nodes
@@ -389,6 +491,8 @@ impl Planner {
             delays: Vec::new(),
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
+            fade_frames: self.fade_frames.max(1),
+            landed_at: 0,
             levels: Vec::new(),
             level_frames: 0,
         };
@@ -407,6 +511,7 @@ impl Planner {
                 let source_lanes = |c: usize| graph.nodes[graph.cables[c].from].shape.voices as u32;
                 let direct = match cables.as_slice() {
                     [c] if graph.cables[*c].scale == 1.0
+                        && from_scale[*c] == 1.0
                         && cable_delay[*c] == NO_DELAY
                         && source_lanes(*c) == lanes =>
                     {
@@ -430,6 +535,7 @@ impl Planner {
                             source,
                             lanes: source_lanes(c),
                             scale: cable.scale,
+                            from_scale: from_scale[c],
                             delay: cable_delay[c],
                         });
                         if cable_delay[c] != NO_DELAY {
@@ -460,11 +566,17 @@ impl Planner {
             {
                 live.connected_inputs = connected_inputs.as_slice().into();
                 live.connected_outputs = connected_outputs[n].as_slice().into();
-                match fresh[n].and_then(|i| update.installs[i].1.as_mut()) {
-                    Some(instance) => {
-                        instance.set_connectivity(&connected_inputs, &connected_outputs[n])
+                match fresh[n] {
+                    Some((install, spare)) => {
+                        let instances = [
+                            update.installs[install].1.as_mut(),
+                            update.spares[spare].spare.as_mut(),
+                        ];
+                        for instance in instances.into_iter().flatten() {
+                            instance.set_connectivity(&connected_inputs, &connected_outputs[n]);
+                        }
                     }
-                    _ => update.connectivity.push(Connectivity {
+                    None => update.connectivity.push(Connectivity {
                         slot: live.slot,
                         inputs: connected_inputs.into_boxed_slice(),
                         outputs: connected_outputs[n].clone().into_boxed_slice(),
@@ -483,6 +595,8 @@ impl Planner {
             }
             plan.nodes.push(NodeExec {
                 slot: live.slot,
+                node: n as u32,
+                feeds: Box::new([]),
                 lanes,
                 input_ptrs: vec![std::ptr::null(); inputs.len()].into_boxed_slice(),
                 output_ptrs: vec![std::ptr::null_mut(); live.outputs.len()].into_boxed_slice(),
@@ -506,6 +620,24 @@ impl Planner {
                 }
             }
         }
+        let mut feeds: HashMap<u32, Vec<Run>> = HashMap::new();
+        for store in &plan.delays {
+            let run = Run {
+                start: store.slot,
+                len: store.lanes,
+            };
+            feeds.entry(store.source).or_default().push(run);
+        }
+        for node in plan.nodes.iter_mut() {
+            let runs: Vec<Run> = node
+                .outputs
+                .iter()
+                .filter_map(|b| feeds.get(b))
+                .flatten()
+                .copied()
+                .collect();
+            node.feeds = runs.into_boxed_slice();
+        }
         plan.levels = vec![Default::default(); plan.meters.len()];
         update.plan = Some(Box::new(plan));
     }
@@ -520,6 +652,7 @@ impl Planner {
         };
         if let Some(size) = grown(self.module_slots.high_water(), &mut self.module_capacity) {
             update.module_pool = Some((0..size).map(|_| None).collect());
+            update.spare_pools = Some(std::array::from_fn(|_| (0..size).map(|_| None).collect()));
         }
         if let Some(size) = grown(self.buffers.high_water(), &mut self.buffer_capacity) {
             update.buffer_pool = Some(prefaulted_pool(size * MAX_BLOCK));

@@ -5,18 +5,21 @@
 //! and publishes observation data. It never allocates, frees, locks or blocks: everything it
 //! replaces goes back to the control side on the retire ring.
 
+use super::containment::{has_non_finite, Containment};
 use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
-use super::mixing::{mix_block, mix_sample};
-use super::observe::{Counters, ObservationSender};
-use super::plan::{ExecutionPlan, PlanUpdate, Step};
+use super::mixing::{mix_block, mix_sample, Fade};
+use super::observe::{Counters, NodeReset, ObservationSender};
+use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
 use super::planner::prefaulted_pool;
-use crate::modules::{Module, ProcessIo, MAX_BLOCK};
+use super::transport::{Clock, Quantize};
+use crate::modules::{Module, ProcessIo, Tempo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
 
 /// The audio-thread side of the engine.
 pub struct Runtime {
     modules: Vec<Option<Box<dyn Module>>>,
+    containment: Containment,
     buffers: Vec<f32>,
     delays: Vec<f32>,
     plan: Option<Box<ExecutionPlan>>,
@@ -25,6 +28,10 @@ pub struct Runtime {
     observer: Option<ObservationSender>,
     counters: Counters,
     position: u64,
+    clock: Clock,
+    record: Producer<[f32; 2]>,
+    /// Frame on which the quantised update at the head of the ring lands.
+    landing: Option<u64>,
 }
 
 impl Runtime {
@@ -34,10 +41,14 @@ impl Runtime {
         sizes: super::planner::PoolSizes,
         updates: Consumer<Box<PlanUpdate>>,
         retired: Producer<Box<PlanUpdate>>,
+        resets: Producer<NodeReset>,
         counters: Counters,
+        sample_rate: f64,
+        record: Producer<[f32; 2]>,
     ) -> Self {
         Runtime {
             modules: (0..sizes.modules).map(|_| None).collect(),
+            containment: Containment::new(sizes.modules, resets),
             buffers: prefaulted_pool(sizes.buffers * MAX_BLOCK),
             delays: prefaulted_pool(sizes.delays),
             plan: None,
@@ -46,6 +57,9 @@ impl Runtime {
             observer: None,
             counters,
             position: 0,
+            clock: Clock::new(sample_rate),
+            record,
+            landing: None,
         }
     }
 
@@ -69,35 +83,74 @@ impl Runtime {
         let (left, right) = (&mut left[..frames], &mut right[..frames]);
         let mut done = 0;
         while done < left.len() {
-            let frames = (left.len() - done).min(MAX_BLOCK);
+            let mut frames = (left.len() - done).min(MAX_BLOCK);
             self.adopt_pending();
+            if let Some(at) = self.landing {
+                // A quantised commit waits: stop the block on its frame.
+                frames = frames.min((at - self.position) as usize);
+            }
             self.run_block(frames);
             let (l, r) = (
                 &mut left[done..done + frames],
                 &mut right[done..done + frames],
             );
             self.write_output(l, r);
+            self.record(l, r);
             self.observe(l, r);
             self.position += frames as u64;
             done += frames;
         }
         self.counters.frames.store(self.position, Ordering::Relaxed);
+        let tempo = self.clock.tempo(self.position);
+        let c = &self.counters;
+        c.beat.store(tempo.beat.to_bits(), Ordering::Relaxed);
+        c.bar.store(tempo.bar.to_bits(), Ordering::Relaxed);
+        c.bpm.store(tempo.bpm.to_bits(), Ordering::Relaxed);
+        c.beats_per_bar
+            .store(u64::from(tempo.beats_per_bar), Ordering::Relaxed);
     }
 
-    /// Adopts the next pending update, if the retire ring can take it back afterwards.
-    /// `process` calls it at the top of every block; it is public for benchmarks.
+    /// Adopts every pending update the retire ring can take back afterwards (so that a
+    /// spare refill never delays a commit behind it). `process` calls it at the top of every
+    /// block; it is public for benchmarks.
     pub fn adopt_pending(&mut self) {
+        while self.adopt_one() {}
+    }
+
+    /// Adopts the next pending update; false when there is none or no room to return it.
+    fn adopt_one(&mut self) -> bool {
         if self.retired.slots() == 0 {
-            return;
+            return false;
+        }
+        let quantize = match self.updates.peek() {
+            Ok(update) => update.quantize,
+            Err(_) => return false,
+        };
+        if quantize != Quantize::Off {
+            let at = *self
+                .landing
+                .get_or_insert_with(|| self.clock.next_boundary(self.position, quantize));
+            self.counters.landing.store(at + 1, Ordering::Relaxed);
+            if self.position < at {
+                return false;
+            }
+            self.landing = None;
+            self.counters.landing.store(0, Ordering::Relaxed);
         }
         let Ok(mut update) = self.updates.pop() else {
-            return;
+            return false;
         };
+        if let Some(settings) = update.transport {
+            self.clock.set(settings, self.position);
+        }
         if let Some(pool) = update.module_pool.as_mut() {
             for (new, old) in pool.iter_mut().zip(self.modules.iter_mut()) {
                 *new = old.take();
             }
             std::mem::swap(pool, &mut self.modules);
+        }
+        if let Some(pools) = update.spare_pools.as_mut() {
+            self.containment.grow(pools);
         }
         if let Some(pool) = update.buffer_pool.as_mut() {
             // Nothing to copy: every buffer is written before it is read within a block
@@ -114,13 +167,23 @@ impl Runtime {
         for (slot, instance) in update.installs.iter_mut() {
             self.modules[*slot as usize] = instance.take();
         }
+        for swap in update.spares.iter_mut() {
+            self.containment.swap(swap);
+        }
         for p in &update.params {
-            if let Some(m) = self.modules[p.slot as usize].as_mut() {
+            let slot = p.slot as usize;
+            let spare = self.containment.spare_mut(slot);
+            for m in [self.modules[slot].as_mut(), spare].into_iter().flatten() {
                 m.set_param(p.index as usize, &p.value);
+                if !p.given {
+                    m.param_unset(p.index as usize);
+                }
             }
         }
         for c in &update.connectivity {
-            if let Some(m) = self.modules[c.slot as usize].as_mut() {
+            let slot = c.slot as usize;
+            let spare = self.containment.spare_mut(slot);
+            for m in [self.modules[slot].as_mut(), spare].into_iter().flatten() {
                 m.set_connectivity(&c.inputs, &c.outputs);
             }
         }
@@ -144,20 +207,32 @@ impl Runtime {
                     *ptr = unsafe { base.add(b as usize * MAX_BLOCK) };
                 }
             }
+            plan.landed_at = self.position;
             self.counters.plan_id.store(plan.id, Ordering::Relaxed);
             update.replaced = self.plan.replace(plan);
         }
         // Cannot fail: a slot was checked above and only this thread pushes.
         let _ = self.retired.push(update);
+        true
     }
 
     /// Runs the current plan for `frames` frames.
     fn run_block(&mut self, frames: usize) {
-        let Some(plan) = self.plan.as_deref() else {
+        let Some(plan) = self.plan.take() else {
             return;
         };
+        self.run_steps(&plan, frames);
+        self.plan = Some(plan);
+    }
+
+    /// Runs the steps of `plan` (taken out of `self` for the duration).
+    fn run_steps(&mut self, plan: &ExecutionPlan, frames: usize) {
         let base = self.buffers.as_mut_ptr();
-        let delays = &mut self.delays;
+        let fade = Fade {
+            landed_at: plan.landed_at,
+            frames: plan.fade_frames,
+            block_start: self.position,
+        };
         for step in &plan.steps {
             match step {
                 Step::Block(n) => {
@@ -165,9 +240,13 @@ impl Runtime {
                     for mix in &plan.mixes[node.mixes.start as usize..node.mixes.end as usize] {
                         let terms = &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
                         // SAFETY: mix targets are never sources; both lie in the pool.
-                        unsafe { mix_block(base, mix.target, mix.lanes as usize, terms, frames) };
+                        unsafe {
+                            mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade)
+                        };
                     }
-                    run_node(&mut self.modules, node, 0, frames, self.position);
+                    let tempo = self.clock.tempo(self.position);
+                    run_node(&mut self.modules, node, 0, frames, self.position, tempo);
+                    self.contain(plan.id, node, 0, frames);
                 }
                 Step::Loop(range) => {
                     let members = &plan.nodes[range.start as usize..range.end as usize];
@@ -182,15 +261,19 @@ impl Runtime {
                                 unsafe {
                                     mix_sample(
                                         base,
-                                        delays,
+                                        &self.delays,
                                         mix.target,
                                         mix.lanes as usize,
                                         terms,
                                         i,
+                                        fade,
                                     )
                                 };
                             }
-                            run_node(&mut self.modules, node, i, 1, self.position + i as u64);
+                            let at = self.position + i as u64;
+                            let tempo = self.clock.tempo(at);
+                            run_node(&mut self.modules, node, i, 1, at, tempo);
+                            self.contain(plan.id, node, i, 1);
                         }
                     }
                 }
@@ -205,8 +288,85 @@ impl Runtime {
                     lanes,
                 )
             };
-            delays[slot..slot + lanes].copy_from_slice(last);
+            self.delays[slot..slot + lanes].copy_from_slice(last);
         }
+    }
+
+    /// Pushes the guarded frames to the recording ring while a recording runs; what does not
+    /// fit is counted as dropped.
+    fn record(&mut self, left: &[f32], right: &[f32]) {
+        if !self.counters.recording.load(Ordering::Acquire) {
+            return;
+        }
+        let mut dropped = 0;
+        for (&l, &r) in left.iter().zip(right) {
+            if self.record.push([l, r]).is_err() {
+                dropped += 1;
+            }
+        }
+        if dropped > 0 {
+            self.counters
+                .record_dropped
+                .fetch_add(dropped, Ordering::Relaxed);
+        }
+    }
+
+    /// Checks the frames `offset..offset + frames` a node just wrote. From the first
+    /// non-finite frame on, the node is reset (its spare swapped in) and run again, so it
+    /// restarts at that exact sample whatever the block size; the feedback delays it feeds
+    /// are cleared. Without a spare, or when the fresh instance blows up at once, the rest
+    /// of its output is zeroed.
+    fn contain(&mut self, plan_id: u64, node: &NodeExec, offset: usize, frames: usize) {
+        let Some(bad) = self.first_bad_frame(node, offset, frames) else {
+            return;
+        };
+        let end = offset + frames;
+        for run in node.feeds.iter() {
+            let start = run.start as usize;
+            self.delays[start..start + run.len as usize].fill(0.0);
+        }
+        let slot = node.slot as usize;
+        let restarted = self.containment.reset(&mut self.modules[slot], slot);
+        if restarted {
+            self.counters.resets.fetch_add(1, Ordering::Relaxed);
+            self.containment.report(NodeReset {
+                plan_id,
+                node: node.node,
+                slot: node.slot,
+            });
+            let position = self.position + bad as u64;
+            let tempo = self.clock.tempo(position);
+            run_node(&mut self.modules, node, bad, end - bad, position, tempo);
+        }
+        let silence = if restarted {
+            self.first_bad_frame(node, bad, end - bad)
+        } else {
+            Some(bad)
+        };
+        if let Some(from) = silence {
+            self.counters.silenced.fetch_add(1, Ordering::Relaxed);
+            let lanes = node.lanes as usize;
+            for &b in node.outputs.iter() {
+                let start = b as usize * MAX_BLOCK;
+                self.buffers[start + from * lanes..start + end * lanes].fill(0.0);
+            }
+        }
+    }
+
+    /// The first of frames `offset..offset + frames` in which an output of `node` is NaN or
+    /// infinite.
+    fn first_bad_frame(&self, node: &NodeExec, offset: usize, frames: usize) -> Option<usize> {
+        let lanes = node.lanes as usize;
+        let mut first = None;
+        for &b in node.outputs.iter() {
+            let start = b as usize * MAX_BLOCK;
+            let samples = &self.buffers[start + offset * lanes..start + (offset + frames) * lanes];
+            if has_non_finite(samples) {
+                let at = samples.iter().position(|x| !x.is_finite()).unwrap_or(0) / lanes;
+                first = Some(first.map_or(offset + at, |f: usize| f.min(offset + at)));
+            }
+        }
+        first
     }
 
     /// Copies the output buffers through the guard: NaN/Inf become 0, the rest is clamped.
@@ -277,10 +437,11 @@ impl Runtime {
 /// Runs one node for `frames` frames starting `offset` frames into its buffers.
 fn run_node(
     modules: &mut [Option<Box<dyn Module>>],
-    node: &super::plan::NodeExec,
+    node: &NodeExec,
     offset: usize,
     frames: usize,
     position: u64,
+    tempo: Tempo,
 ) {
     if let Some(module) = modules[node.slot as usize].as_mut() {
         // SAFETY: pointers were resolved into the live pool at adoption; outputs are distinct
@@ -294,7 +455,8 @@ fn run_node(
                 node.lanes as usize,
                 position,
             )
-        };
+        }
+        .with_tempo(tempo);
         module.process(&mut io);
     }
 }

@@ -6,6 +6,7 @@
 
 use super::graph::ModuleGraph;
 use super::suggest::did_you_mean;
+use super::transport::{TransportSettings, MAX_BEATS_PER_BAR, MAX_BPM, MIN_BPM};
 use crate::modules::{
     ModuleDescriptor, ModuleType, ParamError, ParamValue, Registry, Shape, AUDIO_OUT, MAX_CHANNELS,
     MAX_LENGTH, MAX_VOICES,
@@ -86,6 +87,9 @@ pub struct ValidNode {
     pub descriptor: ModuleDescriptor,
     /// Every parameter value in descriptor order (defaults where the patch sets none).
     pub params: Vec<ParamValue>,
+    /// Whether the patch gives each parameter (false: it is at its default because the
+    /// patch leaves it out).
+    pub given: Vec<bool>,
 }
 
 /// A cable after validation, by node and port position.
@@ -112,6 +116,8 @@ pub struct ValidGraph {
     pub cables: Vec<ValidCable>,
     /// Position of the `AudioOut` node.
     pub audio_out: usize,
+    /// Tempo and metre (the defaults when the patch gives none).
+    pub transport: TransportSettings,
 }
 
 impl ValidGraph {
@@ -206,6 +212,7 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
             .iter()
             .map(|p| p.default_value())
             .collect();
+        let mut given = vec![false; params.len()];
         let mut params_ok = true;
         for (p, (name, value)) in node.params.iter().enumerate() {
             let Some(index) = descriptor.param_index(name) else {
@@ -238,6 +245,7 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
                 params_ok = false;
                 continue;
             };
+            given[index] = true;
             match descriptor.params[index].accept(value) {
                 Ok(v) => params[index] = v,
                 Err(e) => {
@@ -256,6 +264,7 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
             shape,
             descriptor,
             params,
+            given,
         }));
     }
 
@@ -373,6 +382,26 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
         }
     }
 
+    let transport = graph.transport.unwrap_or_default();
+    if !(MIN_BPM..=MAX_BPM).contains(&transport.bpm) {
+        err(
+            Location::Patch,
+            format!(
+                "transport `bpm` must be in {MIN_BPM}..{MAX_BPM}, found {}",
+                transport.bpm
+            ),
+        );
+    }
+    if !(1..=MAX_BEATS_PER_BAR).contains(&transport.beats_per_bar) {
+        err(
+            Location::Patch,
+            format!(
+                "transport `beats_per_bar` must be in 1..{MAX_BEATS_PER_BAR}, found {}",
+                transport.beats_per_bar
+            ),
+        );
+    }
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -380,6 +409,7 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
         nodes: nodes.into_iter().flatten().collect(),
         cables,
         audio_out: outs[0],
+        transport,
     })
 }
 

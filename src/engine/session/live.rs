@@ -2,13 +2,17 @@
 //! use it. Commits (naming each plan's nodes for the meters), the plan queue, device errors,
 //! DSP load and the master mute.
 
+use super::recorder::Recording;
 use crate::dsl::Patch;
 use crate::engine::backends::output::OutputStream;
 use crate::engine::backends::stream_errors::{StreamErrorReader, StreamErrors};
 use crate::engine::core::observe::Counters;
+use crate::engine::core::transport::Quantize;
 use crate::engine::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -24,6 +28,16 @@ pub struct Tick {
     pub errors: Vec<String>,
     /// Whether observation data arrived.
     pub observed: bool,
+    /// Nodes reset since the last tick because their output went non-finite, each with
+    /// its total count of resets.
+    pub resets: Vec<(String, u64)>,
+}
+
+impl Drop for LiveSession {
+    /// Ends a running recording so its file gets its final header.
+    fn drop(&mut self) {
+        self.stop_recording();
+    }
 }
 
 /// A live engine with its meters.
@@ -39,6 +53,8 @@ pub struct LiveSession {
     warning: Option<String>,
     meters: Meters,
     queued: Option<Vec<String>>,
+    resets: HashMap<String, u64>,
+    recording: Option<Recording>,
 }
 
 impl LiveSession {
@@ -55,6 +71,8 @@ impl LiveSession {
             error_reader: StreamErrorReader::default(),
             warning: output.warning,
             queued: None,
+            resets: HashMap::new(),
+            recording: None,
         }
     }
 
@@ -90,7 +108,24 @@ impl LiveSession {
             tick.observed = observations.samples.slots() > 0 || observations.levels.slots() > 0;
             self.meters.poll(observations);
         }
+        for reset in self.engine.take_resets() {
+            let Some(name) = self.meters.node_name(reset.plan_id, reset.node) else {
+                continue;
+            };
+            let count = self.resets.entry(name.to_string()).or_default();
+            *count += 1;
+            match tick.resets.iter_mut().find(|(n, _)| n == name) {
+                Some(entry) => entry.1 = *count,
+                None => tick.resets.push((name.to_string(), *count)),
+            }
+        }
         tick
+    }
+
+    /// How many times each node was reset because its output went non-finite (nodes never
+    /// reset are absent).
+    pub fn resets(&self) -> &HashMap<String, u64> {
+        &self.resets
     }
 
     /// Whether a commit waits for the audio thread.
@@ -131,6 +166,84 @@ impl LiveSession {
     /// Why the null backend plays instead of a device, if it does.
     pub fn warning(&self) -> Option<&str> {
         self.warning.as_deref()
+    }
+
+    /// When later commits land: at once, on the next beat or on the next bar.
+    pub fn set_quantize(&mut self, quantize: Quantize) {
+        self.engine.set_quantize(quantize);
+    }
+
+    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    pub fn set_fade_ms(&mut self, ms: f32) {
+        self.engine.set_fade_ms(ms);
+    }
+
+    /// When commits land.
+    pub fn quantize(&self) -> Quantize {
+        self.engine.quantize()
+    }
+
+    /// Seconds until a waiting quantised commit lands, while one waits.
+    pub fn landing_in(&self) -> Option<f64> {
+        let c = self.engine.counters();
+        let landing = c.landing.load(Ordering::Relaxed).checked_sub(1)?;
+        let now = c.frames.load(Ordering::Relaxed);
+        Some(landing.saturating_sub(now) as f64 / f64::from(self.info.sample_rate))
+    }
+
+    /// The transport's position as `bar.beat` (both from 1) and its tempo.
+    pub fn bar_beat(&self) -> (u64, u64, f64) {
+        let c = self.engine.counters();
+        let bar = f64::from_bits(c.bar.load(Ordering::Relaxed)).max(0.0);
+        let per_bar = c.beats_per_bar.load(Ordering::Relaxed).max(1);
+        let beat = ((bar.fract() * per_bar as f64) as u64).min(per_bar - 1);
+        let bpm = f64::from_bits(c.bpm.load(Ordering::Relaxed));
+        (bar as u64 + 1, beat + 1, bpm)
+    }
+
+    /// Starts recording the output to `path` (a WAV file; RF64 past 4 GiB), stopping a
+    /// recording that runs.
+    pub fn start_recording(&mut self, path: &Path) -> Result<(), String> {
+        self.stop_recording();
+        let ring = self
+            .engine
+            .take_record_ring()
+            .ok_or("the recorder is not available")?;
+        let counters = self.engine.counters().clone();
+        match Recording::start(path, self.info.sample_rate, ring, counters) {
+            Ok(recording) => {
+                self.recording = Some(recording);
+                Ok(())
+            }
+            Err((reason, ring)) => {
+                if let Some(ring) = ring {
+                    self.engine.give_record_ring(ring);
+                }
+                Err(reason)
+            }
+        }
+    }
+
+    /// Stops the recording, if one runs: its file and the seconds written, or why the file
+    /// is incomplete.
+    pub fn stop_recording(&mut self) -> Option<Result<(PathBuf, f64), String>> {
+        let recording = self.recording.take()?;
+        let path = recording.path().to_path_buf();
+        let (ring, result) = recording.stop();
+        if let Some(ring) = ring {
+            self.engine.give_record_ring(ring);
+        }
+        let rate = f64::from(self.info.sample_rate);
+        Some(
+            result
+                .map(|frames| (path.clone(), frames as f64 / rate))
+                .map_err(|e| format!("{}: recording failed: {e}", path.display())),
+        )
+    }
+
+    /// The file being recorded and the frames dropped so far, while recording.
+    pub fn recording(&self) -> Option<(&Path, u64)> {
+        self.recording.as_ref().map(|r| (r.path(), r.dropped()))
     }
 
     /// Whether the master mute is on.

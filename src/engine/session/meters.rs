@@ -82,6 +82,14 @@ impl Meters {
         self.plans.retain(|&id, _| id + 8 > plan_id);
     }
 
+    /// The name of node `node` of plan `plan_id`, while that plan is remembered.
+    pub fn node_name(&self, plan_id: u64, node: u32) -> Option<&str> {
+        self.plans
+            .get(&plan_id)?
+            .get(node as usize)
+            .map(String::as_str)
+    }
+
     /// Drains the rings. Call it a few dozen times a second.
     pub fn poll(&mut self, rx: &mut ObservationReceiver) {
         while let Ok(NodeLevel {

@@ -3,3 +3,4 @@
 
 pub mod live;
 pub mod meters;
+pub mod recorder;

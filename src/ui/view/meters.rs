@@ -117,6 +117,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             kind => control_line(app, name, *kind, level, width),
         };
+        if let Some(count) = sound.resets().get(*name) {
+            line.spans.push(Span::styled(
+                format!(" reset {count}x"),
+                Style::default().fg(ui.warning),
+            ));
+        }
         if Some(*name) == selected.as_deref() {
             line = line.style(Style::default().bg(ui.selection));
         }

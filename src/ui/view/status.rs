@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ),
     };
     let engine = engine_state(app);
-    let mut right = vec![Span::styled(engine, bold)];
+    let mut right = vec![Span::raw(transport_state(app)), Span::styled(engine, bold)];
     if app.is_uncommitted() && app.running().is_some() {
         right.push(Span::styled(
             " · uncommitted",
@@ -146,6 +146,28 @@ fn engine_state(app: &App) -> String {
     } else {
         "playing".into()
     }
+}
+
+/// `bar 3.2 · 120 BPM · q bar (lands in 1.2 s) · `: the transport position, the tempo and
+/// when commits land.
+fn transport_state(app: &App) -> String {
+    let sound = &app.sound;
+    let (bar, beat, bpm) = sound.bar_beat();
+    let landing = sound
+        .landing_in()
+        .map(|s| format!(" (lands in {s:.1} s)"))
+        .unwrap_or_default();
+    let recording = sound
+        .recording()
+        .map(|(_, dropped)| match dropped {
+            0 => "● REC · ".to_string(),
+            n => format!("● REC ({n} frames dropped) · "),
+        })
+        .unwrap_or_default();
+    format!(
+        "{recording}{bar}.{beat} · {bpm:.0} BPM · q {}{landing} · ",
+        sound.quantize()
+    )
 }
 
 /// One line with `left` at the left and `right` at the right; the right part gives way when

@@ -1,0 +1,86 @@
+//! NaN/Inf containment on the audio thread.
+//!
+//! Every live module has a spare: a second instance built by the planner with the same
+//! type, shape, parameters and connectivity, never processed. It is the module's reset
+//! image. When a node's output goes non-finite, the runtime swaps the spare in (the node is
+//! back in its initial state at once, without allocating), keeps the poisoned instance
+//! aside and reports the reset on a ring. The control side answers with a fresh spare (a
+//! refill); the poisoned instance goes back with it to be dropped on the cleanup thread. A
+//! node that blows up again before its refill arrives is silenced (its outputs zeroed) until
+//! then, so it never poisons its neighbours.
+
+use super::observe::NodeReset;
+use super::plan::{ModulePool, SpareSwap};
+use crate::modules::Module;
+use rtrb::Producer;
+
+/// Resets the containment ring holds before the control side drains it.
+pub const RESET_RING: usize = 256;
+
+/// The spares and poisoned instances of every module slot.
+pub(crate) struct Containment {
+    spares: Vec<Option<Box<dyn Module>>>,
+    poisoned: Vec<Option<Box<dyn Module>>>,
+    resets: Producer<NodeReset>,
+}
+
+impl Containment {
+    /// Empty spare pools for `slots` module slots, reporting on `resets`.
+    pub(crate) fn new(slots: usize, resets: Producer<NodeReset>) -> Self {
+        Containment {
+            spares: (0..slots).map(|_| None).collect(),
+            poisoned: (0..slots).map(|_| None).collect(),
+            resets,
+        }
+    }
+
+    /// Moves everything into larger pools (`pools`: spares and poisoned, equally long) and
+    /// leaves the old, empty ones in `pools`.
+    pub(crate) fn grow(&mut self, pools: &mut [ModulePool; 2]) {
+        for (pool, own) in pools.iter_mut().zip([&mut self.spares, &mut self.poisoned]) {
+            for (new, old) in pool.iter_mut().zip(own.iter_mut()) {
+                *new = old.take();
+            }
+            std::mem::swap(pool, own);
+        }
+    }
+
+    /// Puts `swap.spare` in place and hands back the spare and poisoned instance it replaces.
+    pub(crate) fn swap(&mut self, swap: &mut SpareSwap) {
+        let slot = swap.slot as usize;
+        std::mem::swap(&mut self.spares[slot], &mut swap.spare);
+        swap.poisoned = self.poisoned[slot].take();
+    }
+
+    /// The spare of `slot`, to receive the same parameter and connectivity changes as the
+    /// live instance.
+    pub(crate) fn spare_mut(&mut self, slot: usize) -> Option<&mut Box<dyn Module>> {
+        self.spares[slot].as_mut()
+    }
+
+    /// Swaps the spare of `slot` into `live`; false when there is none (used, not yet
+    /// refilled).
+    pub(crate) fn reset(&mut self, live: &mut Option<Box<dyn Module>>, slot: usize) -> bool {
+        let Some(fresh) = self.spares[slot].take() else {
+            return false;
+        };
+        self.poisoned[slot] = live.replace(fresh);
+        true
+    }
+
+    /// Reports a reset; dropped when the ring is full (the reset counter still counts it).
+    pub(crate) fn report(&mut self, reset: NodeReset) {
+        let _ = self.resets.push(reset);
+    }
+}
+
+/// Whether `samples` holds a NaN or an infinity. Branch-free over the slice so it
+/// vectorises: the largest magnitude's bits reach the exponent mask only for non-finite
+/// values.
+pub(crate) fn has_non_finite(samples: &[f32]) -> bool {
+    samples
+        .iter()
+        .map(|x| x.to_bits() & 0x7fff_ffff)
+        .max()
+        .is_some_and(|bits| bits >= 0x7f80_0000)
+}

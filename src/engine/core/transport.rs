@@ -1,0 +1,218 @@
+//! The transport: musical time owned by the engine.
+//!
+//! The patch's optional `transport:` gives a tempo and a metre. The audio thread keeps a
+//! sample-accurate position in beats and bars that survives every commit: a tempo change
+//! re-anchors the clock at the frame it lands on, so the beat position stays continuous. The
+//! position is a function of the absolute frame and the anchors only, never accumulated per
+//! block, so it is the same whatever the block size. Quantised commits land on the first
+//! frame at or after the next beat or bar boundary.
+
+use crate::modules::Tempo;
+use std::fmt;
+use std::str::FromStr;
+
+/// Slowest tempo a patch may ask for, in BPM.
+pub const MIN_BPM: f64 = 1.0;
+/// Fastest tempo a patch may ask for, in BPM.
+pub const MAX_BPM: f64 = 999.0;
+/// Most beats a bar may have.
+pub const MAX_BEATS_PER_BAR: u32 = 64;
+
+/// The patch's `transport:`: tempo and metre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TransportSettings {
+    /// Beats per minute (120 when not given).
+    pub bpm: f64,
+    /// Beats in a bar (4 when not given).
+    pub beats_per_bar: u32,
+}
+
+impl Default for TransportSettings {
+    fn default() -> Self {
+        TransportSettings {
+            bpm: 120.0,
+            beats_per_bar: 4,
+        }
+    }
+}
+
+/// When a commit lands: at once, on the next beat or on the next bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quantize {
+    /// At the next block (as soon as possible).
+    #[default]
+    Off,
+    /// On the first frame at or after the next beat.
+    Beat,
+    /// On the first frame at or after the next bar.
+    Bar,
+}
+
+impl Quantize {
+    /// The next mode in the cycle off, beat, bar.
+    pub fn next(self) -> Quantize {
+        match self {
+            Quantize::Off => Quantize::Beat,
+            Quantize::Beat => Quantize::Bar,
+            Quantize::Bar => Quantize::Off,
+        }
+    }
+}
+
+impl fmt::Display for Quantize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Quantize::Off => "off",
+            Quantize::Beat => "beat",
+            Quantize::Bar => "bar",
+        })
+    }
+}
+
+impl FromStr for Quantize {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "off" => Ok(Quantize::Off),
+            "beat" => Ok(Quantize::Beat),
+            "bar" => Ok(Quantize::Bar),
+            _ => Err(format!("expected off, beat or bar, found `{text}`")),
+        }
+    }
+}
+
+/// A boundary closer than this (in frames) counts as reached, so rounding never makes a
+/// commit wait a whole beat.
+const FRAME_TOLERANCE: f64 = 1e-6;
+
+/// The audio thread's musical clock.
+#[derive(Debug, Clone)]
+pub(crate) struct Clock {
+    settings: TransportSettings,
+    sample_rate: f64,
+    /// Frame and beat of the last tempo change.
+    anchor_frame: u64,
+    anchor_beat: f64,
+    /// Beat and bar number where the current bar grid starts (the last metre change).
+    grid_beat: f64,
+    grid_bar: f64,
+}
+
+impl Clock {
+    /// A clock at beat 0 with the default transport.
+    pub(crate) fn new(sample_rate: f64) -> Self {
+        Clock {
+            settings: TransportSettings::default(),
+            sample_rate,
+            anchor_frame: 0,
+            anchor_beat: 0.0,
+            grid_beat: 0.0,
+            grid_bar: 0.0,
+        }
+    }
+
+    fn beats_per_frame(&self) -> f64 {
+        self.settings.bpm / 60.0 / self.sample_rate
+    }
+
+    /// Beats since the start at absolute `frame` (not before the last change).
+    pub(crate) fn beat(&self, frame: u64) -> f64 {
+        self.anchor_beat + (frame - self.anchor_frame) as f64 * self.beats_per_frame()
+    }
+
+    fn bar_of(&self, beat: f64) -> f64 {
+        self.grid_bar + (beat - self.grid_beat) / f64::from(self.settings.beats_per_bar)
+    }
+
+    /// The transport as modules see it at absolute `frame`.
+    pub(crate) fn tempo(&self, frame: u64) -> Tempo {
+        let beat = self.beat(frame);
+        Tempo {
+            bpm: self.settings.bpm,
+            beats_per_bar: self.settings.beats_per_bar,
+            beat,
+            beats_per_frame: self.beats_per_frame(),
+            bar: self.bar_of(beat),
+        }
+    }
+
+    /// Applies `settings` from absolute `frame` on: the beat position carries on at the new
+    /// tempo; a new metre starts its bar grid at the start of the current bar.
+    pub(crate) fn set(&mut self, settings: TransportSettings, frame: u64) {
+        if settings == self.settings {
+            return;
+        }
+        let beat = self.beat(frame);
+        if settings.beats_per_bar != self.settings.beats_per_bar {
+            let bar = (self.bar_of(beat) + FRAME_TOLERANCE).floor();
+            self.grid_beat += (bar - self.grid_bar) * f64::from(self.settings.beats_per_bar);
+            self.grid_bar = bar;
+        }
+        self.anchor_frame = frame;
+        self.anchor_beat = beat;
+        self.settings = settings;
+    }
+
+    /// The first frame at or after `frame` that lies on a boundary of `quantize`.
+    pub(crate) fn next_boundary(&self, frame: u64, quantize: Quantize) -> u64 {
+        let (origin, unit) = match quantize {
+            Quantize::Off => return frame,
+            Quantize::Beat => (0.0, 1.0),
+            Quantize::Bar => (self.grid_beat, f64::from(self.settings.beats_per_bar)),
+        };
+        let per_frame = self.beats_per_frame();
+        let tolerance = FRAME_TOLERANCE * per_frame / unit;
+        let k = ((self.beat(frame) - origin) / unit - tolerance).ceil();
+        let target = origin + k * unit;
+        let frames = ((target - self.anchor_beat) / per_frame - FRAME_TOLERANCE).ceil();
+        (self.anchor_frame + frames.max(0.0) as u64).max(frame)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bar_at_120_bpm_in_four_four_lands_every_two_seconds() {
+        let clock = Clock::new(48000.0);
+        assert_eq!(clock.next_boundary(0, Quantize::Bar), 0);
+        assert_eq!(clock.next_boundary(62400, Quantize::Bar), 96000);
+        assert_eq!(clock.next_boundary(96000, Quantize::Bar), 96000);
+        assert_eq!(clock.next_boundary(96001, Quantize::Bar), 192000);
+        assert_eq!(clock.next_boundary(62400, Quantize::Beat), 72000);
+    }
+
+    #[test]
+    fn a_tempo_change_keeps_the_beat_continuous() {
+        let mut clock = Clock::new(48000.0);
+        let before = clock.beat(30000);
+        clock.set(
+            TransportSettings {
+                bpm: 90.0,
+                beats_per_bar: 4,
+            },
+            30000,
+        );
+        assert_eq!(clock.beat(30000), before);
+        // 90 BPM: 1.5 beats a second.
+        let later = clock.beat(30000 + 48000) - before;
+        assert!((later - 1.5).abs() < 1e-9, "{later}");
+    }
+
+    #[test]
+    fn a_new_metre_starts_at_the_current_bar() {
+        let mut clock = Clock::new(48000.0);
+        // Beat 5 (bar 1 and a quarter) in 4/4, then 3/4: bar 1 started at beat 4.
+        clock.set(
+            TransportSettings {
+                bpm: 120.0,
+                beats_per_bar: 3,
+            },
+            5 * 24000,
+        );
+        assert!((clock.tempo(5 * 24000).bar - (1.0 + 1.0 / 3.0)).abs() < 1e-9);
+        assert_eq!(clock.next_boundary(5 * 24000, Quantize::Bar), 7 * 24000);
+    }
+}
