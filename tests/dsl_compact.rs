@@ -9,12 +9,12 @@ use patches_tui::modules::Registry;
 use support::example_files;
 
 fn render_text(text: &str) -> StereoBuffer {
-    let patch = dsl::load(text, &Registry::seed()).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+    let patch = dsl::load(text, &Registry::standard()).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
     render(patch.valid, Vec::new(), 48_000, 48000.0, 64, |_, _| {})
 }
 
 fn errors(text: &str) -> Vec<DslError> {
-    match dsl::load(text, &Registry::seed()) {
+    match dsl::load(text, &Registry::standard()) {
         Ok(_) => panic!("expected errors for:\n{text}"),
         Err(errors) => errors,
     }
