@@ -7,6 +7,7 @@
 pub mod dsl;
 pub mod engine;
 pub mod fuzz;
+pub mod midi;
 pub mod modules;
 pub mod reference;
 pub mod ui;

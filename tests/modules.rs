@@ -253,6 +253,9 @@ fn seed_set_matches_spec() {
             "ResonantLowpass",
             "AudioOut",
             "Spread",
+            "MidiToCv",
+            "PolyMidiToCv",
+            "MidiCc",
         ]
     );
     let shape = Shape {

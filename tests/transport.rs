@@ -140,10 +140,20 @@ fn a_commit_quantised_to_the_bar_lands_exactly_on_the_next_bar_whatever_the_bloc
     let schedule = || vec![(62400, load(&beats("", 0.02)))];
     let mut landed = Vec::new();
     for block in [1, 37, 64, 512] {
-        let out = run(load(&beats("", 0.01)), schedule(), 3.0, block, Quantize::Bar);
+        let out = run(
+            load(&beats("", 0.01)),
+            schedule(),
+            3.0,
+            block,
+            Quantize::Bar,
+        );
         landed.push(landing(&out));
     }
-    assert_eq!(landed, vec![96000; 4], "bar 2 at 120 BPM in 4/4 is at 2.0 s");
+    assert_eq!(
+        landed,
+        vec![96000; 4],
+        "bar 2 at 120 BPM in 4/4 is at 2.0 s"
+    );
     let beat = run(load(&beats("", 0.01)), schedule(), 3.0, 64, Quantize::Beat);
     assert_eq!(landing(&beat), 72000, "beat 3 is at 1.5 s");
     let off = run(load(&beats("", 0.01)), schedule(), 3.0, 64, Quantize::Off);
@@ -156,7 +166,9 @@ fn transport_errors_are_located() {
     let errors = dsl::load(&text, &registry()).err().expect("invalid");
     let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert!(
-        shown.iter().any(|e| e.starts_with("2:8") && e.contains("bpm")),
+        shown
+            .iter()
+            .any(|e| e.starts_with("2:8") && e.contains("bpm")),
         "{shown:?}"
     );
     assert!(

@@ -12,6 +12,7 @@ use super::observe::{Counters, NodeReset, ObservationSender};
 use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
 use super::planner::prefaulted_pool;
 use super::transport::{Clock, Quantize};
+use crate::midi::{events_in, MidiEvent, MidiReceiver};
 use crate::modules::{Module, ProcessIo, Tempo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
@@ -27,6 +28,7 @@ pub struct Runtime {
     retired: Producer<Box<PlanUpdate>>,
     observer: Option<ObservationSender>,
     counters: Counters,
+    midi: MidiReceiver,
     position: u64,
     clock: Clock,
     /// Frame on which the quantised update at the head of the ring lands.
@@ -42,6 +44,7 @@ impl Runtime {
         retired: Producer<Box<PlanUpdate>>,
         resets: Producer<NodeReset>,
         counters: Counters,
+        midi: MidiReceiver,
         sample_rate: f64,
     ) -> Self {
         Runtime {
@@ -54,6 +57,7 @@ impl Runtime {
             retired,
             observer: None,
             counters,
+            midi,
             position: 0,
             clock: Clock::new(sample_rate),
             landing: None,
@@ -210,6 +214,8 @@ impl Runtime {
 
     /// Runs the current plan for `frames` frames.
     fn run_block(&mut self, frames: usize) {
+        let end = self.position + frames as u64;
+        self.midi.take_block(self.position, end);
         let Some(plan) = self.plan.take() else {
             return;
         };
@@ -230,7 +236,9 @@ impl Runtime {
                         unsafe { mix_block(base, mix.target, mix.lanes as usize, terms, frames) };
                     }
                     let tempo = self.clock.tempo(self.position);
-                    run_node(&mut self.modules, node, 0, frames, self.position, tempo);
+                    let events = self.midi.block();
+                    let at = (self.position, tempo);
+                    run_node(&mut self.modules, node, 0, frames, at, events);
                     self.contain(plan.id, node, 0, frames);
                 }
                 Step::Loop(range) => {
@@ -256,7 +264,8 @@ impl Runtime {
                             }
                             let at = self.position + i as u64;
                             let tempo = self.clock.tempo(at);
-                            run_node(&mut self.modules, node, i, 1, at, tempo);
+                            let events = self.midi.block();
+                            run_node(&mut self.modules, node, i, 1, (at, tempo), events);
                             self.contain(plan.id, node, i, 1);
                         }
                     }
@@ -301,7 +310,9 @@ impl Runtime {
             });
             let position = self.position + bad as u64;
             let tempo = self.clock.tempo(position);
-            run_node(&mut self.modules, node, bad, end - bad, position, tempo);
+            let events = self.midi.block();
+            let at = (position, tempo);
+            run_node(&mut self.modules, node, bad, end - bad, at, events);
         }
         let silence = if restarted {
             self.first_bad_frame(node, bad, end - bad)
@@ -399,14 +410,15 @@ impl Runtime {
     }
 }
 
-/// Runs one node for `frames` frames starting `offset` frames into its buffers.
+/// Runs one node for `frames` frames starting `offset` frames into its buffers, at
+/// `(position, tempo)`, with the events of `events` that land within those frames.
 fn run_node(
     modules: &mut [Option<Box<dyn Module>>],
     node: &NodeExec,
     offset: usize,
     frames: usize,
-    position: u64,
-    tempo: Tempo,
+    (position, tempo): (u64, Tempo),
+    events: &[MidiEvent],
 ) {
     if let Some(module) = modules[node.slot as usize].as_mut() {
         // SAFETY: pointers were resolved into the live pool at adoption; outputs are distinct
@@ -421,7 +433,8 @@ fn run_node(
                 position,
             )
         }
-        .with_tempo(tempo);
+        .with_tempo(tempo)
+        .with_events(events_in(events, position, frames));
         module.process(&mut io);
     }
 }

@@ -8,6 +8,7 @@ pub mod audio_out;
 pub mod envelope;
 pub mod filter;
 pub mod glide;
+pub mod midi;
 pub mod mix;
 pub mod notes;
 pub mod oscillators;
@@ -23,7 +24,8 @@ pub use tempo::Tempo;
 /// Name of the sink module type; a patch has exactly one.
 pub const AUDIO_OUT: &str = "AudioOut";
 
-/// The seed module types, in the order of `modules.md`, then `Spread` (the lanes' source).
+/// The seed module types, in the order of `modules.md`, then `Spread` (the lanes' source),
+/// then the MIDI modules.
 pub fn seed_types() -> Vec<ModuleType> {
     vec![
         oscillators::sine_type(),
@@ -38,5 +40,8 @@ pub fn seed_types() -> Vec<ModuleType> {
         filter::resonant_lowpass_type(),
         audio_out::audio_out_type(),
         spread::spread_type(),
+        midi::midi_to_cv_type(),
+        midi::poly_midi_to_cv_type(),
+        midi::midi_cc_type(),
     ]
 }
