@@ -155,7 +155,8 @@ pub struct MidiEvent {
     pub message: MidiMessage,
 }
 
-/// The control side of the MIDI ring: push events in time order.
+/// The control side of the MIDI ring. Push events in time order: the runtime stops at the
+/// first event not yet due, so one far in the future holds back those queued behind it.
 pub struct MidiSender {
     producer: Producer<MidiEvent>,
 }
