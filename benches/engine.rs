@@ -36,8 +36,10 @@ const SAMPLE_RATE: f32 = 48000.0;
 const BLOCK: usize = 64;
 /// Frames rendered per iteration: one second.
 const FRAMES: usize = 48000;
-/// Iterations the summary times per render workload.
-const SUMMARY_RENDERS: u32 = 5;
+/// Iterations the summary times per render workload, per round.
+const SUMMARY_RENDERS: u32 = 4;
+/// Rounds the summary times per render workload (the best one counts).
+const SUMMARY_ROUNDS: u32 = 3;
 /// Iterations the summary times per parse or plan workload.
 const SUMMARY_PLANS: u32 = 200;
 
@@ -246,12 +248,42 @@ fn time(runs: u32, mut f: impl FnMut()) -> Duration {
     started.elapsed() / runs
 }
 
+/// Time this thread has spent on a CPU, from Linux's `/proc/thread-self/schedstat` (None
+/// elsewhere): unlike wall time, it does not count the time other processes held the CPU.
+fn cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// The smallest mean on-CPU time (wall time where that is not available) of `runs` calls of
+/// `f`, over `rounds` rounds.
+fn best_cpu_time(rounds: u32, runs: u32, mut f: impl FnMut()) -> Duration {
+    f();
+    (0..rounds)
+        .map(|_| {
+            let (cpu, wall) = (cpu_time(), Instant::now());
+            for _ in 0..runs {
+                f();
+            }
+            match (cpu, cpu_time()) {
+                (Some(before), Some(after)) => (after - before) / runs,
+                _ => wall.elapsed() / runs,
+            }
+        })
+        .min()
+        .unwrap_or_default()
+}
+
 /// One line per render workload (and the ours/fundsp ratio), then parse and plan times.
 fn print_summary(registry: &Registry, workloads: &mut [Workload], inputs: &PlanInputs) {
-    println!("\nsummary (own timing loop; criterion's numbers above are authoritative)");
+    println!(
+        "\nsummary (own timing loop, on-CPU time of the rendering thread, best of {SUMMARY_ROUNDS} \
+         rounds: steadier than criterion's wall time on a shared machine)"
+    );
     let mut per_patch = Vec::new();
     for w in workloads.iter_mut() {
-        let per_iteration = time(SUMMARY_RENDERS, || w.renderer.render());
+        let per_iteration = best_cpu_time(SUMMARY_ROUNDS, SUMMARY_RENDERS, || w.renderer.render());
         let seconds = per_iteration.as_secs_f64();
         let ns_per_module_sample = seconds * 1e9 / (FRAMES * w.nodes) as f64;
         let realtime = FRAMES as f64 / f64::from(SAMPLE_RATE) / seconds;

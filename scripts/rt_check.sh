@@ -7,7 +7,7 @@ if ! command -v strace >/dev/null; then
     exit 0
 fi
 binary=$(cargo test --release --test rt_check --no-run --message-format=json 2>/dev/null \
-    | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+    | grep '"name":"rt_check"' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
 trace=$(mktemp)
 trap 'rm -f "$trace"' EXIT
 strace -f -qq -o "$trace" "$binary" --ignored --test-threads=1 >/dev/null

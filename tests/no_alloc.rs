@@ -246,6 +246,9 @@ fn poly_graph() -> ModuleGraph {
 fn audio_thread_never_allocates_or_frees_across_random_commits() {
     let registry = support::test_registry();
     let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0));
+    // Armed with nobody draining: frames go to the recording ring (and are dropped and
+    // counted once it is full); neither path may allocate.
+    engine.counters().recording.store(true, Ordering::Release);
     let stop = Arc::new(AtomicBool::new(false));
     let blocks = Arc::new(AtomicU64::new(0));
     let audio = {
@@ -315,6 +318,12 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
         counts,
         Counts::default(),
         "allocations or frees on the audio thread"
+    );
+    let recorded = engine.take_record_ring().map_or(0, |ring| ring.slots());
+    let dropped = engine.counters().record_dropped.load(Ordering::Relaxed);
+    assert!(
+        recorded + dropped as usize > 0,
+        "the audio thread pushed frames to the recording ring"
     );
     drop(runtime);
 }

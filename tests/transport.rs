@@ -178,3 +178,72 @@ fn transport_errors_are_located() {
         "{shown:?}"
     );
 }
+
+/// A ClockSequencer's beat pulses on the left; `bpm` when given.
+fn clock(transport: &str, bpm: Option<f64>) -> String {
+    let params = bpm.map_or(String::new(), |b| format!("    params:\n      bpm: {b}\n"));
+    format!(
+        "{transport}nodes:
+  clock:
+    module: ClockSequencer
+{params}  out:
+    module: AudioOut
+cables:
+  - from: clock
+    output: beat
+    to: out
+    input: left
+"
+    )
+}
+
+fn pulses(out: &StereoBuffer) -> Vec<usize> {
+    (0..out.left.len()).filter(|&i| out.left[i] > 0.5).collect()
+}
+
+#[test]
+fn a_clock_without_bpm_follows_the_transport_and_plays_seed_files_unchanged() {
+    let own = run(
+        load(&clock("", Some(120.0))),
+        vec![],
+        3.0,
+        64,
+        Quantize::Off,
+    );
+    let follows = run(load(&clock("", None)), vec![], 3.0, 64, Quantize::Off);
+    assert!(
+        own == follows,
+        "at the default 120 BPM the output is bit-identical"
+    );
+    let slow = clock("transport:\n  bpm: 90\n", None);
+    let slow = run(load(&slow), vec![], 3.0, 64, Quantize::Off);
+    assert_eq!(pulses(&slow), vec![0, 32000, 64000, 96000, 128000]);
+    let fixed = clock("transport:\n  bpm: 90\n", Some(120.0));
+    let fixed = run(load(&fixed), vec![], 3.0, 64, Quantize::Off);
+    assert_eq!(pulses(&fixed), pulses(&own), "its own bpm wins");
+}
+
+#[test]
+fn a_following_clock_keeps_time_across_a_tempo_change_and_a_mid_set_start() {
+    // 120 BPM, then 60 BPM from 0.75 s (beat 1.5): the next beat (2) is half a beat later,
+    // at 0.75 + 0.5 s; beat 3 would be at 2.25 s.
+    let slow = clock("transport:\n  bpm: 60\n", None);
+    let out = run(
+        load(&clock("", None)),
+        vec![(36000, load(&slow))],
+        2.0,
+        37,
+        Quantize::Off,
+    );
+    assert_eq!(pulses(&out), vec![0, 24000, 60000]);
+    // Added at 0.3 s (beat 0.6): its first beat is the transport's beat 1 at 0.5 s.
+    let silent = "nodes:\n  out:\n    module: AudioOut\n";
+    let out = run(
+        load(silent),
+        vec![(14400, load(&clock("", None)))],
+        2.0,
+        37,
+        Quantize::Off,
+    );
+    assert_eq!(pulses(&out), vec![24000, 48000, 72000]);
+}

@@ -40,6 +40,10 @@ pub struct PlayArgs {
     /// Print the DSP load and the output guard's counters every 2 seconds.
     #[arg(long)]
     stats: bool,
+    /// Record the output to this WAV file (32-bit float stereo; the header is rewritten every
+    /// second, so a killed process leaves a playable file; RF64 past 4 GiB).
+    #[arg(long)]
+    record: Option<PathBuf>,
     /// Land each reload on the next beat or bar of the transport (off, beat, bar).
     #[arg(long, default_value_t = Quantize::Off)]
     quantize: Quantize,
@@ -96,6 +100,12 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     let playing = playing_line(&name, nodes, &output.info);
     let mut session = Session::new(&args.file, text, registry, output, args.stats);
     session.start(patch, args.quantize);
+    if let Some(path) = &args.record {
+        if let Err(reason) = session.record(path) {
+            warn(reason);
+            return ExitCode::FAILURE;
+        }
+    }
     say(playing);
     if let Err(error) = &watcher {
         warn(format!(
@@ -104,6 +114,7 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     }
     session.run(&wakes);
     drop(watcher);
+    session.finish();
     drop(session);
     say("stopped");
     ExitCode::SUCCESS

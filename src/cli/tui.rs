@@ -32,6 +32,10 @@ pub struct TuiArgs {
     /// Start with auto-commit on (F6 toggles it).
     #[arg(long)]
     auto_commit: bool,
+    /// Record the output to this WAV file from the start (F9 starts and stops timestamped
+    /// recordings next to the patch).
+    #[arg(long)]
+    record: Option<PathBuf>,
     /// Land each commit on the next beat or bar of the transport (off, beat, bar; F8 cycles).
     #[arg(long, default_value_t = Quantize::Off)]
     quantize: Quantize,
@@ -50,6 +54,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         theme: args.theme.clone(),
         auto_commit: args.auto_commit,
         quantize: args.quantize,
+        record: args.record.clone(),
     };
     match run_screen(&options) {
         Ok(()) => ExitCode::SUCCESS,

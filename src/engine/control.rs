@@ -5,6 +5,7 @@ use super::containment::RESET_RING;
 use super::observe::{observation_rings, Counters, EngineCounters, NodeReset, ObservationReceiver};
 use super::plan::PlanUpdate;
 use super::planner::{CommitSummary, Planner, PoolSizes};
+use super::recorder::{RecordRing, RECORD_RING};
 use super::runtime::Runtime;
 use super::transport::Quantize;
 use super::validate::ValidGraph;
@@ -72,6 +73,7 @@ pub struct Engine {
     pending: Option<ValidGraph>,
     quantize: Quantize,
     resets: Consumer<NodeReset>,
+    record_ring: Option<RecordRing>,
     refills: Vec<u32>,
     reset_log: Vec<NodeReset>,
     counters: Counters,
@@ -86,6 +88,7 @@ impl Engine {
         let (plan_tx, plan_rx) = RingBuffer::new(PLAN_RING);
         let (retire_tx, retire_rx) = RingBuffer::new(RETIRE_RING);
         let (reset_tx, reset_rx) = RingBuffer::new(RESET_RING);
+        let (record_tx, record_rx) = RingBuffer::new(RECORD_RING);
         let counters = Arc::new(EngineCounters::default());
         let (midi_tx, midi_rx) = midi_ring();
         let mut runtime = Runtime::new(
@@ -96,6 +99,7 @@ impl Engine {
             counters.clone(),
             midi_rx,
             f64::from(config.sample_rate),
+            record_tx,
         );
         let observations = (config.observed_levels > 0).then(|| {
             let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
@@ -108,6 +112,7 @@ impl Engine {
             pending: None,
             quantize: Quantize::Off,
             resets: reset_rx,
+            record_ring: Some(record_rx),
             refills: Vec::new(),
             reset_log: Vec::new(),
             counters,
@@ -201,6 +206,17 @@ impl Engine {
         let _ = self.plans.push(planned.update);
         self.planner = planned.next;
         planned.summary
+    }
+
+    /// The control end of the recording ring, to hand to a [`super::recorder::Recording`];
+    /// `None` while a recording holds it.
+    pub fn take_record_ring(&mut self) -> Option<RecordRing> {
+        self.record_ring.take()
+    }
+
+    /// Gives the recording ring back after a recording.
+    pub fn give_record_ring(&mut self, ring: RecordRing) {
+        self.record_ring = Some(ring);
     }
 
     /// Makes every later commit land on the next beat or bar (or at once).

@@ -4,6 +4,7 @@
 
 use super::observe::Counters;
 use super::output::OutputStream;
+use super::recorder::Recording;
 use super::stream_errors::{StreamErrorReader, StreamErrors};
 use super::transport::Quantize;
 use super::{
@@ -11,6 +12,7 @@ use super::{
 };
 use crate::dsl::Patch;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -31,6 +33,13 @@ pub struct Tick {
     pub resets: Vec<(String, u64)>,
 }
 
+impl Drop for LiveSession {
+    /// Ends a running recording so its file gets its final header.
+    fn drop(&mut self) {
+        self.stop_recording();
+    }
+}
+
 /// A live engine with its meters.
 pub struct LiveSession {
     // Declared first so it is dropped first: the audio thread stops before the engine goes.
@@ -45,6 +54,7 @@ pub struct LiveSession {
     meters: Meters,
     queued: Option<Vec<String>>,
     resets: HashMap<String, u64>,
+    recording: Option<Recording>,
 }
 
 impl LiveSession {
@@ -62,6 +72,7 @@ impl LiveSession {
             warning: output.warning,
             queued: None,
             resets: HashMap::new(),
+            recording: None,
         }
     }
 
@@ -183,6 +194,51 @@ impl LiveSession {
         let beat = ((bar.fract() * per_bar as f64) as u64).min(per_bar - 1);
         let bpm = f64::from_bits(c.bpm.load(Ordering::Relaxed));
         (bar as u64 + 1, beat + 1, bpm)
+    }
+
+    /// Starts recording the output to `path` (a WAV file; RF64 past 4 GiB), stopping a
+    /// recording that runs.
+    pub fn start_recording(&mut self, path: &Path) -> Result<(), String> {
+        self.stop_recording();
+        let ring = self
+            .engine
+            .take_record_ring()
+            .ok_or("the recorder is not available")?;
+        let counters = self.engine.counters().clone();
+        match Recording::start(path, self.info.sample_rate, ring, counters) {
+            Ok(recording) => {
+                self.recording = Some(recording);
+                Ok(())
+            }
+            Err((reason, ring)) => {
+                if let Some(ring) = ring {
+                    self.engine.give_record_ring(ring);
+                }
+                Err(reason)
+            }
+        }
+    }
+
+    /// Stops the recording, if one runs: its file and the seconds written, or why the file
+    /// is incomplete.
+    pub fn stop_recording(&mut self) -> Option<Result<(PathBuf, f64), String>> {
+        let recording = self.recording.take()?;
+        let path = recording.path().to_path_buf();
+        let (ring, result) = recording.stop();
+        if let Some(ring) = ring {
+            self.engine.give_record_ring(ring);
+        }
+        let rate = f64::from(self.info.sample_rate);
+        Some(
+            result
+                .map(|frames| (path.clone(), frames as f64 / rate))
+                .map_err(|e| format!("{}: recording failed: {e}", path.display())),
+        )
+    }
+
+    /// The file being recorded and the frames dropped so far, while recording.
+    pub fn recording(&self) -> Option<(&Path, u64)> {
+        self.recording.as_ref().map(|r| (r.path(), r.dropped()))
     }
 
     /// Whether the master mute is on.

@@ -17,6 +17,7 @@ pub mod order;
 pub mod output;
 pub mod plan;
 pub mod planner;
+pub mod recorder;
 pub mod runtime;
 pub mod stream_errors;
 pub mod suggest;

@@ -47,6 +47,10 @@ pub struct EngineCounters {
     pub dropped_levels: AtomicU64,
     /// Nodes reset because their output went non-finite.
     pub resets: AtomicU64,
+    /// Whether the audio thread pushes output frames to the recording ring.
+    pub recording: std::sync::atomic::AtomicBool,
+    /// Output frames the recording ring could not take.
+    pub record_dropped: AtomicU64,
     /// Frame on which a waiting quantised commit lands, plus one (0: none waits).
     pub landing: AtomicU64,
     /// Beats since the transport started (f64 bits), at the end of the last block.

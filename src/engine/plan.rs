@@ -152,6 +152,9 @@ pub struct ParamUpdate {
     pub index: u32,
     /// New value.
     pub value: ParamValue,
+    /// Whether the patch gives it (false: the value is the default of a parameter the patch
+    /// leaves out, announced with `Module::param_unset`).
+    pub given: bool,
 }
 
 /// Module instances by slot.

@@ -105,6 +105,7 @@ struct LiveNode {
     shape: Shape,
     slot: u32,
     params: Arc<[ParamValue]>,
+    given: Arc<[bool]>,
     /// First unit of each output buffer (each `shape.voices` units long).
     outputs: Arc<[u32]>,
     connected_inputs: Arc<[bool]>,
@@ -277,28 +278,36 @@ impl Planner {
         for (n, node) in graph.nodes.iter().enumerate() {
             let (name, live) = match old_nodes.remove_entry(node.name.as_str()) {
                 Some((name, mut live)) => {
-                    if *live.params == *node.params {
+                    let same = *live.params == *node.params && *live.given == *node.given;
+                    if same {
                         summary.kept.push(node.name.clone());
                     } else {
                         summary.changed.push(node.name.clone());
                     }
-                    for (i, (old, new)) in live.params.iter().zip(&node.params).enumerate() {
-                        if old != new {
+                    let values = live.params.iter().zip(&node.params);
+                    let given = live.given.iter().zip(&node.given);
+                    for (i, ((old, new), (was, is))) in values.zip(given).enumerate() {
+                        if old != new || was != is {
                             update.params.push(ParamUpdate {
                                 slot: live.slot,
                                 index: i as u32,
                                 value: new.clone(),
+                                given: *is,
                             });
                         }
                     }
-                    if *live.params != *node.params {
+                    if !same {
                         live.params = node.params.as_slice().into();
+                        live.given = node.given.as_slice().into();
                     }
                     (name, live)
                 }
                 None => {
                     let slot = next.module_slots.take();
-                    let make = || self.instance(&node.module_type, node.shape, &node.params);
+                    let make = || {
+                        let (params, given) = (&node.params, &node.given);
+                        self.instance(&node.module_type, node.shape, params, given)
+                    };
                     fresh[n] = Some((update.installs.len(), update.spares.len()));
                     update.installs.push((slot, Some(make())));
                     update.spares.push(SpareSwap {
@@ -322,6 +331,7 @@ impl Planner {
                         shape: node.shape,
                         slot,
                         params: node.params.as_slice().into(),
+                        given: node.given.as_slice().into(),
                         outputs,
                         connected_inputs: Arc::new([]),
                         connected_outputs: Arc::new([]),
@@ -343,16 +353,21 @@ impl Planner {
         }
     }
 
-    /// A fresh instance of `module_type` with `params` applied.
+    /// A fresh instance of `module_type` with `params` applied (and the ones the patch does
+    /// not give announced as unset).
     fn instance(
         &self,
         module_type: &ModuleType,
         shape: Shape,
         params: &[ParamValue],
+        given: &[bool],
     ) -> Box<dyn Module> {
         let mut instance = module_type.instantiate(shape, self.sample_rate);
-        for (i, value) in params.iter().enumerate() {
+        for (i, (value, given)) in params.iter().zip(given).enumerate() {
             instance.set_param(i, value);
+            if !given {
+                instance.param_unset(i);
+            }
         }
         instance
     }
@@ -361,7 +376,7 @@ impl Planner {
     /// state with the current parameters and connectivity. `None` when the slot is free.
     pub fn refill(&self, slot: u32) -> Option<SpareSwap> {
         let live = self.nodes.values().find(|live| live.slot == slot)?;
-        let mut spare = self.instance(&live.maker.0, live.shape, &live.params);
+        let mut spare = self.instance(&live.maker.0, live.shape, &live.params, &live.given);
         spare.set_connectivity(&live.connected_inputs, &live.connected_outputs);
         Some(SpareSwap {
             slot,

@@ -31,6 +31,7 @@ pub struct Runtime {
     midi: MidiReceiver,
     position: u64,
     clock: Clock,
+    record: Producer<[f32; 2]>,
     /// Frame on which the quantised update at the head of the ring lands.
     landing: Option<u64>,
 }
@@ -46,6 +47,7 @@ impl Runtime {
         counters: Counters,
         midi: MidiReceiver,
         sample_rate: f64,
+        record: Producer<[f32; 2]>,
     ) -> Self {
         Runtime {
             modules: (0..sizes.modules).map(|_| None).collect(),
@@ -60,6 +62,7 @@ impl Runtime {
             midi,
             position: 0,
             clock: Clock::new(sample_rate),
+            record,
             landing: None,
         }
     }
@@ -96,6 +99,7 @@ impl Runtime {
                 &mut right[done..done + frames],
             );
             self.write_output(l, r);
+            self.record(l, r);
             self.observe(l, r);
             self.position += frames as u64;
             done += frames;
@@ -175,6 +179,9 @@ impl Runtime {
             let spare = self.containment.spare_mut(slot);
             for m in [self.modules[slot].as_mut(), spare].into_iter().flatten() {
                 m.set_param(p.index as usize, &p.value);
+                if !p.given {
+                    m.param_unset(p.index as usize);
+                }
             }
         }
         for c in &update.connectivity {
@@ -282,6 +289,25 @@ impl Runtime {
                 )
             };
             self.delays[slot..slot + lanes].copy_from_slice(last);
+        }
+    }
+
+    /// Pushes the guarded frames to the recording ring while a recording runs; what does not
+    /// fit is counted as dropped.
+    fn record(&mut self, left: &[f32], right: &[f32]) {
+        if !self.counters.recording.load(Ordering::Acquire) {
+            return;
+        }
+        let mut dropped = 0;
+        for (&l, &r) in left.iter().zip(right) {
+            if self.record.push([l, r]).is_err() {
+                dropped += 1;
+            }
+        }
+        if dropped > 0 {
+            self.counters
+                .record_dropped
+                .fetch_add(dropped, Ordering::Relaxed);
         }
     }
 

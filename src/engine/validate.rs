@@ -84,6 +84,9 @@ pub struct ValidNode {
     pub descriptor: ModuleDescriptor,
     /// Every parameter value in descriptor order (defaults where the patch sets none).
     pub params: Vec<ParamValue>,
+    /// Whether the patch gives each parameter (false: it is at its default because the
+    /// patch leaves it out).
+    pub given: Vec<bool>,
 }
 
 /// A cable after validation, by node and port position.
@@ -206,6 +209,7 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
             .iter()
             .map(|p| p.default_value())
             .collect();
+        let mut given = vec![false; params.len()];
         let mut params_ok = true;
         for (p, (name, value)) in node.params.iter().enumerate() {
             let Some(index) = descriptor.param_index(name) else {
@@ -227,6 +231,7 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
                 params_ok = false;
                 continue;
             };
+            given[index] = true;
             match descriptor.params[index].accept(value) {
                 Ok(v) => params[index] = v,
                 Err(e) => {
@@ -245,6 +250,7 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
             shape,
             descriptor,
             params,
+            given,
         }));
     }
 

@@ -177,6 +177,15 @@ impl Adsr {
     /// first frame where its trigger or gate leaves the state it is in.
     fn scan_edges(&mut self, trigger: &[f32], gate: &[f32], frames: usize) {
         let lanes = self.lanes.len();
+        if let ([lane], [first]) = (&*self.lanes, &mut *self.first_edge) {
+            // One lane: a search that stops at the first edge.
+            let edge = trigger
+                .iter()
+                .zip(gate)
+                .position(|(&t, &g)| !lane.unchanged(t, g));
+            *first = edge.unwrap_or(frames) as f32;
+            return;
+        }
         let flag = |high: bool| if high { 1.0 } else { 0.0 };
         for (l, lane) in self.lanes.iter().enumerate() {
             self.trigger_flags[l] = flag(lane.trigger_high);

@@ -17,9 +17,10 @@
 //!
 //! Every lane (`voices`) has its own state and coefficients. The CV inputs are read once per
 //! segment of 16 samples, at the first sample of each segment counted from the start of the
-//! stream (so the result does not depend on the block size), and a lane's coefficients are
-//! recomputed only when its CVs changed: modulation costs one `tan` per lane per 16 samples,
-//! not per sample. The update runs in state-space form (two multiply-adds on the recurrence
+//! stream (so the result does not depend on the block size), and coefficients are recomputed
+//! only when a CV changed: modulation costs one coefficient update per lane per 16 samples,
+//! not per sample, with `tan` and `exp2` as branch-free approximations within 1e-5 that
+//! vectorise across lanes. The update runs in state-space form (two multiply-adds on the recurrence
 //! instead of five dependent operations). At every segment start, a state below 1e-20 is set
 //! to exactly 0, so that a decaying filter reaches true silence and never produces subnormal
 //! numbers, on every platform alike.
@@ -27,6 +28,7 @@
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
 };
+use super::fast_math;
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use std::f32::consts::{FRAC_1_SQRT_2, PI};
@@ -84,10 +86,7 @@ struct Lowpass {
 impl Lowpass {
     /// Recomputes lane `l`'s coefficients for these CV values.
     fn tune(&mut self, l: usize, cutoff_cv: f32, resonance_cv: f32) {
-        let hz = (self.cutoff * cutoff_cv.exp2())
-            .max(MIN_CUTOFF)
-            .min(MAX_CUTOFF_RATIO * self.sample_rate);
-        let g = (PI * hz / self.sample_rate).tan();
+        let g = prewarp(self.cutoff, cutoff_cv, self.sample_rate);
         if resonance_cv.to_bits() != self.lanes.resonance_cv[l].to_bits() || !self.lanes.tuned {
             let cv = if resonance_cv.is_nan() {
                 0.0
@@ -110,6 +109,28 @@ impl Lowpass {
         lanes.d[l] = 2.0 * a3;
     }
 
+    /// Recomputes every lane's coefficients for these cutoff CVs (damping unchanged).
+    fn retune_cutoffs(&mut self, cutoffs: &[f32]) {
+        let lanes = self.lanes.ic1.len();
+        let (cutoff, rate) = (self.cutoff, self.sample_rate);
+        let s = &mut self.lanes;
+        let (last, k) = (&mut s.cutoff_cv[..lanes], &s.k[..lanes]);
+        let (c1, b) = (&mut s.c1[..lanes], &mut s.b[..lanes]);
+        let (c2, d) = (&mut s.c2[..lanes], &mut s.d[..lanes]);
+        let cutoffs = &cutoffs[..lanes];
+        for l in 0..lanes {
+            let g = prewarp(cutoff, cutoffs[l], rate);
+            let a1 = 1.0 / (1.0 + g * (g + k[l]));
+            let a2 = g * a1;
+            let a3 = g * a2;
+            last[l] = cutoffs[l];
+            c1[l] = 2.0 * a1 - 1.0;
+            b[l] = 2.0 * a2;
+            c2[l] = 1.0 - 2.0 * a3;
+            d[l] = 2.0 * a3;
+        }
+    }
+
     /// Recomputes every lane for the CVs it last saw (after a parameter change).
     fn retune_all(&mut self) {
         self.lanes.tuned = false;
@@ -121,17 +142,28 @@ impl Lowpass {
     }
 
     /// The segment start at frame `f`: reads the CVs (when connected) and snaps tiny state.
+    ///
+    /// A moved resonance CV retunes its lane alone (a `powf`); cutoff CVs retune every lane
+    /// in one branch-free pass that vectorises.
     fn segment_start(&mut self, f: usize, cutoff_cv: &[f32], resonance_cv: &[f32]) {
         let lanes = self.lanes.ic1.len();
         if self.cv_connected {
-            for l in 0..lanes {
-                let (c, r) = (cutoff_cv[f * lanes + l], resonance_cv[f * lanes + l]);
+            let (cutoffs, resonances) = (
+                &cutoff_cv[f * lanes..(f + 1) * lanes],
+                &resonance_cv[f * lanes..(f + 1) * lanes],
+            );
+            for (l, &r) in resonances.iter().enumerate() {
                 // Bitwise, so that a NaN CV is computed once, not on every segment.
-                if c.to_bits() != self.lanes.cutoff_cv[l].to_bits()
-                    || r.to_bits() != self.lanes.resonance_cv[l].to_bits()
-                {
-                    self.tune(l, c, r);
+                if r.to_bits() != self.lanes.resonance_cv[l].to_bits() {
+                    self.tune(l, cutoffs[l], r);
                 }
+            }
+            let moved = cutoffs
+                .iter()
+                .zip(self.lanes.cutoff_cv.iter())
+                .fold(0, |d, (c, last)| d | (c.to_bits() ^ last.to_bits()));
+            if moved != 0 {
+                self.retune_cutoffs(cutoffs);
             }
         }
         for s in self.lanes.ic1.iter_mut().chain(self.lanes.ic2.iter_mut()) {
@@ -174,6 +206,17 @@ impl Lowpass {
             }
         }
     }
+}
+
+/// The SVF's `g = tan(pi * hz / sample_rate)` for `cutoff` Hz shifted by `cutoff_cv`
+/// octaves, the effective cutoff clamped to 20 Hz..0.45 of the sample rate (a NaN CV gives
+/// 20 Hz). Approximations within 1e-5 (see `fast_math`), so that it vectorises.
+#[inline(always)]
+fn prewarp(cutoff: f32, cutoff_cv: f32, sample_rate: f32) -> f32 {
+    let hz = (cutoff * fast_math::exp2(cutoff_cv))
+        .max(MIN_CUTOFF)
+        .min(MAX_CUTOFF_RATIO * sample_rate);
+    fast_math::tan(PI * hz / sample_rate)
 }
 
 impl Module for Lowpass {

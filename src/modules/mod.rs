@@ -6,6 +6,7 @@ pub mod registry;
 
 pub mod audio_out;
 pub mod envelope;
+mod fast_math;
 pub mod filter;
 pub mod glide;
 pub mod midi;

@@ -13,6 +13,12 @@ pub trait Module: Send {
     /// Applies a parameter value that has already been validated against the descriptor.
     fn set_param(&mut self, index: usize, value: &ParamValue);
 
+    /// Called right after `set_param` gives parameter `index` its default because the patch
+    /// leaves it out, so a module whose default means "follow" can tell an unset parameter
+    /// from one set to the default value (ClockSequencer's `bpm` follows the transport only
+    /// when unset). Most modules ignore it.
+    fn param_unset(&mut self, _index: usize) {}
+
     /// Tells the module which of its inputs and outputs are connected by cables.
     fn set_connectivity(&mut self, _inputs: &[bool], _outputs: &[bool]) {}
 

@@ -35,6 +35,11 @@
 //! | `beats_per_bar` | int | 1–16, 4 | beats in a bar |
 //! | `quavers_per_beat` | int | 1–4, 2 | quavers in a beat |
 //!
+//! A clock whose patch leaves `bpm` out follows the engine's transport: its tempo (120 BPM
+//! unless the patch's `transport:` says otherwise, and each tempo change from the frame it
+//! lands on) and its position (a clock made mid-set starts on the transport's grid, counted
+//! from beat 0). With `bpm` written it runs at that tempo on its own.
+//!
 //! All four pulse on sample 0. One accumulator counts semiquavers within the bar (in f64), so
 //! the pulses stay locked; each lands on the first sample at or after its exact time (within
 //! a thousandth of a sample, so rounding never makes a pulse late). Changing
@@ -226,6 +231,8 @@ struct ClockSequencer {
     /// Semiquaver the position was in at the previous sample; `None` before sample 0.
     last_index: Option<u64>,
     bpm: f64,
+    /// Whether the patch leaves `bpm` out: the clock then follows the transport.
+    follows: bool,
     beats_per_bar: u64,
     quavers_per_beat: u64,
     sample_rate: f64,
@@ -253,7 +260,10 @@ impl ClockSequencer {
 impl Module for ClockSequencer {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         match (index, value) {
-            (0, v) => self.bpm = v.as_f64().unwrap_or(self.bpm),
+            (0, v) => {
+                self.bpm = v.as_f64().unwrap_or(self.bpm);
+                self.follows = false;
+            }
             (1, ParamValue::Int(n)) => {
                 self.beats_per_bar = (*n).max(1) as u64;
                 self.settle();
@@ -268,15 +278,35 @@ impl Module for ClockSequencer {
         }
     }
 
+    fn param_unset(&mut self, index: usize) {
+        if index == 0 {
+            self.follows = true;
+        }
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let per_beat = self.semiquavers_per_beat();
         let per_bar = self.semiquavers_per_bar();
-        let increment = self.bpm / 60.0 * per_beat as f64 / self.sample_rate;
+        let tempo = io.tempo();
+        let bpm = if self.follows { tempo.bpm } else { self.bpm };
+        let increment = bpm / 60.0 * per_beat as f64 / self.sample_rate;
         let tolerance = increment * TOLERANCE;
+
         let lanes = io.lanes();
         let [bar, beat, quaver, semiquaver] = io.outputs::<4>();
         for i in (0..bar.len()).step_by(lanes) {
-            if self.last_index.is_some() {
+            if self.follows {
+                // The transport's position on this clock's bar grid from beat 0.
+                let beat = tempo.beat_at(i / lanes) * per_beat as f64;
+                self.position = beat % per_bar;
+                if self.position + tolerance >= per_bar {
+                    self.position -= per_bar;
+                }
+                if self.last_index.is_none() && (self.position + tolerance).fract() >= increment {
+                    // Joined between two semiquavers: no pulse until the next one.
+                    self.last_index = Some((self.position + tolerance) as u64);
+                }
+            } else if self.last_index.is_some() {
                 self.position += increment;
                 if self.position + tolerance >= per_bar {
                     self.position -= per_bar;
@@ -335,7 +365,7 @@ pub fn clock_sequencer_type() -> ModuleType {
                         default: 120.0,
                         unit: "BPM",
                     },
-                    doc: "Tempo in beats per minute",
+                    doc: "Tempo in beats per minute; left out, the clock follows the transport",
                 },
                 ParamDescriptor {
                     name: "beats_per_bar",
@@ -362,6 +392,7 @@ pub fn clock_sequencer_type() -> ModuleType {
                 position: 0.0,
                 last_index: None,
                 bpm: 120.0,
+                follows: false,
                 beats_per_bar: 4,
                 quavers_per_beat: 2,
                 sample_rate: f64::from(sample_rate),

@@ -2,6 +2,7 @@
 
 use super::app::{App, Focus, NoticeKind, Prompt};
 use super::keys::{action, Action, Mode};
+use super::recording::stamped_path;
 use crossterm::event::KeyEvent;
 use std::time::Instant;
 
@@ -46,6 +47,23 @@ impl App {
                 self.notify(NoticeKind::Info, format!("auto-commit {state}"), Some(now));
             }
             Action::ToggleFocus => self.toggle_focus(),
+            Action::ToggleRecording => match self.sound.stop_recording() {
+                Some(Ok((path, seconds))) => {
+                    let text = format!("recorded {} ({seconds:.1} s)", path.display());
+                    self.notify(NoticeKind::Ok, text, Some(now));
+                }
+                Some(Err(reason)) => self.notify(NoticeKind::Error, reason, None),
+                None => {
+                    let path = stamped_path(&self.path, std::time::SystemTime::now());
+                    match self.sound.start_recording(&path) {
+                        Ok(()) => {
+                            let text = format!("recording to {}", path.display());
+                            self.notify(NoticeKind::Info, text, Some(now));
+                        }
+                        Err(reason) => self.notify(NoticeKind::Error, reason, None),
+                    }
+                }
+            },
             Action::CycleQuantize => {
                 let next = self.sound.quantize().next();
                 self.sound.set_quantize(next);

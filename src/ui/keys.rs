@@ -30,6 +30,8 @@ pub enum Action {
     ToggleMute,
     /// Cycles when commits land: at once, on the beat, on the bar.
     CycleQuantize,
+    /// Starts or stops a timestamped recording next to the patch.
+    ToggleRecording,
     /// Open or close the help (F1).
     Help,
     /// Quit, asking first when there are unsaved changes (Ctrl-Q).
@@ -74,6 +76,10 @@ pub const KEY_MAP: &[(&str, &str)] = &[
     ),
     ("Ctrl-Z / Ctrl-Y", "undo / redo"),
     ("F8", "quantize commits: off, on the beat, on the bar"),
+    (
+        "F9",
+        "record on/off (a timestamped WAV file next to the patch)",
+    ),
     ("F12", "master mute on/off (ramped, no click)"),
     ("F7", "clear the meters' clip marks"),
     ("F1", "this help; Up / Down browse the module reference"),
@@ -101,6 +107,7 @@ pub fn action(key: KeyEvent, mode: Mode) -> Action {
         (KeyCode::F(6), _) => Action::ToggleAutoCommit,
         (KeyCode::F(7), _) => Action::ResetClips,
         (KeyCode::F(8), _) => Action::CycleQuantize,
+        (KeyCode::F(9), _) => Action::ToggleRecording,
         (KeyCode::F(12), _) => Action::ToggleMute,
         _ => Action::None,
     };

@@ -10,6 +10,7 @@ pub mod editor;
 pub mod files;
 pub mod highlight;
 pub mod keys;
+pub mod recording;
 pub mod recovery;
 pub mod run;
 pub mod theme;

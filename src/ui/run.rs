@@ -38,6 +38,8 @@ pub struct StartOptions {
     pub auto_commit: bool,
     /// When commits land.
     pub quantize: Quantize,
+    /// A file to record the output to from the start.
+    pub record: Option<PathBuf>,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -63,6 +65,9 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
     let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
     let mut sound = LiveSession::new(output);
     sound.set_quantize(options.quantize);
+    if let Some(path) = &options.record {
+        sound.start_recording(path)?;
+    }
     let mut app = App::open(
         &options.file,
         disk,

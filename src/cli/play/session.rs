@@ -58,6 +58,26 @@ impl Session {
         self.live.set_quantize(quantize);
     }
 
+    /// Starts recording the output to `path`.
+    pub fn record(&mut self, path: &Path) -> Result<(), String> {
+        self.live.start_recording(path)?;
+        say(format!("recording to {}", path.display()));
+        Ok(())
+    }
+
+    /// Ends a recording, if one runs, and says what was written.
+    pub fn finish(&mut self) {
+        let dropped = self.live.recording().map_or(0, |(_, dropped)| dropped);
+        match self.live.stop_recording() {
+            Some(Ok((path, seconds))) => say(format!(
+                "recorded {} ({seconds:.2} s, {dropped} frames dropped)",
+                path.display()
+            )),
+            Some(Err(reason)) => warn(reason),
+            None => {}
+        }
+    }
+
     /// Runs until `Wake::Stop`.
     pub fn run(&mut self, wakes: &Receiver<Wake>) {
         loop {

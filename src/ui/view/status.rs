@@ -124,8 +124,15 @@ fn transport_state(app: &App) -> String {
         .landing_in()
         .map(|s| format!(" (lands in {s:.1} s)"))
         .unwrap_or_default();
+    let recording = sound
+        .recording()
+        .map(|(_, dropped)| match dropped {
+            0 => "● REC · ".to_string(),
+            n => format!("● REC ({n} frames dropped) · "),
+        })
+        .unwrap_or_default();
     format!(
-        "{bar}.{beat} · {bpm:.0} BPM · q {}{landing} · ",
+        "{recording}{bar}.{beat} · {bpm:.0} BPM · q {}{landing} · ",
         sound.quantize()
     )
 }
