@@ -51,6 +51,8 @@ enum Command {
     Play(cli::play::PlayArgs),
     /// List the output devices with their default sample rate, channels and formats.
     Devices,
+    /// List the MIDI input ports (for `--midi-in`).
+    Midi,
 }
 
 fn main() -> ExitCode {
@@ -62,5 +64,6 @@ fn main() -> ExitCode {
         Some(Command::Modules { name, markdown }) => cli::modules::run(name.as_deref(), markdown),
         Some(Command::Play(play)) => cli::play::run(&play),
         Some(Command::Devices) => cli::devices::run(),
+        Some(Command::Midi) => cli::midi::run(),
     }
 }

@@ -224,3 +224,89 @@ fn a_c_major_triad_takes_three_lanes_of_four() {
     }
     assert_eq!(gate[frame + 3], 0.0, "the fourth lane stays free");
 }
+
+mod live {
+    use patches_tui::engine::{Cable, Engine, EngineConfig, ModuleGraph, Node};
+    use patches_tui::midi::input::{FakeMidi, MidiInput};
+    use patches_tui::modules::Registry;
+
+    /// A keyboard whose gate is the left channel and whose pitch is the right.
+    fn engine_with_keys() -> (Engine, patches_tui::engine::Runtime) {
+        let (mut engine, runtime) = Engine::new(EngineConfig::new(48000.0).unobserved());
+        let graph = ModuleGraph::new()
+            .with_node(Node::new("keys", "MidiToCv"))
+            .with_node(Node::new("out", "AudioOut"))
+            .with_cable(Cable::new("keys", "gate", "out", "left"))
+            .with_cable(Cable::new("keys", "voct", "out", "right").with_scale(0.1));
+        let valid = patches_tui::engine::validate(&graph, &Registry::seed()).unwrap();
+        engine.commit(valid);
+        (engine, runtime)
+    }
+
+    #[test]
+    fn a_fake_port_plays_notes_into_the_engine() {
+        let (mut engine, mut runtime) = engine_with_keys();
+        let fake = FakeMidi::new(&["Thru", "Keystation 49 MIDI 1"]);
+        let sender = engine.take_midi_sender().unwrap();
+        let input = MidiInput::open(&fake, "keystation", sender).unwrap();
+        assert_eq!(input.ports(), ["Keystation 49 MIDI 1"]);
+        let (mut left, mut right) = (vec![0.0; 64], vec![0.0; 64]);
+        runtime.process(&mut left, &mut right);
+        assert!(left.iter().all(|&x| x == 0.0));
+        assert!(
+            !fake.play("Thru", &[0x90, 69, 100]),
+            "an unopened port reaches nobody"
+        );
+        assert!(fake.play("Keystation 49 MIDI 1", &[0x90, 69, 100]));
+        runtime.process(&mut left, &mut right);
+        assert!(
+            left.iter().all(|&x| x == 1.0),
+            "the gate opens on the next block"
+        );
+        assert!(
+            right.iter().all(|&x| (x - 0.275).abs() < 1e-6),
+            "A4 is 2.75 V"
+        );
+        // Running status is resolved by the port driver; a note on with velocity 0 is off.
+        fake.play("Keystation 49 MIDI 1", &[0x90, 69, 0]);
+        runtime.process(&mut left, &mut right);
+        assert!(left.iter().all(|&x| x == 0.0));
+        assert_eq!(input.received(), 2);
+    }
+
+    #[test]
+    fn no_ports_or_no_match_is_one_clear_line_and_all_opens_every_port() {
+        let mut engine = Engine::new(EngineConfig::new(48000.0).unobserved()).0;
+        let none = MidiInput::open(
+            &FakeMidi::new(&[]),
+            "all",
+            engine.take_midi_sender().unwrap(),
+        );
+        assert_eq!(none.err().unwrap(), "no MIDI input ports");
+        let fake = FakeMidi::new(&["Thru", "Keys"]);
+        let mut engine = Engine::new(EngineConfig::new(48000.0).unobserved()).0;
+        let wrong = MidiInput::open(&fake, "launch", engine.take_midi_sender().unwrap());
+        assert_eq!(
+            wrong.err().unwrap(),
+            "no MIDI input port matches `launch` (ports: Thru, Keys)"
+        );
+        let mut engine = Engine::new(EngineConfig::new(48000.0).unobserved()).0;
+        let all = MidiInput::open(&fake, "all", engine.take_midi_sender().unwrap()).unwrap();
+        assert_eq!(all.ports(), ["Thru", "Keys"]);
+    }
+
+    #[test]
+    fn the_midi_command_lists_ports_or_says_why_there_are_none() {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_patches-tui"))
+            .arg("midi")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        // This machine has no sequencer; a machine with one lists its ports, one a line.
+        if !std::path::Path::new("/dev/snd/seq").exists() {
+            assert!(text.starts_with("no MIDI"), "{text}");
+            assert_eq!(text.lines().count(), 1);
+        }
+    }
+}

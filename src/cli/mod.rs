@@ -3,6 +3,7 @@
 pub mod check;
 pub mod devices;
 pub mod load;
+pub mod midi;
 pub mod modules;
 pub mod out_file;
 pub mod play;

@@ -39,6 +39,10 @@ pub struct TuiArgs {
     /// Land each commit on the next beat or bar of the transport (off, beat, bar; F8 cycles).
     #[arg(long, default_value_t = Quantize::Off)]
     quantize: Quantize,
+    /// Take MIDI from the input ports whose name contains NAME, or from `all` (see
+    /// `patches-tui midi`); without MIDI the sound plays on.
+    #[arg(long, value_name = "NAME")]
+    midi_in: Option<String>,
 }
 
 /// Runs the screen; exit 1 with the reason on stderr when it cannot start or crashed.
@@ -55,6 +59,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         auto_commit: args.auto_commit,
         quantize: args.quantize,
         record: args.record.clone(),
+        midi_in: args.midi_in.clone(),
     };
     match run_screen(&options) {
         Ok(()) => ExitCode::SUCCESS,

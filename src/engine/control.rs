@@ -97,10 +97,10 @@ impl Engine {
             retire_tx,
             reset_tx,
             counters.clone(),
-            midi_rx,
             f64::from(config.sample_rate),
             record_tx,
         );
+        runtime.set_midi(midi_rx);
         let observations = (config.observed_levels > 0).then(|| {
             let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
             runtime.set_observer(tx);

@@ -28,7 +28,7 @@ pub struct Runtime {
     retired: Producer<Box<PlanUpdate>>,
     observer: Option<ObservationSender>,
     counters: Counters,
-    midi: MidiReceiver,
+    midi: Option<MidiReceiver>,
     position: u64,
     clock: Clock,
     record: Producer<[f32; 2]>,
@@ -45,7 +45,6 @@ impl Runtime {
         retired: Producer<Box<PlanUpdate>>,
         resets: Producer<NodeReset>,
         counters: Counters,
-        midi: MidiReceiver,
         sample_rate: f64,
         record: Producer<[f32; 2]>,
     ) -> Self {
@@ -59,12 +58,17 @@ impl Runtime {
             retired,
             observer: None,
             counters,
-            midi,
+            midi: None,
             position: 0,
             clock: Clock::new(sample_rate),
             record,
             landing: None,
         }
+    }
+
+    /// Takes MIDI events from `midi` from now on.
+    pub(crate) fn set_midi(&mut self, midi: MidiReceiver) {
+        self.midi = Some(midi);
     }
 
     /// Publishes levels and output samples to `observer` from now on.
@@ -222,7 +226,9 @@ impl Runtime {
     /// Runs the current plan for `frames` frames.
     fn run_block(&mut self, frames: usize) {
         let end = self.position + frames as u64;
-        self.midi.take_block(self.position, end);
+        if let Some(midi) = self.midi.as_mut() {
+            midi.take_block(self.position, end);
+        }
         let Some(plan) = self.plan.take() else {
             return;
         };
@@ -243,7 +249,7 @@ impl Runtime {
                         unsafe { mix_block(base, mix.target, mix.lanes as usize, terms, frames) };
                     }
                     let tempo = self.clock.tempo(self.position);
-                    let events = self.midi.block();
+                    let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
                     let at = (self.position, tempo);
                     run_node(&mut self.modules, node, 0, frames, at, events);
                     self.contain(plan.id, node, 0, frames);
@@ -271,7 +277,7 @@ impl Runtime {
                             }
                             let at = self.position + i as u64;
                             let tempo = self.clock.tempo(at);
-                            let events = self.midi.block();
+                            let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
                             run_node(&mut self.modules, node, i, 1, (at, tempo), events);
                             self.contain(plan.id, node, i, 1);
                         }
@@ -336,7 +342,7 @@ impl Runtime {
             });
             let position = self.position + bad as u64;
             let tempo = self.clock.tempo(position);
-            let events = self.midi.block();
+            let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
             let at = (position, tempo);
             run_node(&mut self.modules, node, bad, end - bad, at, events);
         }

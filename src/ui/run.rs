@@ -4,7 +4,7 @@
 //! file event, an auto-commit or recovery deadline) and redraws only when something changed.
 //! A panic restores the terminal, writes the recovery file and says where it is.
 
-use super::app::{App, Options};
+use super::app::{App, NoticeKind, Options};
 use super::files::read_disk;
 use super::recovery::{data_dir, Recovery};
 use super::theme::load_theme;
@@ -12,6 +12,7 @@ use super::view::{self, layout::editor_text_size};
 use crate::engine::live::LiveSession;
 use crate::engine::Quantize;
 use crate::engine::{start_output, OutputOptions};
+use crate::midi::input::open_live;
 use crate::watch::watch_file;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
@@ -40,6 +41,8 @@ pub struct StartOptions {
     pub quantize: Quantize,
     /// A file to record the output to from the start.
     pub record: Option<PathBuf>,
+    /// MIDI input ports to open: a part of a name, or `all`.
+    pub midi_in: Option<String>,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -61,7 +64,11 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
             options.file.display()
         ));
     }
-    let output = start_output(&options.output, true).map_err(|e| e.to_string())?;
+    let mut output = start_output(&options.output, true).map_err(|e| e.to_string())?;
+    let midi_in = options
+        .midi_in
+        .as_deref()
+        .map(|pattern| open_live(&mut output.engine, pattern));
     let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
     let mut sound = LiveSession::new(output);
     sound.set_quantize(options.quantize);
@@ -79,6 +86,17 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
         },
         Instant::now(),
     );
+    match &midi_in {
+        Some(Ok(input)) => {
+            let text = format!("MIDI in: {}", input.ports().join(", "));
+            app.notify(NoticeKind::Info, text, None);
+        }
+        Some(Err(reason)) => {
+            let text = format!("{reason}; MIDI in is off, the sound plays on");
+            app.notify(NoticeKind::Warning, text, None);
+        }
+        None => {}
+    }
     let (changed, changes) = std::sync::mpsc::channel();
     let watcher = watch_file(&options.file, move |_| {
         let _ = changed.send(());
@@ -91,6 +109,7 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
     let result = guarded(&mut app, |app| event_loop(&mut terminal, app, &changes));
     leave();
     drop(watcher);
+    drop(midi_in);
     result
 }
 
