@@ -87,7 +87,7 @@ fn run(
         (seconds * SR) as u64,
         SR,
         block,
-        quantize,
+        (quantize, 10.0),
         |chunk, _| {
             out.left.extend_from_slice(&chunk.left);
             out.right.extend_from_slice(&chunk.right);
@@ -126,12 +126,15 @@ fn a_tempo_change_keeps_the_beat_position_continuous() {
     assert!((after - 3.0 / 48000.0).abs() < 1e-5, "{after}");
 }
 
-/// The frame from which the left channel carries the second patch's scale.
+/// The frame from which the left channel leaves the first patch's beat / 100 (the new
+/// scale starts its 10 ms ramp there).
 fn landing(out: &StereoBuffer) -> usize {
+    let alone = run(load(&beats("", 0.01)), vec![], 3.0, 64, Quantize::Off);
     out.left
-        .windows(2)
-        .position(|w| w[1] > 1.5 * w[0] + 1e-4)
-        .map_or(usize::MAX, |i| i + 1)
+        .iter()
+        .zip(&alone.left)
+        .position(|(a, b)| a != b)
+        .unwrap_or(usize::MAX)
 }
 
 #[test]

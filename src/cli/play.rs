@@ -51,6 +51,9 @@ pub struct PlayArgs {
     /// `patches-tui midi`); without MIDI the sound plays on.
     #[arg(long, value_name = "NAME")]
     midi_in: Option<String>,
+    /// How long a reload ramps changed cable scales, in milliseconds (0: at once).
+    #[arg(long, default_value_t = 10.0, value_parser = parse_fade_ms)]
+    fade_ms: f32,
 }
 
 /// What wakes the play loop before its tick.
@@ -104,7 +107,7 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     let nodes = patch.valid.nodes.len();
     let playing = playing_line(&name, nodes, &output.info);
     let mut session = Session::new(&args.file, text, registry, output, args.stats);
-    session.start(patch, args.quantize);
+    session.start(patch, args.quantize, args.fade_ms);
     if let Some(path) = &args.record {
         if let Err(reason) = session.record(path) {
             warn(reason);
@@ -124,6 +127,14 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     drop(session);
     say("stopped");
     ExitCode::SUCCESS
+}
+
+/// Parses `--fade-ms`: milliseconds from 0 to 1000.
+pub(crate) fn parse_fade_ms(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(ms) if (0.0..=1000.0).contains(&ms) => Ok(ms),
+        _ => Err(format!("`{text}`: expected milliseconds from 0 to 1000")),
+    }
 }
 
 /// Sends `Wake::Stop` on Ctrl-C, SIGTERM and SIGHUP.

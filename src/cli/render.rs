@@ -44,6 +44,9 @@ pub struct RenderArgs {
     /// on its sample.
     #[arg(long, value_name = "SONG.mid")]
     midi: Option<PathBuf>,
+    /// How long a `--then` switch ramps changed cable scales, in milliseconds (0: at once).
+    #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
+    fade_ms: f32,
 }
 
 /// The events of the `--midi` file, or a message naming it.
@@ -138,7 +141,8 @@ pub fn run(args: &RenderArgs) -> ExitCode {
                 schedule,
                 &midi,
                 frames,
-                (args.sample_rate as f32, args.block_size, args.quantize),
+                (args.sample_rate as f32, args.block_size),
+                (args.quantize, args.fade_ms),
                 |chunk, done| {
                     if interrupted.load(Ordering::Relaxed) {
                         return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));

@@ -43,6 +43,9 @@ pub struct TuiArgs {
     /// `patches-tui midi`); without MIDI the sound plays on.
     #[arg(long, value_name = "NAME")]
     midi_in: Option<String>,
+    /// How long a commit ramps changed cable scales, in milliseconds (0: at once).
+    #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
+    fade_ms: f32,
 }
 
 /// Runs the screen; exit 1 with the reason on stderr when it cannot start or crashed.
@@ -60,6 +63,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         quantize: args.quantize,
         record: args.record.clone(),
         midi_in: args.midi_in.clone(),
+        fade_ms: args.fade_ms,
     };
     match run_screen(&options) {
         Ok(()) => ExitCode::SUCCESS,

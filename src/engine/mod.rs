@@ -1,28 +1,17 @@
-//! The engine: graph, validation, planner, execution plan, runtime and backends.
+//! The engine in three rooms: the core (graph, validation, planner, plan, runtime), the
+//! audio backends, and the live session. Every module is re-exported here by name.
 
-pub mod callback;
-mod containment;
-pub mod control;
-pub mod cpal_backend;
-pub mod graph;
-mod levels;
-pub mod live;
-pub mod load;
-pub mod meters;
-mod mixing;
-pub mod null_backend;
-pub mod observe;
-pub mod offline;
-pub mod order;
-pub mod output;
-pub mod plan;
-pub mod planner;
-pub mod recorder;
-pub mod runtime;
-pub mod stream_errors;
-pub mod suggest;
-pub mod transport;
-pub mod validate;
+pub mod backends;
+pub mod core;
+pub mod session;
+
+pub use self::backends::{
+    callback, cpal_backend, load, null_backend, offline, output, stream_errors,
+};
+pub use self::core::{
+    control, graph, observe, order, plan, planner, runtime, suggest, transport, validate,
+};
+pub use self::session::{live, meters, recorder};
 
 pub use callback::AudioCallback;
 pub use control::{CommitOutcome, Engine, EngineConfig};
@@ -33,7 +22,7 @@ pub use null_backend::NullOutput;
 pub use observe::{EngineCounters, NodeLevel, NodeReset, ObservationReceiver};
 pub use offline::{render, render_midi_with, render_with, OfflineRenderer, StereoBuffer};
 pub use output::{start_output, LiveOutput, OutputError, OutputInfo, OutputOptions};
-pub use planner::{CommitSummary, Planner, PoolSizes};
+pub use planner::{CommitSummary, Planner, PoolSizes, DEFAULT_FADE_MS};
 pub use runtime::Runtime;
 pub use transport::{Quantize, TransportSettings};
 pub use validate::{validate, CableField, GraphError, Location, ValidCable, ValidGraph, ValidNode};

@@ -43,6 +43,8 @@ pub struct StartOptions {
     pub record: Option<PathBuf>,
     /// MIDI input ports to open: a part of a name, or `all`.
     pub midi_in: Option<String>,
+    /// How long a commit ramps changed cable scales, in milliseconds.
+    pub fade_ms: f32,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -72,6 +74,7 @@ pub fn run(options: &StartOptions) -> Result<(), String> {
     let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
     let mut sound = LiveSession::new(output);
     sound.set_quantize(options.quantize);
+    sound.set_fade_ms(options.fade_ms);
     if let Some(path) = &options.record {
         sound.start_recording(path)?;
     }

@@ -53,7 +53,8 @@ impl Session {
 
     /// Commits the first patch. The plan ring is empty, so it is sent at once; were it
     /// queued, the next tick would send it and print a reload line.
-    pub fn start(&mut self, patch: Patch, quantize: Quantize) {
+    pub fn start(&mut self, patch: Patch, quantize: Quantize, fade_ms: f32) {
+        self.live.set_fade_ms(fade_ms);
         self.live.commit(&patch);
         self.live.set_quantize(quantize);
     }

@@ -1,11 +1,12 @@
 //! Offline rendering: the same engine and runtime, driven from the calling thread instead of
 //! a device callback. Deterministic: the same patch and schedule give the same samples.
 
-use super::control::{CommitOutcome, Engine, EngineConfig};
-use super::planner::CommitSummary;
-use super::runtime::Runtime;
-use super::transport::Quantize;
-use super::validate::ValidGraph;
+use crate::engine::core::control::{CommitOutcome, Engine, EngineConfig};
+use crate::engine::core::planner::CommitSummary;
+use crate::engine::core::planner::DEFAULT_FADE_MS;
+use crate::engine::core::runtime::Runtime;
+use crate::engine::core::transport::Quantize;
+use crate::engine::core::validate::ValidGraph;
 use crate::midi::{MidiEvent, MidiSender};
 use crate::modules::MAX_BLOCK;
 use std::collections::VecDeque;
@@ -142,7 +143,7 @@ pub fn render(
         frames,
         sample_rate,
         block_size,
-        Quantize::Off,
+        (Quantize::Off, DEFAULT_FADE_MS),
         |chunk, done| {
             out.left.extend_from_slice(&chunk.left);
             out.right.extend_from_slice(&chunk.right);
@@ -164,21 +165,30 @@ pub fn render_with<E>(
     frames: u64,
     sample_rate: f32,
     block_size: usize,
-    quantize: Quantize,
+    (quantize, fade_ms): (Quantize, f32),
     sink: impl FnMut(&StereoBuffer, u64) -> Result<(), E>,
 ) -> Result<(), E> {
-    let at = (sample_rate, block_size, quantize);
-    render_midi_with(initial, schedule, &[], frames, at, sink)
+    let at = (sample_rate, block_size);
+    render_midi_with(
+        initial,
+        schedule,
+        &[],
+        frames,
+        at,
+        (quantize, fade_ms),
+        sink,
+    )
 }
 
 /// [`render_with`] playing `midi` (absolute sample times) into the patch's MIDI modules;
-/// `(sample_rate, block_size, quantize)` as there.
+/// the other arguments as there.
 pub fn render_midi_with<E>(
     initial: ValidGraph,
     schedule: Vec<(u64, ValidGraph)>,
     midi: &[MidiEvent],
     frames: u64,
-    (sample_rate, block_size, quantize): (f32, usize, Quantize),
+    (sample_rate, block_size): (f32, usize),
+    (quantize, fade_ms): (Quantize, f32),
     mut sink: impl FnMut(&StereoBuffer, u64) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut renderer = OfflineRenderer::new(sample_rate, block_size);
@@ -190,6 +200,7 @@ pub fn render_midi_with<E>(
     };
     renderer.commit(initial);
     renderer.engine.set_quantize(quantize);
+    renderer.engine.set_fade_ms(fade_ms);
     let mut schedule = schedule;
     schedule.sort_by_key(|(at, _)| *at);
     let mut schedule = schedule.into_iter().peekable();

@@ -5,7 +5,6 @@ use super::containment::RESET_RING;
 use super::observe::{observation_rings, Counters, EngineCounters, NodeReset, ObservationReceiver};
 use super::plan::PlanUpdate;
 use super::planner::{CommitSummary, Planner, PoolSizes};
-use super::recorder::{RecordRing, RECORD_RING};
 use super::runtime::Runtime;
 use super::transport::Quantize;
 use super::validate::ValidGraph;
@@ -20,6 +19,15 @@ use std::time::Duration;
 const PLAN_RING: usize = 4;
 /// Updates the audio thread may hand back before the cleanup thread drains them.
 const RETIRE_RING: usize = 64;
+/// Frames the recording ring holds (about 5 s at 48 kHz).
+pub const RECORD_RING: usize = 1 << 18;
+
+/// The control side's end of the recording ring (see `session::recorder`), while no
+/// recording holds it.
+pub type RecordRing = Consumer<[f32; 2]>;
+
+/// Fewest frames between two updates that only refill spares.
+const REFILL_GAP: u64 = 4096;
 /// Resets kept for `take_resets` before the oldest unread are dropped.
 const RESET_LOG: usize = 4096;
 
@@ -75,6 +83,7 @@ pub struct Engine {
     resets: Consumer<NodeReset>,
     record_ring: Option<RecordRing>,
     refills: Vec<u32>,
+    last_refill: Option<u64>,
     reset_log: Vec<NodeReset>,
     counters: Counters,
     observations: Option<ObservationReceiver>,
@@ -114,6 +123,7 @@ impl Engine {
             resets: reset_rx,
             record_ring: Some(record_rx),
             refills: Vec::new(),
+            last_refill: None,
             reset_log: Vec::new(),
             counters,
             observations,
@@ -176,10 +186,14 @@ impl Engine {
     }
 
     /// Sends fresh spares for the slots whose spare a reset used.
+    /// At most one such update goes out per `REFILL_GAP` frames, so a node that keeps
+    /// blowing up cannot flood the rings (a commit carries every waiting refill at once).
     fn send_refills(&mut self) {
-        if self.refills.is_empty() {
+        let now = self.counters.frames.load(Ordering::Relaxed);
+        if self.refills.is_empty() || self.last_refill.is_some_and(|at| now < at + REFILL_GAP) {
             return;
         }
+        self.last_refill = Some(now);
         let mut update = Box::<PlanUpdate>::default();
         for slot in self.refills.drain(..) {
             update.spares.extend(self.planner.refill(slot));
@@ -222,6 +236,11 @@ impl Engine {
     /// Makes every later commit land on the next beat or bar (or at once).
     pub fn set_quantize(&mut self, quantize: Quantize) {
         self.quantize = quantize;
+    }
+
+    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    pub fn set_fade_ms(&mut self, ms: f32) {
+        self.planner.set_fade_ms(ms);
     }
 
     /// When commits land.

@@ -116,6 +116,12 @@ struct LiveNode {
 /// lanes of its source (a delay slot holds one sample per lane).
 type CableKey = (String, usize, String, usize, usize, u32);
 
+/// Identity of any cable: endpoints and which of several equal cables it is.
+type ScaleKey = (String, usize, String, usize, usize);
+
+/// Default length of the ramp a changed cable scale takes, in milliseconds.
+pub const DEFAULT_FADE_MS: f32 = 10.0;
+
 /// What a commit did, node by node.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommitSummary {
@@ -164,6 +170,8 @@ pub struct Planner {
     nodes: HashMap<Arc<str>, LiveNode>,
     mix_buffers: Vec<Run>,
     delays: HashMap<CableKey, Run>,
+    scales: HashMap<ScaleKey, f32>,
+    fade_frames: u32,
     module_slots: Slots,
     buffers: Runs,
     delay_slots: Runs,
@@ -203,6 +211,8 @@ impl Planner {
             nodes: HashMap::new(),
             mix_buffers: Vec::new(),
             delays: HashMap::new(),
+            scales: HashMap::new(),
+            fade_frames: (DEFAULT_FADE_MS / 1000.0 * sample_rate).round() as u32,
             module_slots: Slots::starting_at(0),
             buffers: Runs::starting_at(ZERO_BUFFER + MAX_VOICES as u32),
             delay_slots: Runs::starting_at(0),
@@ -211,6 +221,11 @@ impl Planner {
             delay_capacity: sizes.delays,
             plan_id: 0,
         }
+    }
+
+    /// Sets how long changed cable scales ramp in later plans (0: switch at once).
+    pub fn set_fade_ms(&mut self, ms: f32) {
+        self.fade_frames = (ms.max(0.0) / 1000.0 * self.sample_rate).round() as u32;
     }
 
     /// Id of the last plan made.
@@ -429,6 +444,26 @@ impl Planner {
             self.delay_slots.give_back(run);
         }
 
+        // Scales each cable had: a changed one ramps (and is mixed, never direct).
+        let mut old_scales = std::mem::take(&mut self.scales);
+        let mut seen: HashMap<(usize, usize, usize, usize), usize> = HashMap::new();
+        let mut from_scale = Vec::with_capacity(graph.cables.len());
+        for cable in &graph.cables {
+            let nth = seen
+                .entry((cable.from, cable.output, cable.to, cable.input))
+                .or_insert(0);
+            let key = (
+                graph.nodes[cable.from].name.clone(),
+                cable.output,
+                graph.nodes[cable.to].name.clone(),
+                cable.input,
+                *nth,
+            );
+            *nth += 1;
+            from_scale.push(old_scales.remove(&key).unwrap_or(cable.scale));
+            self.scales.insert(key, cable.scale);
+        }
+
         // Cables into each input.
         let mut incoming: Vec<Vec<Vec<usize>>> = graph
             .nodes
@@ -456,6 +491,8 @@ impl Planner {
             delays: Vec::new(),
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
+            fade_frames: self.fade_frames.max(1),
+            landed_at: 0,
             levels: Vec::new(),
             level_frames: 0,
         };
@@ -474,6 +511,7 @@ impl Planner {
                 let source_lanes = |c: usize| graph.nodes[graph.cables[c].from].shape.voices as u32;
                 let direct = match cables.as_slice() {
                     [c] if graph.cables[*c].scale == 1.0
+                        && from_scale[*c] == 1.0
                         && cable_delay[*c] == NO_DELAY
                         && source_lanes(*c) == lanes =>
                     {
@@ -497,6 +535,7 @@ impl Planner {
                             source,
                             lanes: source_lanes(c),
                             scale: cable.scale,
+                            from_scale: from_scale[c],
                             delay: cable_delay[c],
                         });
                         if cable_delay[c] != NO_DELAY {

@@ -5,7 +5,7 @@
 //! square smoothed with a ~50 ms time constant (`RMS_WINDOW`). Levels are linear amplitudes;
 //! `to_db` converts them for display.
 
-use super::observe::{NodeLevel, ObservationReceiver};
+use crate::engine::core::observe::{NodeLevel, ObservationReceiver};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Time for a held peak to fall by 60 dB, in seconds.

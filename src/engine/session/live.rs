@@ -2,15 +2,15 @@
 //! use it. Commits (naming each plan's nodes for the meters), the plan queue, device errors,
 //! DSP load and the master mute.
 
-use super::observe::Counters;
-use super::output::OutputStream;
 use super::recorder::Recording;
-use super::stream_errors::{StreamErrorReader, StreamErrors};
-use super::transport::Quantize;
-use super::{
+use crate::dsl::Patch;
+use crate::engine::backends::output::OutputStream;
+use crate::engine::backends::stream_errors::{StreamErrorReader, StreamErrors};
+use crate::engine::core::observe::Counters;
+use crate::engine::core::transport::Quantize;
+use crate::engine::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
-use crate::dsl::Patch;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -171,6 +171,11 @@ impl LiveSession {
     /// When later commits land: at once, on the next beat or on the next bar.
     pub fn set_quantize(&mut self, quantize: Quantize) {
         self.engine.set_quantize(quantize);
+    }
+
+    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    pub fn set_fade_ms(&mut self, ms: f32) {
+        self.engine.set_fade_ms(ms);
     }
 
     /// When commits land.

@@ -27,6 +27,9 @@ pub struct MixTerm {
     pub lanes: u32,
     /// Cable scale.
     pub scale: f32,
+    /// Scale the cable had before this plan: it ramps to `scale` over the plan's fade
+    /// (equal to `scale` when nothing changed).
+    pub from_scale: f32,
     /// Delay slot of a feedback cable, or `NO_DELAY`.
     pub delay: u32,
 }
@@ -123,6 +126,10 @@ pub struct ExecutionPlan {
     pub output: [u32; 2],
     /// Metered nodes.
     pub meters: Vec<Meter>,
+    /// Frames over which changed cable scales ramp from the frame the plan lands on.
+    pub fade_frames: u32,
+    /// Absolute frame the plan landed on (set by the runtime on adoption).
+    pub landed_at: u64,
     /// The running level of each metered node (one per entry of `meters`), written by the
     /// audio thread.
     pub levels: Vec<super::levels::LevelSum>,

@@ -7,7 +7,7 @@
 
 use super::containment::{has_non_finite, Containment};
 use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
-use super::mixing::{mix_block, mix_sample};
+use super::mixing::{mix_block, mix_sample, Fade};
 use super::observe::{Counters, NodeReset, ObservationSender};
 use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
 use super::planner::prefaulted_pool;
@@ -215,6 +215,7 @@ impl Runtime {
                     *ptr = unsafe { base.add(b as usize * MAX_BLOCK) };
                 }
             }
+            plan.landed_at = self.position;
             self.counters.plan_id.store(plan.id, Ordering::Relaxed);
             update.replaced = self.plan.replace(plan);
         }
@@ -239,6 +240,11 @@ impl Runtime {
     /// Runs the steps of `plan` (taken out of `self` for the duration).
     fn run_steps(&mut self, plan: &ExecutionPlan, frames: usize) {
         let base = self.buffers.as_mut_ptr();
+        let fade = Fade {
+            landed_at: plan.landed_at,
+            frames: plan.fade_frames,
+            block_start: self.position,
+        };
         for step in &plan.steps {
             match step {
                 Step::Block(n) => {
@@ -246,7 +252,9 @@ impl Runtime {
                     for mix in &plan.mixes[node.mixes.start as usize..node.mixes.end as usize] {
                         let terms = &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
                         // SAFETY: mix targets are never sources; both lie in the pool.
-                        unsafe { mix_block(base, mix.target, mix.lanes as usize, terms, frames) };
+                        unsafe {
+                            mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade)
+                        };
                     }
                     let tempo = self.clock.tempo(self.position);
                     let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
@@ -272,6 +280,7 @@ impl Runtime {
                                         mix.lanes as usize,
                                         terms,
                                         i,
+                                        fade,
                                     )
                                 };
                             }

@@ -70,7 +70,38 @@ fn lane_sum(frame: &[f32]) -> f32 {
     partial.iter().sum()
 }
 
-/// Sums `terms` into `target` (with `lanes` lanes) for a whole block.
+/// Where a plan's scale ramps stand: the absolute frame the plan landed on and the ramp
+/// length, so a ramp is positioned in absolute frames whatever the block size.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fade {
+    /// Absolute frame the plan landed on.
+    pub landed_at: u64,
+    /// Ramp length in frames.
+    pub frames: u32,
+    /// Absolute frame of the first frame of the block being mixed.
+    pub block_start: u64,
+}
+
+impl Fade {
+    /// The scale of `term` at absolute frame `at`: `from_scale` moving linearly to `scale`,
+    /// reached `frames` frames after landing.
+    fn scale(&self, term: &MixTerm, at: u64) -> f32 {
+        let done = (at + 1).saturating_sub(self.landed_at) as f32 / self.frames as f32;
+        if done >= 1.0 {
+            term.scale
+        } else {
+            term.from_scale + (term.scale - term.from_scale) * done
+        }
+    }
+
+    /// Whether `term` still ramps at absolute frame `at`.
+    fn ramps(&self, term: &MixTerm, at: u64) -> bool {
+        term.from_scale != term.scale && at < self.landed_at + u64::from(self.frames)
+    }
+}
+
+/// Sums `terms` into `target` (with `lanes` lanes) for a whole block; a changed scale ramps
+/// as `fade` says.
 ///
 /// # Safety
 /// Every buffer index must lie in the pool at `base` with room for its lanes; `target` is
@@ -81,12 +112,22 @@ pub(crate) unsafe fn mix_block(
     lanes: usize,
     terms: &[MixTerm],
     frames: usize,
+    fade: Fade,
 ) {
+    let at = fade.block_start;
     let out = std::slice::from_raw_parts_mut(base.add(target as usize * MAX_BLOCK), frames * lanes);
     for (k, term) in terms.iter().enumerate() {
         let src_lanes = term.lanes as usize;
         let src = frames_of(base, term.source, src_lanes, 0, frames);
-        add_term(out, lanes, src, src_lanes, term.scale, k == 0);
+        if fade.ramps(term, at) {
+            let frame_pairs = out.chunks_exact_mut(lanes).zip(src.chunks_exact(src_lanes));
+            for (f, (o, s)) in frame_pairs.enumerate() {
+                let scale = fade.scale(term, at + f as u64);
+                add_term(o, lanes, s, src_lanes, scale, k == 0);
+            }
+        } else {
+            add_term(out, lanes, src, src_lanes, term.scale, k == 0);
+        }
     }
 }
 
@@ -102,7 +143,9 @@ pub(crate) unsafe fn mix_sample(
     lanes: usize,
     terms: &[MixTerm],
     i: usize,
+    fade: Fade,
 ) {
+    let at = fade.block_start + i as u64;
     let out =
         std::slice::from_raw_parts_mut(base.add(target as usize * MAX_BLOCK + i * lanes), lanes);
     for (k, term) in terms.iter().enumerate() {
@@ -115,6 +158,6 @@ pub(crate) unsafe fn mix_sample(
         } else {
             frames_of(base, term.source, src_lanes, i - 1, 1)
         };
-        add_term(out, lanes, src, src_lanes, term.scale, k == 0);
+        add_term(out, lanes, src, src_lanes, fade.scale(term, at), k == 0);
     }
 }

@@ -2,11 +2,11 @@
 //! when no device can be opened and the caller accepts silence.
 
 use super::callback::AudioCallback;
-use super::control::{Engine, EngineConfig};
 use super::cpal_backend;
 use super::load::LoadShared;
 use super::null_backend::NullOutput;
 use super::stream_errors::StreamErrors;
+use crate::engine::core::control::{Engine, EngineConfig};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 

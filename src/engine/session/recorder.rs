@@ -4,23 +4,18 @@
 //! header about once a second, so a killed process leaves a playable file with everything up
 //! to the last second. Past 4 GiB the writer switches to RF64.
 
-use super::observe::Counters;
+use crate::engine::control::RecordRing;
+use crate::engine::observe::Counters;
 use crate::wav::WavWriter;
-use rtrb::Consumer;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// Frames the recording ring holds (about 5 s at 48 kHz).
-pub const RECORD_RING: usize = 1 << 18;
 /// How often the header is rewritten.
 const HEADER_EVERY: Duration = Duration::from_secs(1);
 /// How long the writer sleeps when the ring is empty.
 const IDLE: Duration = Duration::from_millis(10);
-
-/// The control side's end of the recording ring, while no recording runs.
-pub type RecordRing = Consumer<[f32; 2]>;
 
 /// A recording in progress.
 pub struct Recording {

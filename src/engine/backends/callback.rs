@@ -2,7 +2,7 @@
 //! buffers, writes any channel layout and any sample format, and measures the DSP load.
 
 use super::load::{LoadMeter, LoadShared};
-use super::runtime::Runtime;
+use crate::engine::core::runtime::Runtime;
 use crate::modules::MAX_BLOCK;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -1,0 +1,16 @@
+//! The engine core: graph, validation, planner, execution plan, runtime and the control
+//! side that feeds it. It knows neither the DSL nor any audio backend.
+
+mod containment;
+pub mod control;
+pub mod graph;
+mod levels;
+mod mixing;
+pub mod observe;
+pub mod order;
+pub mod plan;
+pub mod planner;
+pub mod runtime;
+pub mod suggest;
+pub mod transport;
+pub mod validate;

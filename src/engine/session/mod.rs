@@ -1,0 +1,6 @@
+//! The live session that `play` and the live-coding screen share: a started output with its
+//! meters.
+
+pub mod live;
+pub mod meters;
+pub mod recorder;
