@@ -310,3 +310,28 @@ mod live {
         }
     }
 }
+
+#[test]
+fn a_file_that_is_not_midi_is_refused_with_its_name_before_rendering() {
+    let dir = temp_dir("bad");
+    let (patch, mid, out) = (dir.join("p.yaml"), dir.join("bad.mid"), dir.join("o.wav"));
+    std::fs::write(&patch, MONO_PATCH).unwrap();
+    std::fs::write(&mid, b"RIFF not midi at all").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_patches-tui"))
+        .arg("render")
+        .arg(&patch)
+        .args(["--seconds", "1", "--midi"])
+        .arg(&mid)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!("{}: not a Standard MIDI File", mid.display())),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1);
+    assert!(!out.exists(), "nothing is written");
+}
