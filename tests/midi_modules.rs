@@ -219,3 +219,29 @@ fn a_controller_moves_smoothly_to_its_value() {
     );
     assert_eq!(out[4799], 1.0, "settles on the value");
 }
+
+#[test]
+fn midi_clock_pulses_every_clock_a_beat_every_24_and_runs_from_start_to_stop() {
+    let at = |time: u64, message: MidiMessage| MidiEvent { time, message };
+    let mut events = vec![at(0, MidiMessage::Clock), at(10, MidiMessage::Start)];
+    events.extend((0..50).map(|i| at(20 + i * 10, MidiMessage::Clock)));
+    events.push(at(600, MidiMessage::Stop));
+    events.push(at(610, MidiMessage::Clock));
+    events.push(at(620, MidiMessage::Continue));
+    let reference = play("MidiClock", 1, &[], &events, 700, 64);
+    let ones = |x: &[f32]| -> Vec<usize> { (0..x.len()).filter(|&i| x[i] == 1.0).collect() };
+    let clocks = ones(&reference[0]);
+    assert_eq!(clocks.len(), 52);
+    assert_eq!(clocks[..3], [0, 20, 30]);
+    assert_eq!(
+        ones(&reference[1]),
+        vec![20, 260, 500],
+        "beats on clocks 0, 24, 48"
+    );
+    let run = &reference[2];
+    assert_eq!((run[9], run[10], run[599], run[600]), (0.0, 1.0, 1.0, 0.0));
+    assert_eq!((run[619], run[620]), (0.0, 1.0));
+    for block in [1, 37, 512] {
+        assert_eq!(play("MidiClock", 1, &[], &events, 700, block), reference);
+    }
+}

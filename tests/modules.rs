@@ -256,6 +256,7 @@ fn seed_set_matches_spec() {
             "MidiToCv",
             "PolyMidiToCv",
             "MidiCc",
+            "MidiClock",
         ]
     );
     let shape = Shape {

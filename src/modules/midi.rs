@@ -6,6 +6,7 @@
 //! | `MidiToCv` | `voct`, `gate`, `trigger`, `velocity`, `aftertouch` | `channel`, `bend_range`, `priority`, `legato` |
 //! | `PolyMidiToCv` | the same, per lane | `channel`, `bend_range` |
 //! | `MidiCc` | `out` | `cc`, `channel` |
+//! | `MidiClock` | `clock`, `beat`, `run` | none |
 //!
 //! Pitch is V/oct with 0 V on C2 (MIDI note 36), so A4 (69) is 2.75 V. Every event is
 //! applied on the frame it lands on ([`ProcessIo::event_frame`]), so the outputs do not
@@ -554,6 +555,81 @@ pub fn midi_cc_type() -> ModuleType {
                 target: 0.0,
                 value: 0.0,
                 coefficient: 1.0 - (-1.0 / samples.max(1.0)).exp(),
+            })
+        },
+    }
+}
+
+/// MIDI clocks per quarter note.
+const CLOCKS_PER_BEAT: u32 = 24;
+
+struct MidiClock {
+    running: bool,
+    /// Clocks since the last start, while running.
+    clocks: u32,
+}
+
+impl Module for MidiClock {
+    fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let lanes = io.lanes();
+        let (events, first) = (io.events(), io.position());
+        let mut next = 0;
+        let [clock, beat, run] = io.outputs::<3>();
+        for f in 0..clock.len() / lanes {
+            let (mut tick, mut on_beat) = (false, false);
+            for message in due(events, &mut next, first, f, 0) {
+                match message {
+                    MidiMessage::Start => (self.running, self.clocks) = (true, 0),
+                    MidiMessage::Continue => self.running = true,
+                    MidiMessage::Stop => self.running = false,
+                    MidiMessage::Clock => {
+                        tick = true;
+                        if self.running {
+                            on_beat |= self.clocks.is_multiple_of(CLOCKS_PER_BEAT);
+                            self.clocks = self.clocks.wrapping_add(1);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let frame = f * lanes..(f + 1) * lanes;
+            clock[frame.clone()].fill(f32::from(u8::from(tick)));
+            beat[frame.clone()].fill(f32::from(u8::from(on_beat)));
+            run[frame].fill(f32::from(u8::from(self.running)));
+        }
+    }
+}
+
+/// The `MidiClock` module type.
+pub fn midi_clock_type() -> ModuleType {
+    ModuleType {
+        name: "MidiClock",
+        doc: "MIDI clock, start, stop and continue as pulses and a run gate.",
+        shape_use: Default::default(),
+        describe: |_| Layout {
+            inputs: vec![],
+            outputs: vec![
+                PortDescriptor::new(
+                    "clock",
+                    "1 for one sample on every MIDI clock (24 per beat)",
+                )
+                .kind(PortKind::Gate),
+                PortDescriptor::new(
+                    "beat",
+                    "1 for one sample on the first clock after start and every 24th after it",
+                )
+                .kind(PortKind::Gate),
+                PortDescriptor::new("run", "1 from start or continue until stop")
+                    .kind(PortKind::Gate),
+            ],
+            params: vec![],
+        },
+        create: |_, _| {
+            Box::new(MidiClock {
+                running: false,
+                clocks: 0,
             })
         },
     }

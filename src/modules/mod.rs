@@ -44,5 +44,6 @@ pub fn seed_types() -> Vec<ModuleType> {
         midi::midi_to_cv_type(),
         midi::poly_midi_to_cv_type(),
         midi::midi_cc_type(),
+        midi::midi_clock_type(),
     ]
 }
