@@ -8,6 +8,7 @@ pub mod alsa_log;
 pub mod dsl;
 pub mod engine;
 pub mod fuzz;
+pub mod midi;
 pub mod modules;
 pub mod reference;
 pub mod ui;

@@ -57,6 +57,8 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// List the MIDI input ports (for `--midi-in`).
+    Midi,
 }
 
 fn main() -> ExitCode {
@@ -69,5 +71,6 @@ fn main() -> ExitCode {
         Some(Command::Modules { name, markdown }) => cli::modules::run(name.as_deref(), markdown),
         Some(Command::Play(play)) => cli::play::run(&play),
         Some(Command::Devices { verbose }) => cli::devices::run(verbose),
+        Some(Command::Midi) => cli::midi::run(),
     }
 }

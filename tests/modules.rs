@@ -253,6 +253,10 @@ fn seed_set_matches_spec() {
             "ResonantLowpass",
             "AudioOut",
             "Spread",
+            "MidiToCv",
+            "PolyMidiToCv",
+            "MidiCc",
+            "MidiClock",
         ]
     );
     let shape = Shape {

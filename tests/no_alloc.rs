@@ -543,3 +543,119 @@ fn growing_every_pool_during_a_commit_storm_never_allocates_on_the_audio_thread(
     );
     drop(runtime);
 }
+
+/// A keyboard, a poly keyboard and a knob, for the MIDI storm.
+fn midi_graph(voices: usize, cc: i64) -> ModuleGraph {
+    ModuleGraph::new()
+        .with_node(Node::new("keys", "PolyMidiToCv").with_voices(voices))
+        .with_node(Node::new("saw", "SawtoothOscillator").with_voices(voices))
+        .with_node(Node::new("amp", "Vca").with_voices(voices))
+        .with_node(
+            Node::new("lead", "MidiToCv").with_param("priority", ParamValue::Enum("high".into())),
+        )
+        .with_node(Node::new("sq", "SquareOscillator"))
+        .with_node(Node::new("knob", "MidiCc").with_param("cc", ParamValue::Int(cc)))
+        .with_node(Node::new("lamp", "Vca"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("keys", "voct", "saw", "voct"))
+        .with_cable(Cable::new("saw", "out", "amp", "in"))
+        .with_cable(Cable::new("keys", "gate", "amp", "cv"))
+        .with_cable(Cable::new("amp", "out", "out", "left").with_scale(0.1))
+        .with_cable(Cable::new("lead", "voct", "sq", "voct"))
+        .with_cable(Cable::new("sq", "out", "lamp", "in"))
+        .with_cable(Cable::new("knob", "out", "lamp", "cv"))
+        .with_cable(Cable::new("lamp", "out", "out", "right").with_scale(0.1))
+}
+
+#[test]
+fn midi_traffic_through_the_live_ring_never_allocates_on_the_audio_thread() {
+    use patches_tui::midi::{MidiEvent, MidiMessage, MIDI_RING};
+    let registry = support::test_registry();
+    let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0));
+    let mut midi = engine.take_midi_sender().expect("a MIDI sender");
+    let stop = Arc::new(AtomicBool::new(false));
+    let audio = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut left = vec![0.0f32; 64];
+            let mut right = vec![0.0f32; 64];
+            let mut loudest = 0.0f32;
+            watch();
+            while !stop.load(Ordering::Acquire) {
+                runtime.process(&mut left, &mut right);
+                for x in left.iter().chain(right.iter()) {
+                    loudest = loudest.max(x.abs());
+                }
+            }
+            (runtime, unwatch(), loudest)
+        })
+    };
+    let mut rng = Rng(7);
+    let mut sent = 0;
+    for serial in 0..400 {
+        if serial % 20 == 0 {
+            let graph = midi_graph([1, 4, 8, 16][rng.below(4)], rng.below(128) as i64);
+            engine.commit(validate(&graph, &registry).expect("the MIDI graph is valid"));
+        }
+        engine.pump();
+        if let Some(obs) = engine.observations() {
+            while obs.levels.pop().is_ok() {}
+            while obs.samples.pop().is_ok() {}
+        }
+        for _ in 0..100 {
+            let (channel, key) = (rng.below(16) as u8, 30 + rng.below(60) as u8);
+            let value = rng.below(128) as u8;
+            let message = match rng.below(9) {
+                0 | 1 => MidiMessage::NoteOn {
+                    channel,
+                    key,
+                    velocity: value.max(1),
+                },
+                2 | 3 => MidiMessage::NoteOff { channel, key },
+                4 => MidiMessage::ControlChange {
+                    channel,
+                    controller: [1, 64, 74, 123][rng.below(4)],
+                    value,
+                },
+                5 => MidiMessage::PitchBend {
+                    channel,
+                    value: rng.below(16384) as i16 - 8192,
+                },
+                6 => MidiMessage::ChannelPressure {
+                    channel,
+                    pressure: value,
+                },
+                7 => MidiMessage::PolyPressure {
+                    channel,
+                    key,
+                    pressure: value,
+                },
+                _ => [MidiMessage::Clock, MidiMessage::Start, MidiMessage::Stop][rng.below(3)],
+            };
+            // Live input is stamped "now" (0); some land a little ahead, as a file's would.
+            let now = engine.counters().frames.load(Ordering::Relaxed);
+            let time = [0, now + rng.below(512) as u64][rng.below(2)];
+            if midi.send(MidiEvent { time, message }) {
+                sent += 1;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while (engine.has_pending() || midi.room() < MIDI_RING / 2)
+        && std::time::Instant::now() < deadline
+    {
+        engine.pump();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    stop.store(true, Ordering::Release);
+    let (runtime, counts, loudest) = audio.join().expect("audio thread did not panic");
+    assert!(sent > 10_000, "only {sent} events sent");
+    assert!(loudest > 0.01, "the MIDI modules played ({loudest})");
+    assert_eq!(
+        counts,
+        Counts::default(),
+        "allocations or frees on the audio thread"
+    );
+    drop(runtime);
+}

@@ -4,6 +4,7 @@ pub mod check;
 pub mod devices;
 pub mod fmt;
 pub mod load;
+pub mod midi;
 pub mod modules;
 pub mod out_file;
 pub mod play;

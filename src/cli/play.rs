@@ -1,5 +1,5 @@
 //! `patches-tui play FILE [--device NAME] [--sample-rate R] [--buffer-size N] [--null]
-//! [--stats]`: plays a patch live and reloads it every time the file is saved.
+//! [--stats] [--midi-in NAME]`: plays a patch live and reloads it every time the file is saved.
 
 mod reread;
 mod resets;
@@ -51,6 +51,10 @@ pub struct PlayArgs {
     /// Land each reload on the next beat or bar of the transport (off, beat, bar).
     #[arg(long, default_value_t = Quantize::Off)]
     quantize: Quantize,
+    /// Take MIDI from the input ports whose name contains NAME, or from `all` (see
+    /// `patches-tui midi`); without MIDI the sound plays on.
+    #[arg(long, value_name = "NAME")]
+    midi_in: Option<String>,
     /// How long a reload ramps changed cable scales, in milliseconds (0: at once).
     #[arg(long, default_value_t = 10.0, value_parser = parse_fade_ms)]
     fade_ms: f32,
@@ -96,7 +100,7 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     };
     let verbose = verbose::wanted(args.verbose);
     verbose::echo(verbose);
-    let output = match start_output(&options, false) {
+    let mut output = match start_output(&options, false) {
         Ok(output) => output,
         Err(error) => {
             warn(error);
@@ -107,6 +111,7 @@ pub fn run(args: &PlayArgs) -> ExitCode {
         }
     };
     stop_on_signals(wake);
+    let midi_in = super::midi::open_or_warn(&mut output.engine, args.midi_in.as_deref());
     let name = args.file.display().to_string();
     let nodes = patch.valid.nodes.len();
     let playing = playing_line(&name, nodes, &output.info);
@@ -127,6 +132,7 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     session.run(&wakes);
     drop(watcher);
     session.finish();
+    drop(midi_in);
     drop(session);
     say("stopped");
     ExitCode::SUCCESS

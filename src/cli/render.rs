@@ -1,12 +1,13 @@
 //! `patches-tui render FILE --seconds S --out OUT.wav [--sample-rate R] [--block-size B]
-//! [--then T=FILE2]...`
+//! [--then T=FILE2]... [--midi SONG.mid]`
 
 use super::load::load_patch;
 use super::out_file::OutFile;
 use super::play::say::{say, warn};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use patches_tui::engine::{render_with, Quantize};
+use patches_tui::engine::{render_midi_with, Quantize};
+use patches_tui::midi::{smf, MidiEvent};
 use patches_tui::modules::{Registry, DEFAULT_BLOCK, MAX_BLOCK};
 use patches_tui::wav::{self, WavWriter};
 use std::io::{self, BufWriter, IsTerminal};
@@ -39,9 +40,19 @@ pub struct RenderArgs {
     /// Land each `--then` switch on the next beat or bar of the transport (off, beat, bar).
     #[arg(long, default_value_t = Quantize::Off)]
     quantize: Quantize,
+    /// Play a Standard MIDI File (format 0 or 1) into the patch's MIDI modules, each event
+    /// on its sample.
+    #[arg(long, value_name = "SONG.mid")]
+    midi: Option<PathBuf>,
     /// How long a `--then` switch ramps changed cable scales, in milliseconds (0: at once).
     #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
     fade_ms: f32,
+}
+
+/// The events of the `--midi` file, or a message naming it.
+fn read_midi(path: &Path, sample_rate: u32) -> Result<Vec<MidiEvent>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    smf::read_events(&bytes, f64::from(sample_rate)).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -95,12 +106,19 @@ pub fn run(args: &RenderArgs) -> ExitCode {
             Err(e) => errors.extend(e),
         }
     }
+    let midi = match &args.midi {
+        Some(path) => read_midi(path, args.sample_rate)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
     let Some(initial) = initial.filter(|_| errors.is_empty()) else {
         errors.into_iter().for_each(warn);
         return ExitCode::FAILURE;
     };
     let inputs: Vec<&Path> = std::iter::once(args.file.as_path())
         .chain(args.then.iter().map(|(_, file)| file.as_path()))
+        .chain(args.midi.as_deref())
         .collect();
     let (out, file) = match OutFile::create(&args.out, &inputs) {
         Ok(created) => created,
@@ -118,12 +136,12 @@ pub fn run(args: &RenderArgs) -> ExitCode {
     let bar = progress_bar(frames, args.seconds);
     let written = WavWriter::new(BufWriter::with_capacity(1 << 20, file), 2, args.sample_rate)
         .and_then(|mut wav| {
-            render_with(
+            render_midi_with(
                 initial.valid,
                 schedule,
+                &midi,
                 frames,
-                args.sample_rate as f32,
-                args.block_size,
+                (args.sample_rate as f32, args.block_size),
                 (args.quantize, args.fade_ms),
                 |chunk, done| {
                     if interrupted.load(Ordering::Relaxed) {

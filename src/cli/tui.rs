@@ -46,6 +46,10 @@ pub struct TuiArgs {
     /// Land each commit on the next beat or bar of the transport (off, beat, bar; F4 cycles).
     #[arg(long, default_value_t = Quantize::Off)]
     quantize: Quantize,
+    /// Take MIDI from the input ports whose name contains NAME, or from `all` (see
+    /// `patches-tui midi`); without MIDI the sound plays on.
+    #[arg(long, value_name = "NAME")]
+    midi_in: Option<String>,
     /// How long a commit ramps changed cable scales, in milliseconds (0: at once).
     #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
     fade_ms: f32,
@@ -65,6 +69,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         auto_commit: args.auto_commit,
         quantize: args.quantize,
         record: args.record.clone(),
+        midi_in: args.midi_in.clone(),
         fade_ms: args.fade_ms,
     };
     let result = run_screen(&options);

@@ -20,7 +20,7 @@ pub use load::{LoadShared, LoadStats};
 pub use meters::{to_db, Level, Meters};
 pub use null_backend::NullOutput;
 pub use observe::{EngineCounters, NodeLevel, NodeReset, ObservationReceiver};
-pub use offline::{render, render_with, OfflineRenderer, StereoBuffer};
+pub use offline::{render, render_midi_with, render_with, OfflineRenderer, StereoBuffer};
 pub use output::{start_output, LiveOutput, OutputError, OutputInfo, OutputOptions};
 pub use planner::{CommitSummary, Planner, PoolSizes, DEFAULT_FADE_MS};
 pub use runtime::Runtime;

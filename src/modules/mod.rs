@@ -10,6 +10,7 @@ pub mod envelope;
 mod fast_math;
 pub mod filter;
 pub mod glide;
+pub mod midi;
 pub mod mix;
 pub mod notes;
 pub mod oscillators;
@@ -46,7 +47,8 @@ pub use tempo::Tempo;
 /// Name of the sink module type; a patch has exactly one.
 pub const AUDIO_OUT: &str = "AudioOut";
 
-/// The seed module types, in the order of `modules.md`, then `Spread` (the lanes' source).
+/// The seed module types, in the order of `modules.md`, then `Spread` (the lanes' source),
+/// then the MIDI modules.
 pub fn seed_types() -> Vec<ModuleType> {
     vec![
         oscillators::sine_type(),
@@ -61,6 +63,10 @@ pub fn seed_types() -> Vec<ModuleType> {
         filter::resonant_lowpass_type(),
         audio_out::audio_out_type(),
         spread::spread_type(),
+        midi::midi_to_cv_type(),
+        midi::poly_midi_to_cv_type(),
+        midi::midi_cc_type(),
+        midi::midi_clock_type(),
     ]
 }
 

@@ -2,6 +2,7 @@
 
 use super::descriptor::{ParamValue, MAX_BLOCK, MAX_VOICES};
 use super::tempo::Tempo;
+use crate::midi::{events_in, MidiEvent};
 use std::marker::PhantomData;
 
 /// A running instance of a module type.
@@ -40,6 +41,7 @@ pub struct ProcessIo<'a> {
     lanes: usize,
     position: u64,
     tempo: Tempo,
+    events: &'a [MidiEvent],
     offset: usize,
     inputs: &'a [*const f32],
     outputs: &'a [*mut f32],
@@ -68,6 +70,7 @@ impl<'a> ProcessIo<'a> {
             lanes,
             position,
             tempo: Tempo::default(),
+            events: &[],
             offset,
             inputs,
             outputs,
@@ -101,6 +104,24 @@ impl<'a> ProcessIo<'a> {
     pub fn with_tempo(mut self, tempo: Tempo) -> Self {
         self.tempo = tempo;
         self
+    }
+
+    /// The same view with `events` (sorted by time) as its MIDI input; only those that land
+    /// within this call are kept.
+    pub fn with_events(mut self, events: &'a [MidiEvent]) -> Self {
+        self.events = events_in(events, self.position, self.frames);
+        self
+    }
+
+    /// The MIDI events that land within this call, sorted by time; empty when none. Apply
+    /// each at [`ProcessIo::event_frame`] to be sample-accurate.
+    pub fn events(&self) -> &'a [MidiEvent] {
+        self.events
+    }
+
+    /// The frame of this call (0..frames) on which `event` lands.
+    pub fn event_frame(&self, event: &MidiEvent) -> usize {
+        event.time.saturating_sub(self.position) as usize
     }
 
     /// Input `index` for this call (`frames * lanes` floats); an unconnected input reads
@@ -140,6 +161,7 @@ pub struct ModuleHarness {
     input_count: usize,
     lanes: usize,
     outputs: Vec<Vec<f32>>,
+    events: Vec<MidiEvent>,
 }
 
 impl ModuleHarness {
@@ -164,6 +186,7 @@ impl ModuleHarness {
             input_count,
             lanes,
             outputs: vec![vec![0.0; MAX_BLOCK * lanes]; output_count],
+            events: Vec::new(),
         }
     }
 
@@ -175,6 +198,13 @@ impl ModuleHarness {
     /// Sets the transport the next block starts at (it advances with every block).
     pub fn set_tempo(&mut self, tempo: Tempo) {
         self.tempo = tempo;
+    }
+
+    /// Queues MIDI events (absolute sample times; the first block starts at 0) for the
+    /// blocks they land in; a time already passed lands on the next frame processed.
+    pub fn queue_events(&mut self, events: &[MidiEvent]) {
+        self.events.extend_from_slice(events);
+        self.events.sort_by_key(|e| e.time);
     }
 
     /// The wrapped module.
@@ -198,11 +228,22 @@ impl ModuleHarness {
             .collect();
         let in_ptrs: Vec<*const f32> = padded.iter().map(|b| b.as_ptr()).collect();
         let out_ptrs: Vec<*mut f32> = self.outputs.iter_mut().map(|b| b.as_mut_ptr()).collect();
+        let end = self.position + frames as u64;
+        let due = self.events.partition_point(|e| e.time < end);
+        let block: Vec<MidiEvent> = self
+            .events
+            .drain(..due)
+            .map(|e| MidiEvent {
+                time: e.time.max(self.position),
+                ..e
+            })
+            .collect();
         // SAFETY: every buffer holds MAX_BLOCK * lanes floats and they are all distinct.
         let mut io = unsafe {
             ProcessIo::from_raw(&in_ptrs, &out_ptrs, 0, frames, self.lanes, self.position)
         }
-        .with_tempo(self.tempo);
+        .with_tempo(self.tempo)
+        .with_events(&block);
         self.module.process(&mut io);
         self.position += frames as u64;
         self.tempo = self.tempo.advanced(frames);

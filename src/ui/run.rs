@@ -14,6 +14,7 @@ use super::view::{self, layout::editor_text_size};
 use crate::engine::live::LiveSession;
 use crate::engine::Quantize;
 use crate::engine::{start_output, OutputOptions};
+use crate::midi::input::open_live;
 use crate::watch::watch_file;
 use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{
@@ -46,6 +47,8 @@ pub struct StartOptions {
     pub quantize: Quantize,
     /// A file to record the output to from the start.
     pub record: Option<PathBuf>,
+    /// MIDI input ports to open: a part of a name, or `all`.
+    pub midi_in: Option<String>,
     /// How long a commit ramps changed cable scales, in milliseconds.
     pub fade_ms: f32,
 }
@@ -83,7 +86,11 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
             options.file.display()
         ));
     }
-    let output = start_output(&options.output, true).map_err(|e| e.to_string())?;
+    let mut output = start_output(&options.output, true).map_err(|e| e.to_string())?;
+    let midi_in = options
+        .midi_in
+        .as_deref()
+        .map(|pattern| open_live(&mut output.engine, pattern));
     let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
     let claim = recovery.as_ref().map(Recovery::claim);
     let owned_elsewhere = match &claim {
@@ -110,6 +117,17 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
         },
         Instant::now(),
     );
+    match &midi_in {
+        Some(Ok(input)) => {
+            let text = format!("MIDI in: {}", input.ports().join(", "));
+            app.notify(NoticeKind::Info, text, None);
+        }
+        Some(Err(reason)) => {
+            let text = format!("{reason}; MIDI in is off, the sound plays on");
+            app.notify(NoticeKind::Warning, text, None);
+        }
+        None => {}
+    }
     let (changed, changes) = std::sync::mpsc::channel();
     let watcher = watch_file(&options.file, move |_| {
         let _ = changed.send(());
@@ -136,6 +154,7 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     let result = guarded(&mut app, |app| event_loop(&mut terminal, app, &changes));
     leave();
     drop(watcher);
+    drop(midi_in);
     // A signal first: after a hang-up the terminal's errors are only its consequence.
     if let Some(signal) = exits::pending_signal() {
         return Ok(Ended::Signal {

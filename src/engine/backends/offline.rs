@@ -7,7 +7,9 @@ use crate::engine::core::planner::DEFAULT_FADE_MS;
 use crate::engine::core::runtime::Runtime;
 use crate::engine::core::transport::Quantize;
 use crate::engine::core::validate::ValidGraph;
+use crate::midi::{MidiEvent, MidiSender};
 use crate::modules::MAX_BLOCK;
+use std::collections::VecDeque;
 
 /// A stereo render: one vector per channel.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30,16 +32,41 @@ pub struct OfflineRenderer {
     engine: Engine,
     runtime: Runtime,
     block_size: usize,
+    midi: Option<MidiSender>,
+    /// MIDI events not yet on the ring, in time order.
+    queued: VecDeque<MidiEvent>,
 }
 
 impl OfflineRenderer {
     /// A renderer at `sample_rate` Hz in blocks of `block_size` frames (1..=MAX_BLOCK).
     pub fn new(sample_rate: f32, block_size: usize) -> Self {
-        let (engine, runtime) = Engine::new(EngineConfig::new(sample_rate).unobserved());
+        let (mut engine, runtime) = Engine::new(EngineConfig::new(sample_rate).unobserved());
         OfflineRenderer {
+            midi: engine.take_midi_sender(),
             engine,
             runtime,
             block_size: block_size.clamp(1, MAX_BLOCK),
+            queued: VecDeque::new(),
+        }
+    }
+
+    /// Queues MIDI events (absolute sample times) to be played as the render reaches them;
+    /// they are merged in time order with events already queued.
+    pub fn queue_midi(&mut self, events: &[MidiEvent]) {
+        self.queued.extend(events);
+        self.queued.make_contiguous().sort_by_key(|e| e.time);
+    }
+
+    /// Moves queued events that land before `end` onto the ring, as far as it has room.
+    fn feed_midi(&mut self, end: u64) {
+        let Some(midi) = self.midi.as_mut() else {
+            return;
+        };
+        while let Some(event) = self.queued.front() {
+            if event.time >= end || !midi.send(*event) {
+                break;
+            }
+            self.queued.pop_front();
         }
     }
 
@@ -72,6 +99,7 @@ impl OfflineRenderer {
         while done < frames {
             let n = self.block_size.min(frames - done);
             let range = start + done..start + done + n;
+            self.feed_midi(self.runtime.position() + n as u64);
             self.runtime
                 .process(&mut out.left[range.clone()], &mut out.right[range]);
             self.engine.pump();
@@ -138,9 +166,33 @@ pub fn render_with<E>(
     sample_rate: f32,
     block_size: usize,
     (quantize, fade_ms): (Quantize, f32),
+    sink: impl FnMut(&StereoBuffer, u64) -> Result<(), E>,
+) -> Result<(), E> {
+    let at = (sample_rate, block_size);
+    render_midi_with(
+        initial,
+        schedule,
+        &[],
+        frames,
+        at,
+        (quantize, fade_ms),
+        sink,
+    )
+}
+
+/// [`render_with`] playing `midi` (absolute sample times) into the patch's MIDI modules;
+/// the other arguments as there.
+pub fn render_midi_with<E>(
+    initial: ValidGraph,
+    schedule: Vec<(u64, ValidGraph)>,
+    midi: &[MidiEvent],
+    frames: u64,
+    (sample_rate, block_size): (f32, usize),
+    (quantize, fade_ms): (Quantize, f32),
     mut sink: impl FnMut(&StereoBuffer, u64) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut renderer = OfflineRenderer::new(sample_rate, block_size);
+    renderer.queue_midi(midi);
     let chunk = (sample_rate as u64).max(1);
     let mut out = StereoBuffer {
         left: Vec::with_capacity(chunk as usize),

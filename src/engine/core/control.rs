@@ -8,6 +8,7 @@ use super::planner::{CommitSummary, Planner, PoolSizes};
 use super::runtime::Runtime;
 use super::transport::Quantize;
 use super::validate::ValidGraph;
+use crate::midi::{midi_ring, MidiSender};
 use rtrb::{Consumer, Producer, RingBuffer};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -86,6 +87,7 @@ pub struct Engine {
     reset_log: Vec<NodeReset>,
     counters: Counters,
     observations: Option<ObservationReceiver>,
+    midi: Option<MidiSender>,
     cleanup: Cleanup,
 }
 
@@ -97,6 +99,7 @@ impl Engine {
         let (reset_tx, reset_rx) = RingBuffer::new(RESET_RING);
         let (record_tx, record_rx) = RingBuffer::new(RECORD_RING);
         let counters = Arc::new(EngineCounters::default());
+        let (midi_tx, midi_rx) = midi_ring();
         let mut runtime = Runtime::new(
             config.pools,
             plan_rx,
@@ -106,6 +109,7 @@ impl Engine {
             f64::from(config.sample_rate),
             record_tx,
         );
+        runtime.set_midi(midi_rx);
         let observations = (config.observed_levels > 0).then(|| {
             let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
             runtime.set_observer(tx);
@@ -123,9 +127,15 @@ impl Engine {
             reset_log: Vec::new(),
             counters,
             observations,
+            midi: Some(midi_tx),
             cleanup: Cleanup::spawn(retire_rx),
         };
         (engine, runtime)
+    }
+
+    /// The sending end of the MIDI ring to the runtime (once; `None` after).
+    pub fn take_midi_sender(&mut self) -> Option<MidiSender> {
+        self.midi.take()
     }
 
     /// Plans `graph` and sends it, or queues it when the plan ring is full.

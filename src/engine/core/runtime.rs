@@ -12,6 +12,7 @@ use super::observe::{Counters, NodeReset, ObservationSender};
 use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
 use super::planner::prefaulted_pool;
 use super::transport::{Clock, Quantize};
+use crate::midi::{events_in, MidiEvent, MidiReceiver};
 use crate::modules::{Module, ProcessIo, Tempo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
@@ -27,6 +28,7 @@ pub struct Runtime {
     retired: Producer<Box<PlanUpdate>>,
     observer: Option<ObservationSender>,
     counters: Counters,
+    midi: Option<MidiReceiver>,
     position: u64,
     clock: Clock,
     record: Producer<[f32; 2]>,
@@ -56,11 +58,17 @@ impl Runtime {
             retired,
             observer: None,
             counters,
+            midi: None,
             position: 0,
             clock: Clock::new(sample_rate),
             record,
             landing: None,
         }
+    }
+
+    /// Takes MIDI events from `midi` from now on.
+    pub(crate) fn set_midi(&mut self, midi: MidiReceiver) {
+        self.midi = Some(midi);
     }
 
     /// Publishes levels and output samples to `observer` from now on.
@@ -218,6 +226,10 @@ impl Runtime {
 
     /// Runs the current plan for `frames` frames.
     fn run_block(&mut self, frames: usize) {
+        let end = self.position + frames as u64;
+        if let Some(midi) = self.midi.as_mut() {
+            midi.take_block(self.position, end);
+        }
         let Some(plan) = self.plan.take() else {
             return;
         };
@@ -245,7 +257,9 @@ impl Runtime {
                         };
                     }
                     let tempo = self.clock.tempo(self.position);
-                    run_node(&mut self.modules, node, 0, frames, self.position, tempo);
+                    let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
+                    let at = (self.position, tempo);
+                    run_node(&mut self.modules, node, 0, frames, at, events);
                     self.contain(plan.id, node, 0, frames);
                 }
                 Step::Loop(range) => {
@@ -272,7 +286,8 @@ impl Runtime {
                             }
                             let at = self.position + i as u64;
                             let tempo = self.clock.tempo(at);
-                            run_node(&mut self.modules, node, i, 1, at, tempo);
+                            let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
+                            run_node(&mut self.modules, node, i, 1, (at, tempo), events);
                             self.contain(plan.id, node, i, 1);
                         }
                     }
@@ -336,7 +351,9 @@ impl Runtime {
             });
             let position = self.position + bad as u64;
             let tempo = self.clock.tempo(position);
-            run_node(&mut self.modules, node, bad, end - bad, position, tempo);
+            let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
+            let at = (position, tempo);
+            run_node(&mut self.modules, node, bad, end - bad, at, events);
         }
         let silence = if restarted {
             self.first_bad_frame(node, bad, end - bad)
@@ -434,14 +451,15 @@ impl Runtime {
     }
 }
 
-/// Runs one node for `frames` frames starting `offset` frames into its buffers.
+/// Runs one node for `frames` frames starting `offset` frames into its buffers, at
+/// `(position, tempo)`, with the events of `events` that land within those frames.
 fn run_node(
     modules: &mut [Option<Box<dyn Module>>],
     node: &NodeExec,
     offset: usize,
     frames: usize,
-    position: u64,
-    tempo: Tempo,
+    (position, tempo): (u64, Tempo),
+    events: &[MidiEvent],
 ) {
     if let Some(module) = modules[node.slot as usize].as_mut() {
         // SAFETY: pointers were resolved into the live pool at adoption; outputs are distinct
@@ -456,7 +474,8 @@ fn run_node(
                 position,
             )
         }
-        .with_tempo(tempo);
+        .with_tempo(tempo)
+        .with_events(events_in(events, position, frames));
         module.process(&mut io);
     }
 }

@@ -1,0 +1,227 @@
+//! MIDI: the event type modules see, the ring that carries events to the audio thread,
+//! Standard MIDI Files for offline renders and live input ports.
+//!
+//! Events travel as [`MidiEvent`]s stamped with the absolute sample they land on. The
+//! runtime takes the events of each block off a preallocated ring into a preallocated
+//! buffer, sorted by time, and a module reads the ones inside its call with
+//! [`ProcessIo::events`](crate::modules::ProcessIo::events); the frame of an event within
+//! the call is [`ProcessIo::event_frame`](crate::modules::ProcessIo::event_frame). Because
+//! the stamp is absolute, where blocks are cut never changes where an event lands.
+
+pub mod input;
+pub mod smf;
+
+use rtrb::{Consumer, Producer, RingBuffer};
+
+/// Events the ring to the audio thread holds; also the most one block can take.
+pub const MIDI_RING: usize = 4096;
+
+/// One MIDI message. Channels are 0..=15 (shown to people as 1..=16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MidiMessage {
+    /// A key went down (a note on with velocity 0 is read as a note off).
+    NoteOn {
+        /// Channel 0..=15.
+        channel: u8,
+        /// Key 0..=127 (60 is C4).
+        key: u8,
+        /// Velocity 1..=127.
+        velocity: u8,
+    },
+    /// A key went up.
+    NoteOff {
+        /// Channel 0..=15.
+        channel: u8,
+        /// Key 0..=127.
+        key: u8,
+    },
+    /// A controller moved.
+    ControlChange {
+        /// Channel 0..=15.
+        channel: u8,
+        /// Controller number 0..=127.
+        controller: u8,
+        /// Value 0..=127.
+        value: u8,
+    },
+    /// The pitch wheel moved.
+    PitchBend {
+        /// Channel 0..=15.
+        channel: u8,
+        /// -8192..=8191, 0 in the middle.
+        value: i16,
+    },
+    /// Channel aftertouch.
+    ChannelPressure {
+        /// Channel 0..=15.
+        channel: u8,
+        /// Pressure 0..=127.
+        pressure: u8,
+    },
+    /// Polyphonic (per key) aftertouch.
+    PolyPressure {
+        /// Channel 0..=15.
+        channel: u8,
+        /// Key 0..=127.
+        key: u8,
+        /// Pressure 0..=127.
+        pressure: u8,
+    },
+    /// Timing clock, 24 per quarter note.
+    Clock,
+    /// Start from the beginning.
+    Start,
+    /// Stop.
+    Stop,
+    /// Continue from where it stopped.
+    Continue,
+}
+
+impl MidiMessage {
+    /// Reads one complete message (status byte first); `None` for what modules do not use
+    /// (system exclusive, program change, song position, ...).
+    pub fn from_bytes(bytes: &[u8]) -> Option<MidiMessage> {
+        let (&status, data) = bytes.split_first()?;
+        let byte = |i: usize| data.get(i).map(|b| b & 0x7f);
+        let channel = status & 0x0f;
+        Some(match status {
+            0xf8 => MidiMessage::Clock,
+            0xfa => MidiMessage::Start,
+            0xfb => MidiMessage::Continue,
+            0xfc => MidiMessage::Stop,
+            0xf0..=0xff => return None,
+            _ => match status >> 4 {
+                0x8 => MidiMessage::NoteOff {
+                    channel,
+                    key: byte(0)?,
+                },
+                0x9 => match (byte(0)?, byte(1)?) {
+                    (key, 0) => MidiMessage::NoteOff { channel, key },
+                    (key, velocity) => MidiMessage::NoteOn {
+                        channel,
+                        key,
+                        velocity,
+                    },
+                },
+                0xa => MidiMessage::PolyPressure {
+                    channel,
+                    key: byte(0)?,
+                    pressure: byte(1)?,
+                },
+                0xb => MidiMessage::ControlChange {
+                    channel,
+                    controller: byte(0)?,
+                    value: byte(1)?,
+                },
+                0xd => MidiMessage::ChannelPressure {
+                    channel,
+                    pressure: byte(0)?,
+                },
+                0xe => MidiMessage::PitchBend {
+                    channel,
+                    value: (i16::from(byte(1)?) << 7 | i16::from(byte(0)?)) - 8192,
+                },
+                _ => return None,
+            },
+        })
+    }
+
+    /// The channel of a channel message; `None` for clock and transport messages.
+    pub fn channel(&self) -> Option<u8> {
+        match *self {
+            MidiMessage::NoteOn { channel, .. }
+            | MidiMessage::NoteOff { channel, .. }
+            | MidiMessage::ControlChange { channel, .. }
+            | MidiMessage::PitchBend { channel, .. }
+            | MidiMessage::ChannelPressure { channel, .. }
+            | MidiMessage::PolyPressure { channel, .. } => Some(channel),
+            _ => None,
+        }
+    }
+
+    /// True when a module listening on `channel` (1..=16, 0 = omni) takes this message.
+    /// Clock and transport messages reach every channel.
+    pub fn on_channel(&self, channel: u8) -> bool {
+        channel == 0 || self.channel().is_none_or(|c| c + 1 == channel)
+    }
+}
+
+/// A message and the absolute sample (since the stream started) it lands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MidiEvent {
+    /// Sample the event lands on; an event whose time has passed lands on the next frame
+    /// processed (live input is stamped 0: as soon as possible).
+    pub time: u64,
+    /// The message.
+    pub message: MidiMessage,
+}
+
+/// The control side of the MIDI ring. Push events in time order: the runtime stops at the
+/// first event not yet due, so one far in the future holds back those queued behind it.
+pub struct MidiSender {
+    producer: Producer<MidiEvent>,
+}
+
+impl MidiSender {
+    /// Queues `event`; false (and the event is dropped) when the ring is full.
+    pub fn send(&mut self, event: MidiEvent) -> bool {
+        self.producer.push(event).is_ok()
+    }
+
+    /// Room left on the ring.
+    pub fn room(&self) -> usize {
+        self.producer.slots()
+    }
+}
+
+/// The audio side of the MIDI ring.
+pub struct MidiReceiver {
+    consumer: Consumer<MidiEvent>,
+    /// This block's events, sorted by time; capacity [`MIDI_RING`], never grown.
+    block: Vec<MidiEvent>,
+}
+
+impl MidiReceiver {
+    /// Takes every queued event before `end` into the block buffer (clearing it first),
+    /// moving late events to `start`. Never allocates: the buffer holds a full ring.
+    pub fn take_block(&mut self, start: u64, end: u64) -> &[MidiEvent] {
+        self.block.clear();
+        while self.block.len() < self.block.capacity() {
+            match self.consumer.peek() {
+                Ok(event) if event.time < end => {
+                    let mut event = *event;
+                    event.time = event.time.max(start);
+                    self.block.push(event);
+                    let _ = self.consumer.pop();
+                }
+                _ => break,
+            }
+        }
+        &self.block
+    }
+
+    /// The events taken by the last [`MidiReceiver::take_block`].
+    pub fn block(&self) -> &[MidiEvent] {
+        &self.block
+    }
+}
+
+/// A ring of [`MIDI_RING`] events (made on the control thread).
+pub fn midi_ring() -> (MidiSender, MidiReceiver) {
+    let (producer, consumer) = RingBuffer::new(MIDI_RING);
+    (
+        MidiSender { producer },
+        MidiReceiver {
+            consumer,
+            block: Vec::with_capacity(MIDI_RING),
+        },
+    )
+}
+
+/// The events of `events` (sorted by time) that land in `start..start + frames`.
+pub fn events_in(events: &[MidiEvent], start: u64, frames: usize) -> &[MidiEvent] {
+    let end = start + frames as u64;
+    let from = events.partition_point(|e| e.time < start);
+    let to = events.partition_point(|e| e.time < end);
+    &events[from..to]
+}
