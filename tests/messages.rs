@@ -112,7 +112,7 @@ fn numbers_that_are_not_finite_as_f32_are_rejected_at_their_position() {
 #[test]
 fn an_unclosed_brace_is_reported_where_it_opens() {
     let text = format!("nodes:\n  osc: {{module: SineOscillator\n{OUT}");
-    one_error("brace", text.as_bytes(), 2, 8, &["`{` is still open"]);
+    one_error("brace", text.as_bytes(), 2, 8, &["`{` is not closed"]);
 }
 
 #[test]
