@@ -8,17 +8,20 @@ use std::process::Command;
 
 const OUT: &str = "  out:\n    module: AudioOut\n";
 
-fn write(tag: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("patches-tui-msg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{tag}.yaml"));
+/// Writes `bytes` to `TAG.yaml` in a directory of its own, removed when the guard drops.
+fn write(tag: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("patches-tui-msg-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join(format!("{tag}.yaml"));
     std::fs::write(&path, bytes).unwrap();
-    path
+    (dir, path)
 }
 
 /// `check`s `bytes`: the exit code and stderr.
 fn check(tag: &str, bytes: &[u8]) -> (Option<i32>, String, PathBuf) {
-    let path = write(tag, bytes);
+    let (_dir, path) = write(tag, bytes);
     let out = Command::new(env!("CARGO_BIN_EXE_patches-tui"))
         .arg("check")
         .arg(&path)
@@ -155,7 +158,7 @@ fn shape_keys_a_module_does_not_use_are_errors() {
 
 #[test]
 fn a_file_over_16_mib_is_refused_without_reading_it() {
-    let path = write("huge_file", b"");
+    let (_dir, path) = write("huge_file", b"");
     let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
     file.set_len(1 << 40).unwrap(); // sparse: 1 TiB that takes no disk
     for target in [path, PathBuf::from("/dev/zero")] {

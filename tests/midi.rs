@@ -6,17 +6,19 @@ use midly::num::{u15, u24, u28, u4, u7};
 use midly::{Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
 use patches_tui::midi::{smf, MidiEvent};
 use patches_tui::modules::{Registry, Shape};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const SR: u32 = 48000;
 /// Ticks per quarter note in the files written here.
 const PPQ: u16 = 480;
 
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("patches-midi-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A directory of its own for one test, removed when dropped (also when the test fails).
+fn temp_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("patches-midi-{tag}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn at(delta: u32, kind: TrackEventKind<'static>) -> TrackEvent<'static> {
@@ -165,23 +167,25 @@ fn assert_two_notes(left: &[f32]) {
 
 #[test]
 fn a_format_1_file_with_a_tempo_map_plays_a4_then_e5_then_silence() {
-    let dir = temp_dir("format1");
-    let left = render(&dir, MONO_PATCH, &two_notes(Format::Parallel), "1.3", "64");
+    let dir_guard = temp_dir("format1");
+    let dir = dir_guard.path();
+    let left = render(dir, MONO_PATCH, &two_notes(Format::Parallel), "1.3", "64");
     assert_two_notes(&left);
 }
 
 #[test]
 fn a_format_0_file_plays_the_same_and_every_block_size_renders_the_same_samples() {
-    let dir = temp_dir("format0");
+    let dir_guard = temp_dir("format0");
+    let dir = dir_guard.path();
     let mid = two_notes(Format::SingleTrack);
-    let reference = render(&dir, MONO_PATCH, &mid, "1.1", "64");
+    let reference = render(dir, MONO_PATCH, &mid, "1.1", "64");
     assert_two_notes(&reference);
     for block in ["1", "37", "512"] {
-        let other = render(&dir, MONO_PATCH, &mid, "1.1", block);
+        let other = render(dir, MONO_PATCH, &mid, "1.1", block);
         assert!(other == reference, "block size {block} renders differently");
     }
     // And format 1 gives the very same samples as format 0.
-    let format1 = render(&dir, MONO_PATCH, &two_notes(Format::Parallel), "1.1", "64");
+    let format1 = render(dir, MONO_PATCH, &two_notes(Format::Parallel), "1.1", "64");
     assert!(format1 == reference);
 }
 
@@ -313,7 +317,8 @@ mod live {
 
 #[test]
 fn a_file_that_is_not_midi_is_refused_with_its_name_before_rendering() {
-    let dir = temp_dir("bad");
+    let dir_guard = temp_dir("bad");
+    let dir = dir_guard.path();
     let (patch, mid, out) = (dir.join("p.yaml"), dir.join("bad.mid"), dir.join("o.wav"));
     std::fs::write(&patch, MONO_PATCH).unwrap();
     std::fs::write(&mid, b"RIFF not midi at all").unwrap();

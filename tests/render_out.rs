@@ -17,11 +17,12 @@ fn patch(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("patches-tui-out-{tag}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+/// A directory of its own for one test, removed when dropped (also when the test fails).
+fn temp_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("patches-tui-out-{tag}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn render(file: &Path, seconds: &str, out: &Path, extra: &[&str]) -> Output {
@@ -66,7 +67,8 @@ fn wait_within(mut child: Child, limit: Duration, what: &str) -> std::process::E
 
 #[test]
 fn out_equal_to_an_input_is_refused_and_the_patch_is_untouched() {
-    let dir = temp_dir("same");
+    let dir_guard = temp_dir("same");
+    let dir = dir_guard.path();
     let file = dir.join("p.yaml");
     fs::copy(patch("sine_tone.yaml"), &file).unwrap();
     let other = dir.join("q.yaml");
@@ -91,17 +93,18 @@ fn out_equal_to_an_input_is_refused_and_the_patch_is_untouched() {
         "a --then file is an input too"
     );
     assert_eq!(fs::read(&file).unwrap(), before);
-    assert_eq!(listing(&dir), ["link.yaml", "p.yaml", "q.yaml"]);
+    assert_eq!(listing(dir), ["link.yaml", "p.yaml", "q.yaml"]);
 }
 
 #[test]
 fn an_unwritable_out_is_reported_before_rendering() {
-    let dir = temp_dir("unwritable");
+    let dir_guard = temp_dir("unwritable");
+    let dir = dir_guard.path();
     // A day at 384 kHz would take many minutes to render: the answer must come first.
     let day = ["--sample-rate", "384000"];
     let cases = [
         dir.join("missing-dir").join("x.wav"),
-        dir.clone(),
+        dir.to_path_buf(),
         PathBuf::from("/proc/x.wav"),
     ];
     for out in &cases {
@@ -130,7 +133,8 @@ fn an_unwritable_out_is_reported_before_rendering() {
 
 #[test]
 fn an_interrupted_render_leaves_the_previous_file_and_no_temporary() {
-    let dir = temp_dir("interrupt");
+    let dir_guard = temp_dir("interrupt");
+    let dir = dir_guard.path();
     let out = dir.join("take.wav");
     let good = render(&patch("sine_tone.yaml"), "0.2", &out, &[]);
     assert!(good.status.success(), "{}", stderr(&good));
@@ -145,7 +149,7 @@ fn an_interrupted_render_leaves_the_previous_file_and_no_temporary() {
         .unwrap();
     // Wait for the temporary file: the render is under way.
     let start = Instant::now();
-    while listing(&dir).len() < 2 {
+    while listing(dir).len() < 2 {
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "no temporary file"
@@ -165,12 +169,13 @@ fn an_interrupted_render_leaves_the_previous_file_and_no_temporary() {
         before,
         "the previous take is intact"
     );
-    assert_eq!(listing(&dir), ["take.wav"]);
+    assert_eq!(listing(dir), ["take.wav"]);
 }
 
 #[test]
 fn then_at_or_after_the_end_is_an_error() {
-    let dir = temp_dir("then");
+    let dir_guard = temp_dir("then");
+    let dir = dir_guard.path();
     let out = dir.join("x.wav");
     let then = format!("2={}", patch("chord_swap_minor.yaml").display());
     let result = render(&patch("chord_swap.yaml"), "1.5", &out, &["--then", &then]);
@@ -206,7 +211,8 @@ fn peak_rss_kb(mut child: Child) -> (u64, std::process::ExitStatus) {
 
 #[test]
 fn memory_does_not_grow_with_the_length_of_the_render() {
-    let dir = temp_dir("memory");
+    let dir_guard = temp_dir("memory");
+    let dir = dir_guard.path();
     let mut peaks = Vec::new();
     for seconds in ["1", "30"] {
         let out = dir.join(format!("{seconds}.wav"));
@@ -243,7 +249,8 @@ fn memory_does_not_grow_with_the_length_of_the_render() {
 
 #[test]
 fn a_closed_stdout_neither_panics_nor_loses_the_file() {
-    let dir = temp_dir("pipe");
+    let dir_guard = temp_dir("pipe");
+    let dir = dir_guard.path();
     let out = dir.join("x.wav");
     let mut child = bin()
         .arg("render")
@@ -264,13 +271,14 @@ fn a_closed_stdout_neither_panics_nor_loses_the_file() {
 
 #[test]
 fn a_render_the_disk_cannot_hold_is_refused_before_rendering() {
-    let dir = temp_dir("space");
+    let dir_guard = temp_dir("space");
+    let dir = dir_guard.path();
     let out = dir.join("day.wav");
     // A day of 384 kHz stereo float: 265 GB.
     let needed: u64 = 86_400 * 384_000 * 8;
     let df = Command::new("df")
         .args(["--output=avail", "-B1"])
-        .arg(&dir)
+        .arg(dir)
         .output()
         .unwrap();
     let free: u64 = String::from_utf8_lossy(&df.stdout)
@@ -297,13 +305,14 @@ fn a_render_the_disk_cannot_hold_is_refused_before_rendering() {
         message.contains("needs 265.42 GB") && message.contains("free there"),
         "{message}"
     );
-    assert!(listing(&dir).is_empty(), "nothing left behind");
+    assert!(listing(dir).is_empty(), "nothing left behind");
 }
 
 #[test]
 fn rendering_through_a_link_replaces_the_target_and_keeps_link_and_mode() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = temp_dir("link");
+    let dir_guard = temp_dir("link");
+    let dir = dir_guard.path();
     let target = dir.join("take.wav");
     fs::write(&target, b"old").unwrap();
     fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
@@ -318,5 +327,5 @@ fn rendering_through_a_link_replaces_the_target_and_keeps_link_and_mode() {
     assert_eq!(hound::WavReader::open(&target).unwrap().duration(), 4800);
     let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
-    assert_eq!(listing(&dir), ["latest.wav", "take.wav"]);
+    assert_eq!(listing(dir), ["latest.wav", "take.wav"]);
 }
