@@ -530,3 +530,29 @@ fn top_line(screen: &str) -> Option<usize> {
         .parse()
         .ok()
 }
+
+#[test]
+fn the_screen_refuses_a_file_that_is_not_text_or_too_large_and_leaves_it_as_it_was() {
+    let dir = TempDir::new("refuse");
+    let not_text = dir.join("latin1.yaml");
+    let bytes = b"nodes:\n  caf\xe9:\n    module: AudioOut\n".to_vec();
+    std::fs::write(&not_text, &bytes).unwrap();
+    let huge = dir.join("huge.yaml");
+    let mut big = b"# ".to_vec();
+    big.resize(17 * 1024 * 1024, b'x');
+    std::fs::write(&huge, &big).unwrap();
+    for (file, expected) in [(&not_text, "latin1.yaml:2:6:"), (&huge, "16 MiB")] {
+        let command = format!(
+            "env PATCHES_TUI_DATA_DIR={} {} {}; echo SCREEN-EXITED; sleep 60",
+            quoted(&dir.join("data")),
+            quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+            quoted(file)
+        );
+        let tmux = Tmux::start(&command);
+        let screen = tmux.wait_text("SCREEN-EXITED");
+        assert!(screen.contains(expected), "{screen}");
+        assert!(screen.contains("not opening it"), "{screen}");
+    }
+    assert_eq!(std::fs::read(&not_text).unwrap(), bytes);
+    assert_eq!(std::fs::metadata(&huge).unwrap().len(), big.len() as u64);
+}

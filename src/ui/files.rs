@@ -140,9 +140,10 @@ fn dir_takes_files(dir: &Path) -> bool {
     made
 }
 
-/// The text of `path`, or `None` when it does not exist or cannot be read as text.
+/// The text of `path`, or `None` when it does not exist, cannot be read as text or is over
+/// [`crate::dsl::MAX_PATCH_BYTES`].
 pub fn read_disk(path: &Path) -> Option<String> {
-    fs::read_to_string(path).ok()
+    crate::dsl::read_patch_file(path).ok()
 }
 
 #[cfg(test)]

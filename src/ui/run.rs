@@ -81,10 +81,11 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     let theme = load_theme(&options.theme)?;
     let disk = read_disk(&options.file);
     if disk.is_none() && options.file.exists() {
-        return Err(format!(
-            "{}: cannot be read as text; not opening it so it is never overwritten",
-            options.file.display()
-        ));
+        let why = match crate::dsl::read_patch_file(&options.file) {
+            Err(error) => error.with_file(&options.file.display().to_string()),
+            Ok(_) => format!("{}: cannot be read", options.file.display()),
+        };
+        return Err(format!("{why}; not opening it so it is never overwritten"));
     }
     let mut output = start_output(&options.output, true).map_err(|e| e.to_string())?;
     let midi_in = options
