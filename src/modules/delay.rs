@@ -4,10 +4,13 @@
 //! interpolation. The read time glides to a new `time_ms` with a 60 ms one-pole (a tape-like
 //! pitch bend instead of a zipper or a click). The feedback path has a one-pole lowpass at
 //! `tone` Hz, so repeats darken like an analogue delay; the first echo is the input itself.
-//! `mix` blends dry (0) and wet (1). Tempo-synced times (beat divisions) are left for the
-//! transport. `PingPongDelay` feeds the mono sum of its inputs into the left line; each line
+//! `mix` blends dry (0) and wet (1). With `sync` set to a beat division (see
+//! [`beat_sync`](super::beat_sync)) the time is `60 / bpm * division_beats` seconds instead
+//! of `time_ms`, clamped to 2 s, and follows tempo changes through the same glide.
+//! `PingPongDelay` feeds the mono sum of its inputs into the left line; each line
 //! feeds the other, so echoes go left, right, left...
 
+use super::beat_sync::{sync_param, Division};
 use super::delay_line::DelayLine;
 use super::descriptor::{ParamDescriptor, ParamValue, PortKind, ShapeUse};
 use super::kit::{finite, float, number, one_pole_coefficient, port};
@@ -24,6 +27,7 @@ const TIME: usize = 0;
 const FEEDBACK: usize = 1;
 const MIX: usize = 2;
 const TONE: usize = 3;
+const SYNC: usize = 4;
 
 /// Parameters and the gliding read time shared by both delays.
 struct DelayCore {
@@ -36,6 +40,9 @@ struct DelayCore {
     mix: f32,
     tone: f32,
     sample_rate: f32,
+    /// `time_ms` in samples (the target while not synced).
+    free_time: f64,
+    sync: Division,
 }
 
 impl DelayCore {
@@ -49,18 +56,30 @@ impl DelayCore {
             mix: 0.5,
             tone: tone_coefficient(12000.0, sample_rate),
             sample_rate,
+            free_time: 0.25 * f64::from(sample_rate),
+            sync: Division::off(),
+        }
+    }
+
+    /// Sets the target time (from `time_ms` or the synced division at `tempo`) for this
+    /// call; the first call starts there without a glide.
+    fn start_block(&mut self, io: &ProcessIo<'_>) {
+        self.target = match self.sync.seconds(&io.tempo()) {
+            Some(seconds) => (seconds * f64::from(self.sample_rate))
+                .min(f64::from(MAX_SECONDS * self.sample_rate)),
+            None => self.free_time,
+        };
+        if !self.started {
+            self.current = self.target;
+            self.started = true;
         }
     }
 
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            TIME => {
-                self.target = f64::from(v) / 1000.0 * f64::from(self.sample_rate);
-                if !self.started {
-                    self.current = self.target;
-                }
-            }
+            TIME => self.free_time = f64::from(v) / 1000.0 * f64::from(self.sample_rate),
+            SYNC => self.sync = Division::from_param(value),
             FEEDBACK => self.feedback = v,
             MIX => self.mix = v,
             TONE => self.tone = tone_coefficient(v, self.sample_rate),
@@ -108,6 +127,7 @@ fn delay_params() -> Vec<ParamDescriptor> {
             "Hz",
             "Lowpass cutoff in the feedback path",
         ),
+        sync_param("off: time_ms; else the time is this beat division at the transport's tempo"),
     ]
 }
 
@@ -124,7 +144,7 @@ impl Module for Delay {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let frames = io.frames();
-        self.core.started = true;
+        self.core.start_block(io);
         let lanes = io.lanes();
         let input = io.input(0);
         let out = io.output(0);
@@ -149,7 +169,7 @@ impl Module for Delay {
 pub fn delay_type() -> ModuleType {
     ModuleType {
         name: "Delay",
-        doc: "Echo: time_ms up to 2 s (glides), feedback with a tone lowpass, dry/wet mix.",
+        doc: "Echo: time_ms up to 2 s or a beat division (glides), feedback with a tone lowpass, dry/wet mix.",
         shape_use: ShapeUse::default(),
         describe: |_| Layout {
             inputs: vec![port("in", PortKind::Audio, "The signal")],
@@ -180,7 +200,7 @@ impl Module for PingPong {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let frames = io.frames();
-        self.core.started = true;
+        self.core.start_block(io);
         let lanes = io.lanes();
         let (in_left, in_right) = (io.input(0), io.input(1));
         let [out_left, out_right] = io.outputs::<2>();
@@ -210,7 +230,8 @@ impl Module for PingPong {
 pub fn ping_pong_type() -> ModuleType {
     ModuleType {
         name: "PingPongDelay",
-        doc: "Stereo echo bouncing left, right, left...: time_ms, feedback with tone, mix.",
+        doc:
+            "Stereo echo bouncing left, right, left...: time_ms or synced, feedback with tone, mix.",
         shape_use: ShapeUse::default(),
         describe: |_| Layout {
             inputs: vec![

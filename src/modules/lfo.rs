@@ -1,10 +1,16 @@
 //! `Lfo`: a low-frequency oscillator with sine, triangle, saw, square and random
 //! (sample-and-hold) shapes, bipolar and unipolar outputs and a reset input.
 //!
-//! The rate is in Hz, times `2^rate_cv`. Tempo sync (beat divisions) is left for the
-//! transport, which does not exist yet. A rising `reset` puts the phase back at `phase`.
-//! The random shape draws a new value at every cycle start.
+//! The rate is in Hz, times `2^rate_cv`, while `sync` is `off`. With `sync` set to a beat
+//! division (see [`beat_sync`](super::beat_sync)) one cycle lasts that division and the
+//! phase is `beat / division + phase`, computed from the transport's absolute beat at every
+//! frame (never accumulated), so a synced LFO stays locked to the beat across block sizes,
+//! commits and tempo changes; `rate` and `rate_cv` are then ignored. A rising `reset` puts
+//! the phase back at `phase`: unsynced it restarts the free-running cycle; synced it shifts
+//! the cycle so that it starts at that frame, and it keeps the tempo from there. The random
+//! shape draws a new value at every cycle start.
 
+use super::beat_sync::{sync_param, BeatClock, Division};
 use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{choice, float, number, port, variant, Edges, Rng};
 use super::module::{Module, ProcessIo};
@@ -18,6 +24,7 @@ const RESET: usize = 1;
 const SHAPE: usize = 0;
 const RATE: usize = 1;
 const PHASE: usize = 2;
+const SYNC: usize = 3;
 
 struct Lfo {
     phase: Vec<f64>,
@@ -28,6 +35,12 @@ struct Lfo {
     rate: f64,
     start_phase: f64,
     sample_period: f64,
+    sync: Division,
+    clock: BeatClock,
+    /// Synced: cycles added to `beat / division` by the last reset, and the cycle number
+    /// of the previous frame (a new one draws a random value).
+    shift: Vec<f64>,
+    cycle: Vec<f64>,
 }
 
 impl Lfo {
@@ -61,11 +74,26 @@ impl Module for Lfo {
             SHAPE => self.shape = variant(SHAPES, value),
             RATE => self.rate = f64::from(number(value)),
             PHASE => self.start_phase = f64::from(number(value)),
+            SYNC => self.sync = Division::from_param(value),
             _ => {}
         }
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let tempo = io.tempo();
+        match self.sync.beats(tempo.beats_per_bar) {
+            Some(division) => {
+                self.clock.follow(io.position(), &tempo);
+                self.process_synced(io, division);
+            }
+            None => self.process_free(io),
+        }
+    }
+}
+
+impl Lfo {
+    /// Rate in Hz times `2^rate_cv`, phase accumulated sample by sample.
+    fn process_free(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
         let (rate_cv, reset) = (io.input(RATE_CV), io.input(RESET));
         let [out, unipolar] = io.outputs::<2>();
@@ -89,13 +117,37 @@ impl Module for Lfo {
             }
         }
     }
+
+    /// One cycle per `division` beats, phase from the transport's beat at every frame.
+    fn process_synced(&mut self, io: &mut ProcessIo<'_>, division: f64) {
+        let (lanes, position) = (io.lanes(), io.position());
+        let reset = io.input(RESET);
+        let [out, unipolar] = io.outputs::<2>();
+        for i in 0..out.len() {
+            let lane = i % lanes;
+            let cycles = self.clock.beat(position + (i / lanes) as u64) / division;
+            if self.reset.rises(lane, reset[i]) {
+                self.shift[lane] = -cycles.fract();
+            }
+            let cycles = cycles + self.shift[lane] + self.start_phase;
+            let cycle = cycles.floor();
+            if cycle != self.cycle[lane] {
+                self.cycle[lane] = cycle;
+                self.held[lane] = self.rng[lane].bipolar();
+            }
+            self.phase[lane] = cycles - cycle;
+            let v = self.value(lane);
+            out[i] = v;
+            unipolar[i] = 0.5 + 0.5 * v;
+        }
+    }
 }
 
 /// The `Lfo` module type.
 pub fn lfo_type() -> ModuleType {
     ModuleType {
         name: "Lfo",
-        doc: "Low-frequency oscillator: sine, triangle, saw, ramp_down, square or random (S&H) at rate Hz.",
+        doc: "Low-frequency oscillator: sine, triangle, saw, ramp_down, square or random (S&H) at rate Hz or synced to beat divisions.",
         shape_use: ShapeUse::default(),
         describe: |_| Layout {
             inputs: vec![
@@ -110,6 +162,7 @@ pub fn lfo_type() -> ModuleType {
                 choice("shape", SHAPES, "sine", "Wave shape"),
                 float("rate", (0.001, 100.0, 1.0), "Hz", "Cycles per second at rate_cv = 0"),
                 float("phase", (0.0, 0.99, 0.0), "cycles", "Phase at start and after reset"),
+                sync_param("off: rate in Hz; else one cycle per beat division, locked to the transport"),
             ],
         },
         create: |shape, sample_rate| {
@@ -125,6 +178,10 @@ pub fn lfo_type() -> ModuleType {
                 rate: 1.0,
                 start_phase: 0.0,
                 sample_period: 1.0 / f64::from(sample_rate),
+                sync: Division::off(),
+                clock: BeatClock::new(sample_rate),
+                shift: vec![0.0; lanes],
+                cycle: vec![0.0; lanes],
             })
         },
     }

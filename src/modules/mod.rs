@@ -19,6 +19,7 @@ pub mod spread;
 pub mod tempo;
 
 pub mod bandlimited;
+pub mod beat_sync;
 pub mod chorus;
 pub mod clocks;
 pub mod delay;
