@@ -19,11 +19,9 @@
 //! Per-lane use: keep a phase in [0, 1) and an increment per lane, and call [`Kernel::saw`],
 //! [`Kernel::pulse`] or [`Kernel::triangle`] per sample; the kernel itself is shared,
 //! read-only and `Copy`. The conventions are the seed oscillators': the saw rises from -1 to
-//! 1 over the cycle and the pulse is +1 while `phase < duty`. To move a PolyBLEP oscillator
-//! onto the kernel, hold a `Kernel::new(sample_rate)` made in `create` and replace the
-//! naive-plus-PolyBLEP sample by `kernel.saw(phase as f32, dt as f32)` or
-//! `kernel.pulse(phase as f32, dt as f32, duty as f32)`; the phase accumulator stays as it
-//! is (f64 keeps slow notes in tune).
+//! 1 over the cycle and the pulse is +1 while `phase < duty`. The seed `SawtoothOscillator`
+//! and `SquareOscillator` hold a `Kernel::new(sample_rate)` made in `create` and feed it
+//! their fixed-point phase and increment.
 
 use std::sync::OnceLock;
 
