@@ -2,8 +2,8 @@
 //!
 //! Each benchmark processes one block of 512 frames of one lane (`library/NAME`), with every
 //! input fed noise plus gate pulses and every port connected, so criterion reports samples
-//! per second per module. `seed/SawtoothOscillator` and `seed/SquareOscillator` (PolyBLEP)
-//! sit beside `library/Oscillator` (band-limited wavetables, all four outputs) and
+//! per second per module. `seed/SawtoothOscillator` and `seed/SquareOscillator` (on the same
+//! band-limited kernel) sit beside `library/Oscillator` (all four outputs) and
 //! `kernel/Oscillator_saw` (only its saw connected, the seed saw's job) for the oscillator
 //! cost comparison of issue 9.
 

@@ -421,9 +421,10 @@ fn saw_pitch_and_amplitude() {
             total,
         );
         assert_close(measured_frequency(&out[0]), expected, 5e-4, "saw");
+        // A band-limited edge overshoots by the Gibbs 9% of its jump of 2: peak about 1.18.
         let peak = out[0].iter().fold(0f32, |m, v| m.max(v.abs()));
         assert!(
-            peak <= 1.05 && peak > 0.5,
+            peak <= 1.2 && peak > 0.5,
             "saw peak {peak} at {expected} Hz"
         );
     }
@@ -433,13 +434,12 @@ fn saw_pitch_and_amplitude() {
 fn saw_rises_from_minus_one_to_one() {
     let out = render("SawtoothOscillator", &[], &[], 48000);
     let x = &out[0];
-    // Well inside one cycle (734 samples at C2) the saw rises linearly.
+    // Well inside one cycle (734 samples at C2) the saw follows the line 2t - 1, within the
+    // ripple of its band limit (about 0.002 here).
     let slope = 2.0 * 65.406 / 48000.0;
-    for i in 100..600 {
-        assert!(
-            ((x[i + 1] - x[i]) as f64 - slope).abs() < 1e-4,
-            "sample {i}"
-        );
+    for (i, &v) in x.iter().enumerate().take(600).skip(100) {
+        let line = slope * i as f64 - 1.0;
+        assert!((v as f64 - line).abs() < 0.01, "sample {i}: {v} vs {line}");
     }
     assert!(x[367].abs() < 0.01);
 }
@@ -456,8 +456,10 @@ fn square_pitch_and_amplitude() {
                 total,
             );
             assert_close(measured_frequency(&out[0]), expected, 5e-4, "square");
+            // Gibbs overshoot of a band-limited edge, as for the saw, plus the other edge's
+            // ripple on a narrow pulse: measured up to 1.21.
             let peak = out[0].iter().fold(0f32, |m, v| m.max(v.abs()));
-            assert!(peak <= 1.05 && peak > 0.5, "square peak {peak}");
+            assert!(peak <= 1.25 && peak > 0.5, "square peak {peak}");
         }
     }
 }

@@ -6,8 +6,8 @@
 //! feeds every envelope; the 64 voices are summed by a `busi`, scaled by 1/64 and split to
 //! two channels. Processed in blocks of 64 frames with the block API (`process`).
 //!
-//! Differences worth knowing (neither is corrected for): fundsp's saw is a wavetable
-//! oscillator (ours is PolyBLEP), and `adsr_live` evaluates the envelope every
+//! Differences worth knowing (neither is corrected for): both saws are band-limited
+//! wavetables (ours with a finer mipmap), and `adsr_live` evaluates the envelope every
 //! 1.5–2.5 ms and interpolates linearly between (ours steps every sample). Our engine also
 //! runs the output guard (NaN/Inf -> 0, clamp) on every frame; fundsp has none.
 

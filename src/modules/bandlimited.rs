@@ -19,11 +19,9 @@
 //! Per-lane use: keep a phase in [0, 1) and an increment per lane, and call [`Kernel::saw`],
 //! [`Kernel::pulse`] or [`Kernel::triangle`] per sample; the kernel itself is shared,
 //! read-only and `Copy`. The conventions are the seed oscillators': the saw rises from -1 to
-//! 1 over the cycle and the pulse is +1 while `phase < duty`. To move a PolyBLEP oscillator
-//! onto the kernel, hold a `Kernel::new(sample_rate)` made in `create` and replace the
-//! naive-plus-PolyBLEP sample by `kernel.saw(phase as f32, dt as f32)` or
-//! `kernel.pulse(phase as f32, dt as f32, duty as f32)`; the phase accumulator stays as it
-//! is (f64 keeps slow notes in tune).
+//! 1 over the cycle and the pulse is +1 while `phase < duty`. The seed `SawtoothOscillator`
+//! and `SquareOscillator` hold a `Kernel::new(sample_rate)` made in `create` and feed it
+//! their fixed-point phase and increment.
 
 use std::sync::OnceLock;
 
@@ -35,6 +33,9 @@ pub const MAX_HARMONICS: usize = 1536;
 const LEVELS: usize = 22;
 /// Lowest frequency an alias may fold down to, in Hz (the top of the audible band).
 const AUDIBLE_TOP_HZ: f32 = 20000.0;
+
+/// One wavetable: `TABLE_SIZE + 1` points, the last repeating the first.
+pub type Table = [f32; TABLE_SIZE + 1];
 
 /// The tables of one waveform: `LEVELS` tables of `TABLE_SIZE + 1` points (the last
 /// repeats the first, so interpolation never wraps).
@@ -71,8 +72,11 @@ impl Mipmap {
 
     /// The table of `level`.
     #[inline]
-    fn table(&self, level: usize) -> &[f32] {
-        &self.levels[level * (TABLE_SIZE + 1)..(level + 1) * (TABLE_SIZE + 1)]
+    fn table(&self, level: usize) -> &Table {
+        let start = level * (TABLE_SIZE + 1);
+        self.levels[start..start + TABLE_SIZE + 1]
+            .try_into()
+            .expect("a level holds TABLE_SIZE + 1 points")
     }
 }
 
@@ -144,6 +148,14 @@ impl Kernel {
         index.min(LEVELS - 1)
     }
 
+    /// The saw table for increment `dt`, to look up once per pitch and read with
+    /// [`read_fixed`] per sample.
+    #[inline]
+    pub fn saw_table(&self, dt: f32) -> &'static Table {
+        let tables: &'static Tables = self.tables;
+        tables.saw.table(self.level(dt))
+    }
+
     /// Band-limited rising saw in about [-1, 1] at phase `phase` in [0, 1) for increment
     /// `dt`.
     #[inline]
@@ -177,6 +189,21 @@ fn read(table: &[f32], phase: f32) -> f32 {
     let position = phase * TABLE_SIZE as f32;
     let index = (position as usize).min(TABLE_SIZE - 1);
     let fraction = position - index as f32;
+    let a = table[index];
+    let b = table[index + 1];
+    a + (b - a) * fraction
+}
+
+/// Linear interpolation in `table` at a 32-bit fixed-point phase (a fraction of a cycle):
+/// the same value as reading at the phase's top 24 bits as a float, with no conversion of
+/// the phase and no bounds check (the index is below `TABLE_SIZE` by construction).
+#[inline(always)]
+pub fn read_fixed(table: &Table, phase: u32) -> f32 {
+    const INDEX_SHIFT: u32 = 32 - TABLE_SIZE.trailing_zeros();
+    const FRACTION_BITS: u32 = 24 - TABLE_SIZE.trailing_zeros();
+    let index = (phase >> INDEX_SHIFT) as usize;
+    let fraction = ((phase >> 8) & ((1 << FRACTION_BITS) - 1)) as i32 as f32
+        * (1.0 / (1u32 << FRACTION_BITS) as f32);
     let a = table[index];
     let b = table[index + 1];
     a + (b - a) * fraction
