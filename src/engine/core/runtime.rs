@@ -309,18 +309,17 @@ impl Runtime {
         }
     }
 
-    /// Pushes the guarded frames to the recording ring while a recording runs; what does not
-    /// fit is counted as dropped.
+    /// Pushes the guarded frames to the recording ring while a recording runs, in one chunk
+    /// as far as there is room; what does not fit is counted as dropped.
     fn record(&mut self, left: &[f32], right: &[f32]) {
         if !self.counters.recording.load(Ordering::Acquire) {
             return;
         }
-        let mut dropped = 0;
-        for (&l, &r) in left.iter().zip(right) {
-            if self.record.push([l, r]).is_err() {
-                dropped += 1;
-            }
+        let n = left.len().min(self.record.slots());
+        if let Ok(chunk) = self.record.write_chunk_uninit(n) {
+            chunk.fill_from_iter(left.iter().zip(right).map(|(&l, &r)| [l, r]));
         }
+        let dropped = (left.len() - n) as u64;
         if dropped > 0 {
             self.counters
                 .record_dropped
