@@ -3,7 +3,7 @@
 //! every part keeps its own column so errors point inside the string.
 
 use super::error::DslError;
-use super::scalar::Resolved;
+use super::scalar::{not_f32, Resolved};
 use super::spans::CableSpans;
 use super::yaml_tree::{Pos, Scalar};
 use crate::engine::{Cable, PortRef};
@@ -80,14 +80,24 @@ pub(crate) fn read_compact(
                 text: written.trim().into(),
                 plain: true,
             };
-            match value.resolve() {
-                Resolved::Int(i) => Some((i as f64, at(offset + lead))),
-                Resolved::Float(f) => Some((f, at(offset + lead))),
-                _ => {
-                    errors.push(at(offset + lead).error(format!(
-                        "the scale of {context} must be a number after `*`, found `{}`",
-                        written.trim()
-                    )));
+            let number = match value.resolve() {
+                Resolved::Int(i) => Some(i as f64),
+                Resolved::Float(f) => Some(f),
+                _ => None,
+            };
+            let problem = match number {
+                Some(number) => {
+                    not_f32(number, &value.text).map(|why| format!("the scale of {context}: {why}"))
+                }
+                None => Some(format!(
+                    "the scale of {context} must be a number after `*`, found `{}`",
+                    written.trim()
+                )),
+            };
+            match (number, problem) {
+                (Some(number), None) => Some((number, at(offset + lead))),
+                (_, problem) => {
+                    errors.extend(problem.map(|message| at(offset + lead).error(message)));
                     ok = false;
                     None
                 }
