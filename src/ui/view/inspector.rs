@@ -3,10 +3,10 @@
 
 use super::buffer_node;
 use super::layout::keep_visible;
+use super::node_lines::{param_section, port_section, scale, Port};
 use super::pane;
 use crate::dsl::Patch;
 use crate::engine::ValidGraph;
-use crate::modules::ParamValue;
 use crate::ui::app::{App, Badge, Focus};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -122,7 +122,6 @@ fn details(app: &App, name: &str) -> Vec<Line<'static>> {
     let d = &node.descriptor;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let dim = Style::default().fg(ui.dim);
-    let heading = Style::default().fg(ui.title);
     let mut title = vec![
         Span::styled(name.to_string(), bold),
         Span::raw("  "),
@@ -140,60 +139,24 @@ fn details(app: &App, name: &str) -> Vec<Line<'static>> {
         ));
     }
     let mut lines = vec![Line::from(title), Line::styled(d.doc.to_string(), dim)];
-    lines.push(Line::styled("inputs", heading));
-    let inputs = d.inputs.iter().enumerate();
-    let inputs = inputs.map(|(i, port)| (port.label(), sources(graph, index, i)));
-    port_lines(&mut lines, inputs, "<-", dim);
-    lines.push(Line::styled("outputs", heading));
-    let outputs = d.outputs.iter().enumerate();
-    let outputs = outputs.map(|(o, port)| (port.label(), targets(graph, index, o)));
-    port_lines(&mut lines, outputs, "->", dim);
-    lines.push(Line::styled("params", heading));
-    if d.params.is_empty() {
-        lines.push(Line::styled("  none", dim));
-    }
-    for (param, value) in d.params.iter().zip(&node.params) {
-        let default = param.default_value();
-        let value_style = if *value == default {
-            Style::default()
-        } else {
-            Style::default()
-                .fg(ui.non_default)
-                .add_modifier(Modifier::BOLD)
-        };
-        lines.push(Line::from(vec![
-            Span::raw(format!("  {} = ", param.name)),
-            Span::styled(short(value), value_style),
-            Span::styled(
-                format!("  {}, default {}", param.range_text(), short(&default)),
-                dim,
-            ),
-        ]));
-    }
+    let inputs = d.inputs.iter().enumerate().map(|(i, port)| Port {
+        label: port.label(),
+        kind: None,
+        ends: sources(graph, index, i),
+    });
+    port_section(&mut lines, "inputs", inputs, "<-", ui);
+    let outputs = d.outputs.iter().enumerate().map(|(o, port)| Port {
+        label: port.label(),
+        kind: None,
+        ends: targets(graph, index, o),
+    });
+    port_section(&mut lines, "outputs", outputs, "->", ui);
+    param_section(
+        &mut lines,
+        d.params.iter().zip(node.params.iter().map(Some)),
+        ui,
+    );
     lines
-}
-
-/// One line per port, as (label, the cables' other ends): `label <- a.out, b.out` (with
-/// `arrow`), `label unconnected`, or `none` when there are no ports.
-fn port_lines(
-    lines: &mut Vec<Line<'static>>,
-    ports: impl Iterator<Item = (String, Vec<String>)>,
-    arrow: &str,
-    dim: Style,
-) {
-    let before = lines.len();
-    for (label, ends) in ports {
-        let mut spans = vec![Span::raw(format!("  {label} "))];
-        if ends.is_empty() {
-            spans.push(Span::styled("unconnected", dim));
-        } else {
-            spans.push(Span::raw(format!("{arrow} {}", ends.join(", "))));
-        }
-        lines.push(Line::from(spans));
-    }
-    if lines.len() == before {
-        lines.push(Line::styled("  none", dim));
-    }
 }
 
 /// The cables into input `input` of node `node`: `source.port` and the scale when not 1.
@@ -222,24 +185,4 @@ fn targets(graph: &ValidGraph, node: usize, output: usize) -> Vec<String> {
             format!("{}.{port}{}", to.name, scale(c.scale))
         })
         .collect()
-}
-
-/// ` x0.5`, or nothing for a scale of 1.
-fn scale(scale: f32) -> String {
-    if scale == 1.0 {
-        String::new()
-    } else {
-        format!(" x{scale}")
-    }
-}
-
-/// A value as shown: long lists are cut.
-fn short(value: &ParamValue) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 48 {
-        let cut: String = text.chars().take(45).collect();
-        format!("{cut}...")
-    } else {
-        text
-    }
 }
