@@ -5,7 +5,6 @@ use super::buffer_node;
 use super::layout::keep_visible;
 use super::node_lines::{param_section, port_section, scale, Port};
 use super::pane;
-use crate::dsl::Patch;
 use crate::engine::ValidGraph;
 use crate::ui::app::{App, Badge, Focus};
 use ratatui::layout::Rect;
@@ -102,16 +101,14 @@ fn badge_span(app: &App, badge: Option<Badge>) -> Span<'static> {
     Span::styled(text, Style::default().fg(colour))
 }
 
-/// The node `name` in full from the running patch (a node the buffer no longer has).
+/// The node `name` in full from the running patch: a node the buffer no longer has (one
+/// it has is shown as written, see [`buffer_node::details`]).
 fn details(app: &App, name: &str) -> Vec<Line<'static>> {
-    fn find<'p>(patch: &'p Patch, name: &str) -> Option<(&'p ValidGraph, usize)> {
-        Some((&patch.valid, patch.valid.node_index(name)?))
-    }
     let ui = &app.theme().ui;
-    let running = app.running().and_then(|patch| find(patch, name));
-    let is_running = running.is_some();
-    let buffer = || app.parsed.as_ref().ok().and_then(|patch| find(patch, name));
-    let Some((graph, index)) = running.or_else(buffer) else {
+    let running = app
+        .running()
+        .and_then(|patch| Some((&patch.valid, patch.valid.node_index(name)?)));
+    let Some((graph, index)) = running else {
         let text = match app.badge(name) {
             Some(Badge::Removed) => format!("{name}: removed by the last commit"),
             _ => format!("{name}: not in the running patch (commit a valid buffer to add it)"),
@@ -122,22 +119,15 @@ fn details(app: &App, name: &str) -> Vec<Line<'static>> {
     let d = &node.descriptor;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let dim = Style::default().fg(ui.dim);
-    let mut title = vec![
+    let mut badge = badge_span(app, app.badge(name));
+    badge.content = badge.content.trim_end().to_string().into();
+    let title = vec![
         Span::styled(name.to_string(), bold),
         Span::raw("  "),
         Span::styled(d.name.to_string(), Style::default().fg(ui.title)),
         Span::raw("  "),
+        badge,
     ];
-    if is_running {
-        let mut badge = badge_span(app, app.badge(name));
-        badge.content = badge.content.trim_end().to_string().into();
-        title.push(badge);
-    } else {
-        title.push(Span::styled(
-            "not committed yet",
-            Style::default().fg(ui.warning),
-        ));
-    }
     let mut lines = vec![Line::from(title), Line::styled(d.doc.to_string(), dim)];
     let inputs = d.inputs.iter().enumerate().map(|(i, port)| Port {
         label: port.label(),
