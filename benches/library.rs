@@ -8,7 +8,9 @@
 //! cost comparison of issue 9.
 
 use criterion::{Criterion, Throughput};
-use patches_tui::modules::{Module, ParamKind, ParamValue, ProcessIo, Registry, Shape, MAX_BLOCK};
+use patches_tui::modules::{
+    library_types, Module, ParamKind, ParamValue, ProcessIo, Registry, Shape, MAX_BLOCK,
+};
 use std::hint::black_box;
 
 /// Sample rate of every benchmark.
@@ -104,18 +106,13 @@ impl Bench {
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     let registry = Registry::standard();
-    let seed = Registry::seed();
+    let library = library_types();
     let mut group = criterion.benchmark_group("modules");
     group.throughput(Throughput::Elements(MAX_BLOCK as u64));
     let names = ["SawtoothOscillator", "SquareOscillator"]
         .into_iter()
         .map(|n| format!("seed/{n}"))
-        .chain(
-            registry
-                .names()
-                .filter(|n| seed.get(n).is_none())
-                .map(|n| format!("library/{n}")),
-        );
+        .chain(library.iter().map(|t| format!("library/{}", t.name)));
     let saw_only = [false, false, true, false];
     for label in names.chain(["kernel/Oscillator_saw".to_string()]) {
         let (name, outputs) = match label.split('/').nth(1).expect("prefixed") {

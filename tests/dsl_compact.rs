@@ -131,6 +131,28 @@ fn malformed_compact_cables_say_what_to_write_at_the_column() {
 }
 
 #[test]
+fn a_compact_scale_beyond_32_bits_is_refused_like_the_long_form() {
+    for (cable, column) in [
+        ("  - osc.out -> out.left * 1e300\n", 27),
+        (
+            "  - {from: osc, output: out, to: out, input: left, scale: 1e300}\n",
+            59,
+        ),
+    ] {
+        let errors = errors(&format!("{OSC}{cable}"));
+        assert_eq!(errors.len(), 1, "{cable}: {errors:?}");
+        assert_eq!(errors[0].column, column, "{cable}: {}", errors[0]);
+        assert!(
+            errors[0]
+                .message
+                .contains("`1e300` is too large for a 32-bit number"),
+            "{cable}: {}",
+            errors[0]
+        );
+    }
+}
+
+#[test]
 fn fmt_keeps_comments_and_refuses_a_flow_list() {
     let text = format!("{OSC}  # the saw, quietly\n  - from: osc\n    output: out\n    to: out\n    input: left\n    scale: 0.2\n");
     let compact = restyle_cables(&text, CableStyle::Compact).unwrap();

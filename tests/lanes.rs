@@ -5,7 +5,7 @@ mod support;
 
 use patches_tui::dsl;
 use patches_tui::engine::{Cable, ModuleGraph, Node, OfflineRenderer, StereoBuffer};
-use patches_tui::modules::{ModuleHarness, ParamValue, Registry, Shape, MAX_BLOCK};
+use patches_tui::modules::{self, ModuleHarness, ParamValue, Registry, Shape, MAX_BLOCK};
 use support::{test_registry, valid};
 
 const SR: f32 = 48000.0;
@@ -290,7 +290,7 @@ fn harness(name: &str, voices: usize, params: &[(&str, ParamValue)]) -> ModuleHa
         voices,
         ..Shape::default()
     };
-    Registry::seed()
+    Registry::standard()
         .harness(name, shape, SR, params)
         .expect("harness")
 }
@@ -387,10 +387,13 @@ fn spread_spaces_its_lanes_evenly_and_a_mono_spread_is_from() {
 
 #[test]
 fn every_seed_module_is_block_size_invariant_with_lanes() {
-    let registry = Registry::seed();
+    let registry = Registry::standard();
     let lanes = 5;
     let total = 6000;
-    for module in registry.types() {
+    for module in modules::seed_types()
+        .iter()
+        .chain(&modules::lanes_and_midi_types())
+    {
         let shape = Shape {
             voices: lanes,
             channels: 3,

@@ -5,7 +5,7 @@ mod library_support;
 
 use library_support::{harness, noise, SR};
 use patches_tui::modules::{
-    Module, ModuleHarness, ParamKind, ParamValue, ProcessIo, Registry, Shape, MAX_BLOCK,
+    self, Module, ModuleHarness, ParamKind, ParamValue, ProcessIo, Registry, Shape, MAX_BLOCK,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -45,13 +45,9 @@ fn allocations() -> usize {
     ALLOCATIONS.with(Cell::get)
 }
 
-/// Library modules: every type of the standard registry that is not in the seed set.
+/// Library modules: the types of `library_types()` (not the seed set, `Spread` or MIDI).
 fn library_names() -> Vec<&'static str> {
-    let seed = Registry::seed();
-    Registry::standard()
-        .names()
-        .filter(|n| seed.get(n).is_none())
-        .collect()
+    modules::library_types().iter().map(|t| t.name).collect()
 }
 
 const SHAPE: Shape = Shape {

@@ -207,7 +207,7 @@ fn a_c_major_triad_takes_three_lanes_of_four() {
         voices: 4,
         ..Shape::default()
     };
-    let mut harness = Registry::seed()
+    let mut harness = Registry::standard()
         .harness("PolyMidiToCv", shape, SR as f32, &[])
         .unwrap();
     harness.queue_events(&events);
@@ -235,7 +235,7 @@ mod live {
             .with_node(Node::new("out", "AudioOut"))
             .with_cable(Cable::new("keys", "gate", "out", "left"))
             .with_cable(Cable::new("keys", "voct", "out", "right").with_scale(0.1));
-        let valid = patches_tui::engine::validate(&graph, &Registry::seed()).unwrap();
+        let valid = patches_tui::engine::validate(&graph, &Registry::standard()).unwrap();
         engine.commit(valid);
         (engine, runtime)
     }

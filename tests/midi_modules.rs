@@ -40,7 +40,9 @@ fn harness(name: &str, voices: usize, params: &[(&str, ParamValue)]) -> ModuleHa
         voices,
         ..Shape::default()
     };
-    Registry::seed().harness(name, shape, SR, params).unwrap()
+    Registry::standard()
+        .harness(name, shape, SR, params)
+        .unwrap()
 }
 
 /// Every output of `name` for `events` over `frames` frames in blocks of `block`.

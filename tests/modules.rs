@@ -252,11 +252,6 @@ fn seed_set_matches_spec() {
             "Glide",
             "ResonantLowpass",
             "AudioOut",
-            "Spread",
-            "MidiToCv",
-            "PolyMidiToCv",
-            "MidiCc",
-            "MidiClock",
         ]
     );
     let shape = Shape {

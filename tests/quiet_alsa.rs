@@ -1,13 +1,13 @@
 //! alsa-lib's own diagnostics never reach the terminal: `play` and `devices` print only
 //! this program's lines, and `--verbose` shows alsa-lib's messages in this program's form.
 //!
-//! A temporary HOME whose asoundrc names a PCM plugin that does not exist makes alsa-lib
-//! complain on any machine, with a sound card or without.
+//! A temporary HOME whose asoundrc names a PCM and a sequencer plugin that do not exist makes
+//! alsa-lib complain on any machine, with a sound card or without.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-/// A HOME whose default PCM cannot be opened, and noisily so.
+/// A HOME whose default PCM and sequencer cannot be opened, and noisily so.
 fn noisy_home() -> tempfile::TempDir {
     let home = tempfile::Builder::new()
         .prefix("patches-tui-noisy-alsa-")
@@ -15,7 +15,7 @@ fn noisy_home() -> tempfile::TempDir {
         .expect("a temporary HOME");
     std::fs::write(
         home.path().join(".asoundrc"),
-        "pcm.!default {\n    type patches_tui_no_such_plugin\n}\n",
+        "pcm.!default {\n    type patches_tui_no_such_plugin\n}\nseq.!default {\n    type patches_tui_no_such_plugin\n}\n",
     )
     .expect("asoundrc");
     home
@@ -89,4 +89,21 @@ fn devices_prints_only_its_own_lines() {
     assert_eq!(alsa_lines(&stderr), Vec::<&str>::new(), "stderr:\n{stderr}");
     assert_eq!(alsa_lines(&stdout), Vec::<&str>::new(), "stdout:\n{stdout}");
     assert!(stdout.contains("* default"), "stdout:\n{stdout}");
+}
+
+#[test]
+fn midi_prints_only_its_own_lines() {
+    let home = noisy_home();
+    let out = run(home.path(), &["midi"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    assert_eq!(alsa_lines(&stderr), Vec::<&str>::new(), "stderr:\n{stderr}");
+    assert!(stdout.starts_with("no MIDI"), "stdout:\n{stdout}");
+    let verbose = run(home.path(), &["midi"], &[("PATCHES_TUI_VERBOSE", "1")]);
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(
+        stderr.lines().any(|l| l.starts_with("alsa-lib: ")),
+        "PATCHES_TUI_VERBOSE=1 shows alsa-lib's complaint:\n{stderr}"
+    );
 }

@@ -2,13 +2,15 @@
 //! and the screen.
 
 use super::play::say::{say, warn};
+use super::verbose;
 use patches_tui::engine::Engine;
 use patches_tui::midi::input::{open_live, MidiInput, MidiSystem, MidirSystem};
 use std::process::ExitCode;
 
 /// Prints one input port per line, or why there are none (exit 0 either way: having no MIDI
-/// is not an error).
+/// is not an error). alsa-lib's diagnostics are printed only with `PATCHES_TUI_VERBOSE=1`.
 pub fn run() -> ExitCode {
+    verbose::echo(verbose::wanted(false));
     list(&MidirSystem)
 }
 

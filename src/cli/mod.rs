@@ -3,6 +3,7 @@
 pub mod check;
 pub mod devices;
 pub mod fmt;
+pub mod live_args;
 pub mod load;
 pub mod midi;
 pub mod modules;

@@ -1,12 +1,13 @@
 //! `patches-tui render FILE --seconds S --out OUT.wav [--sample-rate R] [--block-size B]
 //! [--then T=FILE2]... [--midi SONG.mid]`
 
+use super::live_args::CommitArgs;
 use super::load::load_patch;
 use super::out_file::OutFile;
 use super::play::say::{say, warn};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use patches_tui::engine::{render_midi_with, Quantize};
+use patches_tui::engine::render_midi_with;
 use patches_tui::midi::{smf, MidiEvent};
 use patches_tui::modules::{Registry, DEFAULT_BLOCK, MAX_BLOCK};
 use patches_tui::wav::{self, WavWriter};
@@ -37,16 +38,13 @@ pub struct RenderArgs {
     /// Repeatable.
     #[arg(long = "then", value_parser = parse_then)]
     then: Vec<(f64, PathBuf)>,
-    /// Land each `--then` switch on the next beat or bar of the transport (off, beat, bar).
-    #[arg(long, default_value_t = Quantize::Off)]
-    quantize: Quantize,
     /// Play a Standard MIDI File (format 0 or 1) into the patch's MIDI modules, each event
     /// on its sample.
     #[arg(long, value_name = "SONG.mid")]
     midi: Option<PathBuf>,
-    /// How long a `--then` switch ramps changed cable scales, in milliseconds (0: at once).
-    #[arg(long, default_value_t = 10.0, value_parser = super::play::parse_fade_ms)]
-    fade_ms: f32,
+    /// When `--then` switches land and how they fade.
+    #[command(flatten)]
+    commit: CommitArgs,
 }
 
 /// The events of the `--midi` file, or a message naming it.
@@ -142,7 +140,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
                 &midi,
                 frames,
                 (args.sample_rate as f32, args.block_size),
-                (args.quantize, args.fade_ms),
+                (args.commit.quantize, args.commit.fade_ms),
                 |chunk, done| {
                     if interrupted.load(Ordering::Relaxed) {
                         return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));

@@ -5,10 +5,13 @@ use super::error::DslError;
 use super::fields::{describe, entries, is_missing, name_text, unknown_field, Context};
 use super::scalar::{not_f32, Resolved};
 use super::spans::CableSpans;
-use super::yaml_tree::{Yaml, YamlValue};
+use super::yaml_tree::{Pos, Scalar, Yaml, YamlValue};
 use crate::engine::{Cable, PortRef};
 
 const FIELDS: &[&str] = &["from", "output", "to", "input", "scale"];
+/// How a port is written, for messages.
+pub(crate) const PORT_FORM: &str =
+    "write `name` or `name/index` with a whole-number index, for example `in/1`";
 const REQUIRED: &str = "a cable needs `from`, `output`, `to` and `input` (and may have `scale`)";
 
 /// The cables of the `cables` value, with their positions; problems go to `errors`.
@@ -86,28 +89,63 @@ fn read_cable(
             );
         }
     }
-    let ((from, from_pos), (output, output_pos)) = (from?, output?);
-    let ((to, to_pos), (input, input_pos)) = (to?, input?);
-    if !ok {
-        return None;
+    let parts = CableParts {
+        from: from?,
+        output: output?,
+        to: to?,
+        input: input?,
+        scale,
+    };
+    ok.then(|| parts.build(yaml.pos, yaml.last_line))
+}
+
+/// A cable's parts as read, each with the position it was written at; both forms (the
+/// mapping and the compact string) build their cable through it.
+pub(crate) struct CableParts {
+    /// The source node.
+    pub from: (String, Pos),
+    /// The source node's output.
+    pub output: (PortRef, Pos),
+    /// The target node.
+    pub to: (String, Pos),
+    /// The target node's input.
+    pub input: (PortRef, Pos),
+    /// The scale, when written.
+    pub scale: Option<(f64, Pos)>,
+}
+
+impl CableParts {
+    /// The cable and its positions: `entry` where it starts, `last_line` where it ends.
+    pub(crate) fn build(self, entry: Pos, last_line: usize) -> (Cable, CableSpans) {
+        let cable = Cable {
+            from: self.from.0,
+            output: self.output.0,
+            to: self.to.0,
+            input: self.input.0,
+            scale: self.scale.map_or(1.0, |(s, _)| s),
+        };
+        let spans = CableSpans {
+            entry,
+            from: self.from.1,
+            output: self.output.1,
+            to: self.to.1,
+            input: self.input.1,
+            scale: self.scale.map(|(_, pos)| pos),
+            last_line,
+        };
+        (cable, spans)
     }
-    let cable = Cable {
-        from,
-        output,
-        to,
-        input,
-        scale: scale.map_or(1.0, |(s, _)| s),
+}
+
+/// The number a cable's scale is written as: `None` when `scalar` is not a number,
+/// `Some(Err(why))` when it is one the engine's 32-bit arithmetic cannot hold.
+pub(crate) fn scale_number(scalar: &Scalar<'_>) -> Option<Result<f64, String>> {
+    let value = match scalar.resolve() {
+        Resolved::Int(i) => i as f64,
+        Resolved::Float(f) => f,
+        _ => return None,
     };
-    let spans = CableSpans {
-        entry: yaml.pos,
-        from: from_pos,
-        output: output_pos,
-        to: to_pos,
-        input: input_pos,
-        scale: scale.map(|(_, pos)| pos),
-        last_line: yaml.last_line,
-    };
-    Some((cable, spans))
+    Some(not_f32(value, &scalar.text).map_or(Ok(value), Err))
 }
 
 fn node_name(yaml: &Yaml<'_>, field: &str, context: Context<'_>) -> Result<String, DslError> {
@@ -128,27 +166,22 @@ fn port(yaml: &Yaml<'_>, field: &str, context: Context<'_>) -> Result<PortRef, D
     };
     PortRef::parse(text).ok_or_else(|| {
         yaml.pos.error(format!(
-            "`{field}` of {context} is `{text}`, which is not a port: write `name` or `name/index` with a whole-number index, for example `in/1`"
+            "`{field}` of {context} is `{text}`, which is not a port: {PORT_FORM}"
         ))
     })
 }
 
 fn number(yaml: &Yaml<'_>, context: Context<'_>) -> Result<f64, DslError> {
-    if let YamlValue::Scalar(s) = &yaml.value {
-        let value = match s.resolve() {
-            Resolved::Int(i) => Some(i as f64),
-            Resolved::Float(f) => Some(f),
-            _ => None,
-        };
-        if let Some(value) = value {
-            return match not_f32(value, &s.text) {
-                None => Ok(value),
-                Some(why) => Err(yaml.pos.error(format!("`scale` of {context}: {why}"))),
-            };
-        }
+    let number = match &yaml.value {
+        YamlValue::Scalar(s) => scale_number(s),
+        _ => None,
+    };
+    match number {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(why)) => Err(yaml.pos.error(format!("`scale` of {context}: {why}"))),
+        None => Err(yaml.pos.error(format!(
+            "`scale` of {context} must be a number, found {}",
+            describe(yaml)
+        ))),
     }
-    Err(yaml.pos.error(format!(
-        "`scale` of {context} must be a number, found {}",
-        describe(yaml)
-    )))
 }

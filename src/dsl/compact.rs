@@ -2,8 +2,8 @@
 //! optional `* SCALE`, ports as `name` or `name/index`. It means exactly the long form, and
 //! every part keeps its own column so errors point inside the string.
 
+use super::cables::{scale_number, CableParts, PORT_FORM};
 use super::error::DslError;
-use super::scalar::Resolved;
 use super::spans::CableSpans;
 use super::yaml_tree::{Pos, Scalar};
 use crate::engine::{Cable, PortRef};
@@ -41,7 +41,10 @@ pub(crate) fn read_compact(
         None => (&text[arrow + 2..], None),
     };
     let mut ok = true;
-    let mut end = |side: &str, offset: usize, what: &str| -> Option<(String, PortRef, Pos, Pos)> {
+    let mut end = |side: &str,
+                   offset: usize,
+                   what: &str|
+     -> Option<((String, Pos), (PortRef, Pos))> {
         let lead = side.len() - side.trim_start().len();
         let side_text = side.trim();
         let side_at = offset + lead;
@@ -62,13 +65,13 @@ pub(crate) fn read_compact(
             return None;
         }
         let Some(port_ref) = PortRef::parse(port).filter(|_| !port.is_empty()) else {
-            errors.push(at(port_at).error(format!(
-                "`{port}` in {context} is not a port: write `name` or `name/index` with a whole-number index, for example `in/1`"
-            )));
+            errors.push(
+                at(port_at).error(format!("`{port}` in {context} is not a port: {PORT_FORM}")),
+            );
             ok = false;
             return None;
         };
-        Some((node.to_string(), port_ref, at(side_at), at(port_at)))
+        Some(((node.to_string(), at(side_at)), (port_ref, at(port_at))))
     };
     let from = end(&text[..arrow], 0, "source (`FROM.OUTPUT`)");
     let to = end(right, arrow + 2, "target (`TO.INPUT`)");
@@ -80,39 +83,30 @@ pub(crate) fn read_compact(
                 text: written.trim().into(),
                 plain: true,
             };
-            match value.resolve() {
-                Resolved::Int(i) => Some((i as f64, at(offset + lead))),
-                Resolved::Float(f) => Some((f, at(offset + lead))),
-                _ => {
-                    errors.push(at(offset + lead).error(format!(
-                        "the scale of {context} must be a number after `*`, found `{}`",
-                        written.trim()
-                    )));
+            let scale_at = at(offset + lead);
+            match scale_number(&value) {
+                Some(Ok(number)) => Some((number, scale_at)),
+                problem => {
+                    errors.push(scale_at.error(match problem {
+                        Some(Err(why)) => format!("the scale of {context}: {why}"),
+                        _ => format!(
+                            "the scale of {context} must be a number after `*`, found `{}`",
+                            value.text
+                        ),
+                    }));
                     ok = false;
                     None
                 }
             }
         }
     };
-    let ((from, output, from_pos, output_pos), (to, input, to_pos, input_pos)) = (from?, to?);
-    if !ok {
-        return None;
-    }
-    let cable = Cable {
+    let ((from, output), (to, input)) = (from?, to?);
+    let parts = CableParts {
         from,
         output,
         to,
         input,
-        scale: scale.map_or(1.0, |(s, _)| s),
+        scale,
     };
-    let spans = CableSpans {
-        entry: pos,
-        from: from_pos,
-        output: output_pos,
-        to: to_pos,
-        input: input_pos,
-        scale: scale.map(|(_, pos)| pos),
-        last_line: pos.line,
-    };
-    Some((cable, spans))
+    ok.then(|| parts.build(pos, pos.line))
 }

@@ -25,6 +25,7 @@ pub struct MidirSystem;
 const CLIENT: &str = "patches-tui";
 
 fn open() -> Result<midir::MidiInput, String> {
+    crate::alsa_log::install();
     let mut input = midir::MidiInput::new(CLIENT)
         .map_err(|e| format!("no MIDI: cannot open the MIDI system ({e})"))?;
     input.ignore(midir::Ignore::None);

@@ -76,26 +76,40 @@ pub fn whole(value: &ParamValue) -> i64 {
     }
 }
 
-/// Rising-edge detectors, one per lane (high at >= 0.5).
+/// A rising-edge detector: the sample where a signal goes from < 0.5 to >= 0.5.
+#[derive(Clone, Copy, Default)]
+pub struct Edge {
+    high: bool,
+}
+
+impl Edge {
+    /// Whether the signal rises on the sample `x`.
+    #[inline]
+    pub fn rises(&mut self, x: f32) -> bool {
+        let high = x >= 0.5;
+        let rose = high && !self.high;
+        self.high = high;
+        rose
+    }
+}
+
+/// Rising-edge detectors, one per lane.
 pub struct Edges {
-    high: Vec<bool>,
+    lanes: Box<[Edge]>,
 }
 
 impl Edges {
     /// Detectors for `lanes` lanes, all low.
     pub fn new(lanes: usize) -> Self {
         Edges {
-            high: vec![false; lanes],
+            lanes: vec![Edge::default(); lanes].into_boxed_slice(),
         }
     }
 
     /// Whether lane `lane` rises on the sample `x`.
     #[inline]
     pub fn rises(&mut self, lane: usize, x: f32) -> bool {
-        let high = x >= 0.5;
-        let rose = high && !self.high[lane];
-        self.high[lane] = high;
-        rose
+        self.lanes[lane].rises(x)
     }
 }
 

@@ -48,8 +48,7 @@ pub use tempo::Tempo;
 /// Name of the sink module type; a patch has exactly one.
 pub const AUDIO_OUT: &str = "AudioOut";
 
-/// The seed module types, in the order of `modules.md`, then `Spread` (the lanes' source),
-/// then the MIDI modules.
+/// The seed module types, in the order of `modules.md`.
 pub fn seed_types() -> Vec<ModuleType> {
     vec![
         oscillators::sine_type(),
@@ -63,6 +62,13 @@ pub fn seed_types() -> Vec<ModuleType> {
         glide::glide_type(),
         filter::resonant_lowpass_type(),
         audio_out::audio_out_type(),
+    ]
+}
+
+/// `Spread` (the lanes' source) and the MIDI modules: offered beside the seed set, outside
+/// the module library (their input comes from the patch's lanes and the MIDI stream).
+pub fn lanes_and_midi_types() -> Vec<ModuleType> {
+    vec![
         spread::spread_type(),
         midi::midi_to_cv_type(),
         midi::poly_midi_to_cv_type(),

@@ -78,10 +78,14 @@ impl Registry {
         registry
     }
 
-    /// The seed set plus the module library: every module the binary offers.
+    /// The seed set, `Spread` and the MIDI modules, then the module library: every module
+    /// the binary offers.
     pub fn standard() -> Self {
         let mut registry = Registry::seed();
-        for t in super::library_types() {
+        for t in super::lanes_and_midi_types()
+            .into_iter()
+            .chain(super::library_types())
+        {
             registry.register(t);
         }
         registry

@@ -49,6 +49,7 @@
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
 };
+use super::kit::Edge;
 use super::module::{Module, ProcessIo};
 use super::notes::{check_step, parse_note};
 use super::registry::{Layout, ModuleType};
@@ -68,21 +69,6 @@ impl Step {
             "_" => Step::Tie,
             _ => parse_note(text).map_or(Step::Rest, Step::Note),
         }
-    }
-}
-
-/// Tracks rising edges (the sample where a signal goes from < 0.5 to >= 0.5).
-#[derive(Default)]
-struct Edge {
-    high: bool,
-}
-
-impl Edge {
-    fn rises(&mut self, x: f32) -> bool {
-        let high = x >= 0.5;
-        let rose = high && !self.high;
-        self.high = high;
-        rose
     }
 }
 

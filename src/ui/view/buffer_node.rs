@@ -3,9 +3,9 @@
 //! running as written, pending a commit, or of an unknown module. It works while the buffer
 //! is invalid and before the node was ever committed.
 
+use super::node_lines::{param_section, port_section, scale, Port};
 use crate::engine::suggest::did_you_mean;
 use crate::engine::{ModuleGraph, Node};
-use crate::modules::ParamValue;
 use crate::ui::app::App;
 use crate::ui::complete::text_nodes;
 use ratatui::style::{Modifier, Style};
@@ -89,103 +89,37 @@ pub fn details(app: &App, name: &str) -> Option<Vec<Line<'static>>> {
             Span::styled(standing.label(), Style::default().fg(colour)),
         ]),
         Line::styled(d.doc.to_string(), dim),
-        Line::styled("inputs", heading),
     ];
     let cables = graph.map_or(&[][..], |g| &g.cables[..]);
-    for (i, port) in d.inputs.iter().enumerate() {
-        let ends: Vec<String> = cables
+    let inputs = d.inputs.iter().enumerate().map(|(i, port)| Port {
+        label: port.label(),
+        kind: Some(port.kind.label()),
+        ends: cables
             .iter()
             .filter(|c| {
                 c.to == name && d.input_index(&c.input.name, c.input.index.unwrap_or(0)) == Some(i)
             })
             .map(|c| format!("{}.{}{}", c.from, c.output, scale(c.scale)))
-            .collect();
-        lines.push(port_line(
-            &port.label(),
-            port.kind.label(),
-            "<-",
-            &ends,
-            dim,
-        ));
-    }
-    if d.inputs.is_empty() {
-        lines.push(Line::styled("  none", dim));
-    }
-    lines.push(Line::styled("outputs", heading));
-    for (o, port) in d.outputs.iter().enumerate() {
-        let ends: Vec<String> = cables
+            .collect(),
+    });
+    port_section(&mut lines, "inputs", inputs, "<-", ui);
+    let outputs = d.outputs.iter().enumerate().map(|(o, port)| Port {
+        label: port.label(),
+        kind: Some(port.kind.label()),
+        ends: cables
             .iter()
             .filter(|c| {
                 c.from == name
                     && d.output_index(&c.output.name, c.output.index.unwrap_or(0)) == Some(o)
             })
             .map(|c| format!("{}.{}{}", c.to, c.input, scale(c.scale)))
-            .collect();
-        lines.push(port_line(
-            &port.label(),
-            port.kind.label(),
-            "->",
-            &ends,
-            dim,
-        ));
-    }
-    if d.outputs.is_empty() {
-        lines.push(Line::styled("  none", dim));
-    }
-    lines.push(Line::styled("params", heading));
-    if d.params.is_empty() {
-        lines.push(Line::styled("  none", dim));
-    }
-    for param in &d.params {
-        let default = param.default_value();
+            .collect(),
+    });
+    port_section(&mut lines, "outputs", outputs, "->", ui);
+    let params = d.params.iter().map(|param| {
         let written = node.params.iter().find(|(n, _)| n == param.name);
-        let value_style = match written {
-            Some((_, v)) if *v != default => Style::default()
-                .fg(ui.non_default)
-                .add_modifier(Modifier::BOLD),
-            _ => Style::default(),
-        };
-        let value = written.map_or(&default, |(_, v)| v);
-        lines.push(Line::from(vec![
-            Span::raw(format!("  {} = ", param.name)),
-            Span::styled(short(value), value_style),
-            Span::styled(
-                format!("  {}, default {}", param.range_text(), short(&default)),
-                dim,
-            ),
-        ]));
-    }
+        (param, written.map(|(_, value)| value))
+    });
+    param_section(&mut lines, params, ui);
     Some(lines)
-}
-
-/// `  label <- a.out, b.out  pitch` or `  label unconnected  audio`.
-fn port_line(label: &str, kind: &str, arrow: &str, ends: &[String], dim: Style) -> Line<'static> {
-    let mut spans = vec![Span::raw(format!("  {label} "))];
-    if ends.is_empty() {
-        spans.push(Span::styled("unconnected", dim));
-    } else {
-        spans.push(Span::raw(format!("{arrow} {}", ends.join(", "))));
-    }
-    spans.push(Span::styled(format!("  {kind}"), dim));
-    Line::from(spans)
-}
-
-/// ` x0.5`, or nothing for a scale of 1.
-fn scale(scale: f64) -> String {
-    if scale == 1.0 {
-        String::new()
-    } else {
-        format!(" x{scale}")
-    }
-}
-
-/// A value as shown: long lists are cut.
-fn short(value: &ParamValue) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 48 {
-        let cut: String = text.chars().take(45).collect();
-        format!("{cut}...")
-    } else {
-        text
-    }
 }

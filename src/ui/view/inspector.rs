@@ -3,10 +3,9 @@
 
 use super::buffer_node;
 use super::layout::keep_visible;
+use super::node_lines::{param_section, port_section, scale, Port};
 use super::pane;
-use crate::dsl::Patch;
 use crate::engine::ValidGraph;
-use crate::modules::ParamValue;
 use crate::ui::app::{App, Badge, Focus};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -102,16 +101,14 @@ fn badge_span(app: &App, badge: Option<Badge>) -> Span<'static> {
     Span::styled(text, Style::default().fg(colour))
 }
 
-/// The node `name` in full from the running patch (a node the buffer no longer has).
+/// The node `name` in full from the running patch: a node the buffer no longer has (one
+/// it has is shown as written, see [`buffer_node::details`]).
 fn details(app: &App, name: &str) -> Vec<Line<'static>> {
-    fn find<'p>(patch: &'p Patch, name: &str) -> Option<(&'p ValidGraph, usize)> {
-        Some((&patch.valid, patch.valid.node_index(name)?))
-    }
     let ui = &app.theme().ui;
-    let running = app.running().and_then(|patch| find(patch, name));
-    let is_running = running.is_some();
-    let buffer = || app.parsed.as_ref().ok().and_then(|patch| find(patch, name));
-    let Some((graph, index)) = running.or_else(buffer) else {
+    let running = app
+        .running()
+        .and_then(|patch| Some((&patch.valid, patch.valid.node_index(name)?)));
+    let Some((graph, index)) = running else {
         let text = match app.badge(name) {
             Some(Badge::Removed) => format!("{name}: removed by the last commit"),
             _ => format!("{name}: not in the running patch (commit a valid buffer to add it)"),
@@ -122,78 +119,34 @@ fn details(app: &App, name: &str) -> Vec<Line<'static>> {
     let d = &node.descriptor;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let dim = Style::default().fg(ui.dim);
-    let heading = Style::default().fg(ui.title);
-    let mut title = vec![
+    let mut badge = badge_span(app, app.badge(name));
+    badge.content = badge.content.trim_end().to_string().into();
+    let title = vec![
         Span::styled(name.to_string(), bold),
         Span::raw("  "),
         Span::styled(d.name.to_string(), Style::default().fg(ui.title)),
         Span::raw("  "),
+        badge,
     ];
-    if is_running {
-        let mut badge = badge_span(app, app.badge(name));
-        badge.content = badge.content.trim_end().to_string().into();
-        title.push(badge);
-    } else {
-        title.push(Span::styled(
-            "not committed yet",
-            Style::default().fg(ui.warning),
-        ));
-    }
     let mut lines = vec![Line::from(title), Line::styled(d.doc.to_string(), dim)];
-    lines.push(Line::styled("inputs", heading));
-    let inputs = d.inputs.iter().enumerate();
-    let inputs = inputs.map(|(i, port)| (port.label(), sources(graph, index, i)));
-    port_lines(&mut lines, inputs, "<-", dim);
-    lines.push(Line::styled("outputs", heading));
-    let outputs = d.outputs.iter().enumerate();
-    let outputs = outputs.map(|(o, port)| (port.label(), targets(graph, index, o)));
-    port_lines(&mut lines, outputs, "->", dim);
-    lines.push(Line::styled("params", heading));
-    if d.params.is_empty() {
-        lines.push(Line::styled("  none", dim));
-    }
-    for (param, value) in d.params.iter().zip(&node.params) {
-        let default = param.default_value();
-        let value_style = if *value == default {
-            Style::default()
-        } else {
-            Style::default()
-                .fg(ui.non_default)
-                .add_modifier(Modifier::BOLD)
-        };
-        lines.push(Line::from(vec![
-            Span::raw(format!("  {} = ", param.name)),
-            Span::styled(short(value), value_style),
-            Span::styled(
-                format!("  {}, default {}", param.range_text(), short(&default)),
-                dim,
-            ),
-        ]));
-    }
+    let inputs = d.inputs.iter().enumerate().map(|(i, port)| Port {
+        label: port.label(),
+        kind: None,
+        ends: sources(graph, index, i),
+    });
+    port_section(&mut lines, "inputs", inputs, "<-", ui);
+    let outputs = d.outputs.iter().enumerate().map(|(o, port)| Port {
+        label: port.label(),
+        kind: None,
+        ends: targets(graph, index, o),
+    });
+    port_section(&mut lines, "outputs", outputs, "->", ui);
+    param_section(
+        &mut lines,
+        d.params.iter().zip(node.params.iter().map(Some)),
+        ui,
+    );
     lines
-}
-
-/// One line per port, as (label, the cables' other ends): `label <- a.out, b.out` (with
-/// `arrow`), `label unconnected`, or `none` when there are no ports.
-fn port_lines(
-    lines: &mut Vec<Line<'static>>,
-    ports: impl Iterator<Item = (String, Vec<String>)>,
-    arrow: &str,
-    dim: Style,
-) {
-    let before = lines.len();
-    for (label, ends) in ports {
-        let mut spans = vec![Span::raw(format!("  {label} "))];
-        if ends.is_empty() {
-            spans.push(Span::styled("unconnected", dim));
-        } else {
-            spans.push(Span::raw(format!("{arrow} {}", ends.join(", "))));
-        }
-        lines.push(Line::from(spans));
-    }
-    if lines.len() == before {
-        lines.push(Line::styled("  none", dim));
-    }
 }
 
 /// The cables into input `input` of node `node`: `source.port` and the scale when not 1.
@@ -222,24 +175,4 @@ fn targets(graph: &ValidGraph, node: usize, output: usize) -> Vec<String> {
             format!("{}.{port}{}", to.name, scale(c.scale))
         })
         .collect()
-}
-
-/// ` x0.5`, or nothing for a scale of 1.
-fn scale(scale: f32) -> String {
-    if scale == 1.0 {
-        String::new()
-    } else {
-        format!(" x{scale}")
-    }
-}
-
-/// A value as shown: long lists are cut.
-fn short(value: &ParamValue) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 48 {
-        let cut: String = text.chars().take(45).collect();
-        format!("{cut}...")
-    } else {
-        text
-    }
 }

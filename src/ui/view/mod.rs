@@ -6,6 +6,7 @@ pub mod help;
 pub mod inspector;
 pub mod layout;
 pub mod meters;
+pub mod node_lines;
 pub mod popups;
 pub mod prompt;
 pub mod status;
