@@ -38,15 +38,6 @@ fn lane(x: &[f32], lanes: usize, lane: usize) -> Vec<f32> {
     x.iter().skip(lane).step_by(lanes).copied().collect()
 }
 
-/// Frequency from the rising zero crossings of `x`.
-fn frequency(x: &[f32]) -> f64 {
-    let ups: Vec<usize> = (1..x.len())
-        .filter(|&i| x[i - 1] < 0.0 && x[i] >= 0.0)
-        .collect();
-    let (first, last) = (ups[0], ups[ups.len() - 1]);
-    (ups.len() - 1) as f64 * f64::from(SR) / (last - first) as f64
-}
-
 #[test]
 fn voices_is_read_written_and_checked_with_positions() {
     let registry = Registry::seed();
@@ -316,7 +307,7 @@ fn every_saw_lane_runs_at_its_own_pitch() {
         .remove(0);
     for l in 0..lanes {
         let expected = 65.406_39 * 2f64.powf(1.0 + l as f64 / 2.0);
-        let measured = frequency(&lane(&out, lanes, l));
+        let measured = support::frequency(&lane(&out, lanes, l), f64::from(SR));
         assert!(
             (measured / expected - 1.0).abs() < 1e-3,
             "lane {l}: {measured} Hz, expected {expected}"

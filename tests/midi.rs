@@ -2,6 +2,8 @@
 //! running status, a tempo map), played by `render --midi` into MIDI modules; pitch, silence,
 //! lanes and block-size independence are measured.
 
+mod support;
+
 use midly::num::{u15, u24, u28, u4, u7};
 use midly::{Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
 use patches_tui::midi::{smf, MidiEvent};
@@ -135,22 +137,13 @@ fn render(dir: &Path, patch: &str, mid: &[u8], seconds: &str, block: &str) -> Ve
     samples.iter().step_by(2).copied().collect()
 }
 
-/// Frequency from the rising zero crossings of `x`.
-fn frequency(x: &[f32]) -> f64 {
-    let ups: Vec<usize> = (1..x.len())
-        .filter(|&i| x[i - 1] < 0.0 && x[i] >= 0.0)
-        .collect();
-    let (first, last) = (ups[0], ups[ups.len() - 1]);
-    (ups.len() - 1) as f64 * f64::from(SR) / (last - first) as f64
-}
-
 fn seconds(t: f64) -> usize {
     (t * f64::from(SR)).round() as usize
 }
 
 fn assert_two_notes(left: &[f32]) {
-    let first = frequency(&left[seconds(0.02)..seconds(0.48)]);
-    let second = frequency(&left[seconds(0.52)..seconds(0.98)]);
+    let first = support::frequency(&left[seconds(0.02)..seconds(0.48)], f64::from(SR));
+    let second = support::frequency(&left[seconds(0.52)..seconds(0.98)], f64::from(SR));
     assert!((first / 440.0 - 1.0).abs() < 0.003, "first note {first} Hz");
     assert!(
         (second / 659.255 - 1.0).abs() < 0.003,

@@ -38,11 +38,11 @@ pub fn cutoff(i: usize) -> f64 {
     800.0 + 2200.0 * i as f64 / (VOICES - 1) as f64
 }
 
-/// The 64-voice patch (260 nodes, 387 cables).
-pub fn graph() -> ModuleGraph {
-    let float = ParamValue::Float;
-    let mut graph = ModuleGraph::new()
-        .with_node(Node::new("clock", "ClockSequencer").with_param("bpm", float(BPM)))
+/// The mono clock and the two-step gate sequencer it steps (`clock.quaver -> gate.clock`),
+/// which trigger and gate every voice.
+fn clock_and_gate() -> ModuleGraph {
+    ModuleGraph::new()
+        .with_node(Node::new("clock", "ClockSequencer").with_param("bpm", ParamValue::Float(BPM)))
         .with_node(
             Node::new("gate", "StepSequencer")
                 .with_length(2)
@@ -51,9 +51,24 @@ pub fn graph() -> ModuleGraph {
                     ParamValue::Array(vec!["C4".to_string(), "-".to_string()]),
                 ),
         )
+        .with_cable(Cable::new("clock", "quaver", "gate", "clock"))
+}
+
+/// `node` (an `AdsrEnvelope`) with the voices' attack, decay, sustain and release.
+fn envelope(node: Node) -> Node {
+    let float = ParamValue::Float;
+    node.with_param("attack", float(ATTACK))
+        .with_param("decay", float(DECAY))
+        .with_param("sustain", float(SUSTAIN))
+        .with_param("release", float(RELEASE))
+}
+
+/// The 64-voice patch (260 nodes, 387 cables).
+pub fn graph() -> ModuleGraph {
+    let float = ParamValue::Float;
+    let mut graph = clock_and_gate()
         .with_node(Node::new("mix", "Sum").with_channels(VOICES))
         .with_node(Node::new("out", "AudioOut"))
-        .with_cable(Cable::new("clock", "quaver", "gate", "clock"))
         .with_cable(Cable::new("mix", "out", "out", "left"))
         .with_cable(Cable::new("mix", "out", "out", "right"));
     for i in 0..VOICES {
@@ -73,13 +88,7 @@ pub fn graph() -> ModuleGraph {
                     .with_param("resonance", float(RESONANCE)),
             )
             .with_node(Node::new(&vca, "Vca"))
-            .with_node(
-                Node::new(&env, "AdsrEnvelope")
-                    .with_param("attack", float(ATTACK))
-                    .with_param("decay", float(DECAY))
-                    .with_param("sustain", float(SUSTAIN))
-                    .with_param("release", float(RELEASE)),
-            )
+            .with_node(envelope(Node::new(&env, "AdsrEnvelope")))
             .with_cable(Cable::new(&saw, "out", &lp, "in"))
             .with_cable(Cable::new(&lp, "out", &vca, "in"))
             .with_cable(Cable::new(&env, "out", &vca, "cv"))
@@ -115,16 +124,7 @@ pub fn lanes_graph() -> ModuleGraph {
     let float = ParamValue::Float;
     let voices = VOICES;
     let octaves = (cutoff(VOICES - 1) / cutoff(0)).log2();
-    ModuleGraph::new()
-        .with_node(Node::new("clock", "ClockSequencer").with_param("bpm", float(BPM)))
-        .with_node(
-            Node::new("gate", "StepSequencer")
-                .with_length(2)
-                .with_param(
-                    "steps",
-                    ParamValue::Array(vec!["C4".to_string(), "-".to_string()]),
-                ),
-        )
+    clock_and_gate()
         .with_node(
             Node::new("pitch", "Spread")
                 .with_voices(voices)
@@ -145,16 +145,10 @@ pub fn lanes_graph() -> ModuleGraph {
                 .with_param("resonance", float(RESONANCE)),
         )
         .with_node(Node::new("vca", "Vca").with_voices(voices))
-        .with_node(
-            Node::new("env", "AdsrEnvelope")
-                .with_voices(voices)
-                .with_param("attack", float(ATTACK))
-                .with_param("decay", float(DECAY))
-                .with_param("sustain", float(SUSTAIN))
-                .with_param("release", float(RELEASE)),
-        )
+        .with_node(envelope(
+            Node::new("env", "AdsrEnvelope").with_voices(voices),
+        ))
         .with_node(Node::new("out", "AudioOut"))
-        .with_cable(Cable::new("clock", "quaver", "gate", "clock"))
         .with_cable(Cable::new("pitch", "out", "saw", "voct"))
         .with_cable(Cable::new("cutoff", "out", "lp", "cutoff_cv"))
         .with_cable(Cable::new("env", "out", "lp", "cutoff_cv").with_scale(SWEEP))

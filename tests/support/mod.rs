@@ -181,3 +181,13 @@ pub fn example_graphs() -> Vec<ModuleGraph> {
         })
         .collect()
 }
+
+/// Frequency in Hz of `x` (at `sample_rate`) from its rising zero crossings: crossings
+/// counted between the first and the last one.
+pub fn frequency(x: &[f32], sample_rate: f64) -> f64 {
+    let ups: Vec<usize> = (1..x.len())
+        .filter(|&i| x[i - 1] < 0.0 && x[i] >= 0.0)
+        .collect();
+    let (first, last) = (ups[0], ups[ups.len() - 1]);
+    (ups.len() - 1) as f64 * sample_rate / (last - first) as f64
+}

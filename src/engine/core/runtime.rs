@@ -12,7 +12,7 @@ use super::observe::{Counters, NodeReset, ObservationSender};
 use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
 use super::planner::prefaulted_pool;
 use super::transport::{Clock, Quantize};
-use crate::midi::{events_in, MidiEvent, MidiReceiver};
+use crate::midi::{MidiEvent, MidiReceiver};
 use crate::modules::{Module, ProcessIo, Tempo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
@@ -224,27 +224,32 @@ impl Runtime {
         true
     }
 
-    /// Runs the current plan for `frames` frames.
+    /// Takes this block's MIDI events off the ring and runs the current plan for `frames`
+    /// frames.
     fn run_block(&mut self, frames: usize) {
         let end = self.position + frames as u64;
-        if let Some(midi) = self.midi.as_mut() {
-            midi.take_block(self.position, end);
+        // Both are taken out of `self` for the duration, so that the events can be lent to
+        // every node call while the runtime is borrowed mutably.
+        let mut midi = self.midi.take();
+        let events = midi
+            .as_mut()
+            .map_or(&[][..], |m| m.take_block(self.position, end));
+        if let Some(plan) = self.plan.take() {
+            self.run_steps(&plan, frames, events);
+            self.plan = Some(plan);
         }
-        let Some(plan) = self.plan.take() else {
-            return;
-        };
-        self.run_steps(&plan, frames);
-        self.plan = Some(plan);
+        self.midi = midi;
     }
 
-    /// Runs the steps of `plan` (taken out of `self` for the duration).
-    fn run_steps(&mut self, plan: &ExecutionPlan, frames: usize) {
+    /// Runs the steps of `plan` with the block's MIDI `events`.
+    fn run_steps(&mut self, plan: &ExecutionPlan, frames: usize, events: &[MidiEvent]) {
         let base = self.buffers.as_mut_ptr();
         let fade = Fade {
             landed_at: plan.landed_at,
             frames: plan.fade_frames,
             block_start: self.position,
         };
+        let block_tempo = self.clock.tempo(self.position);
         for step in &plan.steps {
             match step {
                 Step::Block(n) => {
@@ -256,15 +261,15 @@ impl Runtime {
                             mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade)
                         };
                     }
-                    let tempo = self.clock.tempo(self.position);
-                    let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
-                    let at = (self.position, tempo);
+                    let at = (self.position, block_tempo);
                     run_node(&mut self.modules, node, 0, frames, at, events);
-                    self.contain(plan.id, node, 0, frames);
+                    self.contain(plan.id, node, 0, frames, events);
                 }
                 Step::Loop(range) => {
                     let members = &plan.nodes[range.start as usize..range.end as usize];
                     for i in 0..frames {
+                        let position = self.position + i as u64;
+                        let at = (position, self.clock.tempo(position));
                         for node in members {
                             for mix in
                                 &plan.mixes[node.mixes.start as usize..node.mixes.end as usize]
@@ -284,11 +289,8 @@ impl Runtime {
                                     )
                                 };
                             }
-                            let at = self.position + i as u64;
-                            let tempo = self.clock.tempo(at);
-                            let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
-                            run_node(&mut self.modules, node, i, 1, (at, tempo), events);
-                            self.contain(plan.id, node, i, 1);
+                            run_node(&mut self.modules, node, i, 1, at, events);
+                            self.contain(plan.id, node, i, 1, events);
                         }
                     }
                 }
@@ -307,18 +309,17 @@ impl Runtime {
         }
     }
 
-    /// Pushes the guarded frames to the recording ring while a recording runs; what does not
-    /// fit is counted as dropped.
+    /// Pushes the guarded frames to the recording ring while a recording runs, in one chunk
+    /// as far as there is room; what does not fit is counted as dropped.
     fn record(&mut self, left: &[f32], right: &[f32]) {
         if !self.counters.recording.load(Ordering::Acquire) {
             return;
         }
-        let mut dropped = 0;
-        for (&l, &r) in left.iter().zip(right) {
-            if self.record.push([l, r]).is_err() {
-                dropped += 1;
-            }
+        let n = left.len().min(self.record.slots());
+        if let Ok(chunk) = self.record.write_chunk_uninit(n) {
+            chunk.fill_from_iter(left.iter().zip(right).map(|(&l, &r)| [l, r]));
         }
+        let dropped = (left.len() - n) as u64;
         if dropped > 0 {
             self.counters
                 .record_dropped
@@ -330,8 +331,15 @@ impl Runtime {
     /// non-finite frame on, the node is reset (its spare swapped in) and run again, so it
     /// restarts at that exact sample whatever the block size; the feedback delays it feeds
     /// are cleared. Without a spare, or when the fresh instance blows up at once, the rest
-    /// of its output is zeroed.
-    fn contain(&mut self, plan_id: u64, node: &NodeExec, offset: usize, frames: usize) {
+    /// of its output is zeroed. `events` are the block's MIDI events.
+    fn contain(
+        &mut self,
+        plan_id: u64,
+        node: &NodeExec,
+        offset: usize,
+        frames: usize,
+        events: &[MidiEvent],
+    ) {
         let Some(bad) = self.first_bad_frame(node, offset, frames) else {
             return;
         };
@@ -350,9 +358,7 @@ impl Runtime {
                 slot: node.slot,
             });
             let position = self.position + bad as u64;
-            let tempo = self.clock.tempo(position);
-            let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
-            let at = (position, tempo);
+            let at = (position, self.clock.tempo(position));
             run_node(&mut self.modules, node, bad, end - bad, at, events);
         }
         let silence = if restarted {
@@ -452,7 +458,7 @@ impl Runtime {
 }
 
 /// Runs one node for `frames` frames starting `offset` frames into its buffers, at
-/// `(position, tempo)`, with the events of `events` that land within those frames.
+/// `(position, tempo)`; it sees the events of `events` that land within those frames.
 fn run_node(
     modules: &mut [Option<Box<dyn Module>>],
     node: &NodeExec,
@@ -475,7 +481,7 @@ fn run_node(
             )
         }
         .with_tempo(tempo)
-        .with_events(events_in(events, position, frames));
+        .with_events(events);
         module.process(&mut io);
     }
 }

@@ -161,36 +161,29 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
             continue;
         };
         let mut shape_ok = true;
-        if let Some(c) = node.channels.filter(|c| !(1..=MAX_CHANNELS).contains(c)) {
-            err(
+        let shape_fields = [
+            (
+                "channels",
+                node.channels,
+                MAX_CHANNELS,
                 Location::NodeChannels(n),
-                format!(
-                    "`channels` of node `{}` is {c}, expected 1..{MAX_CHANNELS}",
-                    node.name
-                ),
-            );
-            shape_ok = false;
+            ),
+            ("length", node.length, MAX_LENGTH, Location::NodeLength(n)),
+            ("voices", node.voices, MAX_VOICES, Location::NodeVoices(n)),
+        ];
+        for (field, value, max, location) in shape_fields {
+            if let Some(v) = value.filter(|v| !(1..=max).contains(v)) {
+                err(
+                    location,
+                    format!(
+                        "`{field}` of node `{}` is {v}, expected 1..{max}",
+                        node.name
+                    ),
+                );
+                shape_ok = false;
+            }
         }
-        if let Some(l) = node.length.filter(|l| !(1..=MAX_LENGTH).contains(l)) {
-            err(
-                Location::NodeLength(n),
-                format!(
-                    "`length` of node `{}` is {l}, expected 1..{MAX_LENGTH}",
-                    node.name
-                ),
-            );
-            shape_ok = false;
-        }
-        if let Some(v) = node.voices.filter(|v| !(1..=MAX_VOICES).contains(v)) {
-            err(
-                Location::NodeVoices(n),
-                format!(
-                    "`voices` of node `{}` is {v}, expected 1..{MAX_VOICES}",
-                    node.name
-                ),
-            );
-            shape_ok = false;
-        } else if node.module == AUDIO_OUT && node.voices.is_some_and(|v| v != 1) {
+        if node.module == AUDIO_OUT && node.voices.is_some_and(|v| (2..=MAX_VOICES).contains(&v)) {
             err(
                 Location::NodeVoices(n),
                 format!(
