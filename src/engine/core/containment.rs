@@ -74,13 +74,47 @@ impl Containment {
     }
 }
 
-/// Whether `samples` holds a NaN or an infinity. Branch-free over the slice so it
-/// vectorises: the largest magnitude's bits reach the exponent mask only for non-finite
-/// values.
+/// Exponent bits of an f32: all ones for NaN and the infinities.
+const EXPONENT: u32 = 0x7f80_0000;
+/// One more in the exponent: it carries into the sign bit only from an all-ones exponent.
+const EXPONENT_ONE: u32 = 0x0080_0000;
+/// The sign bit, where that carry lands.
+const SIGN: u32 = 0x8000_0000;
+
+/// Whether `samples` holds a NaN or an infinity. Branch-free over the slice with integer
+/// and, add and or, which vectorise on every x86-64 (a `max` of the bits needs SSE4.1 and
+/// cost 14% of a 64-lane render).
 pub(crate) fn has_non_finite(samples: &[f32]) -> bool {
-    samples
-        .iter()
-        .map(|x| x.to_bits() & 0x7fff_ffff)
-        .max()
-        .is_some_and(|bits| bits >= 0x7f80_0000)
+    samples.iter().fold(0, |carries, x| {
+        carries | ((x.to_bits() & EXPONENT) + EXPONENT_ONE)
+    }) & SIGN
+        != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_non_finite;
+
+    #[test]
+    fn only_nan_and_the_infinities_are_non_finite() {
+        let finite = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            f32::MAX,
+            f32::MIN,
+            f32::MIN_POSITIVE,
+            1e-45,
+        ];
+        assert!(!has_non_finite(&finite));
+        assert!(!has_non_finite(&[]));
+        for bad in [f32::NAN, -f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            for at in [0, 3, 7] {
+                let mut samples = finite;
+                samples[at] = bad;
+                assert!(has_non_finite(&samples), "{bad} at {at}");
+            }
+        }
+    }
 }
