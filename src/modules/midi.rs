@@ -17,6 +17,7 @@
 use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::same_type;
 use crate::midi::{MidiEvent, MidiMessage};
 
 /// Note whose pitch is 0 V (C2).
@@ -571,6 +572,14 @@ struct MidiClock {
 
 impl Module for MidiClock {
     fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.running = old.running;
+        self.clocks = old.clocks;
+    }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
