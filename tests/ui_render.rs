@@ -40,7 +40,7 @@ fn every_pane_is_drawn_at_every_size() {
         assert_shows(&rows, "committed: 0 kept, 0 changed, 16 added, 0 removed");
         assert_shows(&rows, "F1 help");
         assert_shows(&rows, "  3 nodes:");
-        assert_shows(&rows, "new     clock");
+        assert_shows(&rows, "new      clock");
     }
 }
 
@@ -194,4 +194,28 @@ fn every_node_has_a_meter_row_and_control_rows_have_no_clip_mark() {
         master.iter().all(|r| r.contains("muted (F12)")),
         "{master:?}"
     );
+}
+
+#[test]
+fn a_length_change_shows_the_sequencer_as_reshaped() {
+    let dir = TempDir::new("reshaped");
+    let mut app = open_text(&dir, SET);
+    let length = line_of(SET, "length: 8");
+    app.set_cursor(length - 1, usize::MAX);
+    app.key(key(KeyCode::Backspace), Instant::now());
+    type_text(&mut app, "16");
+    assert!(app.errors().is_empty(), "{:?}", app.errors());
+    app.key(ui_support::ctrl('r'), Instant::now());
+    assert_eq!(
+        app.badge("bass_seq"),
+        Some(patches_tui::ui::app::Badge::Reshaped)
+    );
+    let summary = app.summary().expect("committed");
+    assert_eq!(summary.reshaped, ["bass_seq"]);
+    assert!(summary.added.is_empty(), "{:?}", summary.added);
+    for (width, height) in SIZES {
+        let rows = screen(&mut app, width, height);
+        assert_shows(&rows, "reshaped bass_seq");
+        assert_shows(&rows, "committed: 15 kept, 0 changed, 1 reshaped, 0 added");
+    }
 }

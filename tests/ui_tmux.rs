@@ -133,7 +133,7 @@ fn edit_commit_error_save_and_quit_through_the_real_binary() {
     );
     let tmux = Tmux::start(&command);
     tmux.wait_text("committed: 0 kept, 0 changed, 16 added, 0 removed");
-    tmux.wait_text("new     clock");
+    tmux.wait_text("new      clock");
 
     // An edit, then a commit: the summary and the inspector's badge change.
     tmux.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "End"]);
@@ -493,7 +493,7 @@ fn editing_keys_and_completion_through_the_real_binary() {
         quoted(&file)
     );
     let tmux = Tmux::start(&command);
-    tmux.wait_text("new     clock");
+    tmux.wait_text("new      clock");
 
     // Two PageDowns: the editor's top line is line 10 or later.
     tmux.keys(&["PageDown"]);

@@ -67,6 +67,9 @@ pub enum Badge {
     Kept,
     /// Kept, with a parameter change.
     Changed,
+    /// Rebuilt in a new shape (`channels`, `length`, `voices`), keeping what makes sense of
+    /// its state.
+    Reshaped,
     /// A new instance.
     New,
     /// Gone (listed until the next commit).
@@ -79,6 +82,7 @@ impl Badge {
         match self {
             Badge::Kept => "kept",
             Badge::Changed => "changed",
+            Badge::Reshaped => "reshaped",
             Badge::New => "new",
             Badge::Removed => "removed",
         }
@@ -636,6 +640,8 @@ impl App {
         let has = |list: &[String]| list.iter().any(|n| n == name);
         if has(&summary.added) {
             Some(Badge::New)
+        } else if has(&summary.reshaped) {
+            Some(Badge::Reshaped)
         } else if has(&summary.changed) {
             Some(Badge::Changed)
         } else if has(&summary.kept) {

@@ -94,11 +94,12 @@ fn badge_span(app: &App, badge: Option<Badge>) -> Span<'static> {
     let colour = match badge {
         Some(Badge::Kept) => ui.badge_kept,
         Some(Badge::Changed) => ui.badge_changed,
+        Some(Badge::Reshaped) => ui.badge_reshaped,
         Some(Badge::New) => ui.badge_new,
         Some(Badge::Removed) => ui.badge_removed,
         None => ui.dim,
     };
-    let text = format!("{:7}", badge.map_or("", Badge::label));
+    let text = format!("{:8}", badge.map_or("", Badge::label));
     Span::styled(text, Style::default().fg(colour))
 }
 
