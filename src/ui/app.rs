@@ -89,6 +89,16 @@ impl Badge {
     }
 }
 
+/// The meter rows as the performer scrolled them: the first row, and the node that was
+/// selected then (selecting another node makes the rows follow it again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeterScroll {
+    /// Index of the first node row shown.
+    pub first: usize,
+    /// The node selected when the rows were scrolled.
+    pub selected: Option<String>,
+}
+
 /// A question waiting for an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
@@ -240,6 +250,8 @@ pub struct App {
     pub(crate) last_edit: Option<Cursor>,
     /// Where a mouse drag started.
     pub(crate) drag_from: Option<Cursor>,
+    /// Where the performer scrolled the meter rows, while the same node stays selected.
+    pub(crate) meter_scroll: Option<MeterScroll>,
     pub(crate) quit: bool,
 }
 
@@ -306,6 +318,7 @@ impl App {
             completion: None,
             error_pick: None,
             drag_from: None,
+            meter_scroll: None,
             last_edit: None,
             quit: false,
         };

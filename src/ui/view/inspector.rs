@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let details = match selected {
         Some(name) => buffer_node::details(app, &name).unwrap_or_else(|| details(app, &name)),
         None => vec![Line::styled(
-            "put the cursor on a node (or Tab and pick one) to see it in full",
+            "put the cursor on a node (or F2 and pick one) to see it in full",
             Style::default().fg(ui.dim),
         )],
     };
