@@ -36,8 +36,14 @@ fn read_node(entry: &Entry<'_, '_>, errors: &mut Vec<DslError>) -> Option<(Node,
     let name = entry.name;
     let context = Context::Node(name);
     let YamlValue::Map(pairs) = &entry.value.value else {
+        // `module:SineOscillator` is one string to YAML: the space after `:` is missing.
+        let glued = name_text(entry.value)
+            .and_then(|text| text.split_once(':'))
+            .filter(|(key, value)| FIELDS.contains(key) && !value.starts_with(' '))
+            .map(|(key, value)| format!(": put a space after the `:` (`{key}: {value}`)"))
+            .unwrap_or_default();
         errors.push(entry.value.pos.error(format!(
-            "{context} must be a mapping with a `module` field, found {}",
+            "{context} must be a mapping with a `module` field, found {}{glued}",
             describe(entry.value)
         )));
         return None;
