@@ -5,6 +5,7 @@
 
 use patches_tui::dsl;
 use patches_tui::engine::{OfflineRenderer, StereoBuffer, ValidGraph};
+use patches_tui::midi::{MidiEvent, MidiMessage};
 use patches_tui::modules::{ModuleHarness, PortKind, Registry, Shape};
 
 const SR: f32 = 48000.0;
@@ -228,6 +229,26 @@ fn run(
     harness.run_long(&slices, frames, 64)
 }
 
+/// MIDI for the MIDI modules: a start and clocks, four notes held across the reshape (one
+/// per voice of four), a controller, then note-offs for the notes of voices 0 and 1 only
+/// (a new note would be allocated among 4 voices in one run and 2 in the other).
+fn midi() -> Vec<MidiEvent> {
+    let event = |time, bytes: &[u8]| MidiEvent {
+        time,
+        message: MidiMessage::from_bytes(bytes).expect("a message modules use"),
+    };
+    let mut events = vec![event(0, &[0xFA])];
+    events.extend((0..30).map(|i| event(i * 200, &[0xF8])));
+    for (i, key) in [60, 64, 67, 71].into_iter().enumerate() {
+        events.push(event(100 * (i as u64 + 1), &[0x90, key, 100]));
+    }
+    events.push(event(500, &[0xB0, 1, 100]));
+    events.push(event(3500, &[0x80, 60, 0]));
+    events.push(event(4000, &[0x80, 64, 0]));
+    events.sort_by_key(|e| e.time);
+    events
+}
+
 /// Modules whose lanes start afresh on a new lane count (their per-lane memory is a long
 /// delay line or a look-ahead window, which a reshape does not copy).
 const KEEP_NOTHING: [&str; 5] = ["Delay", "PingPongDelay", "Reverb", "Chorus", "Limiter"];
@@ -261,9 +282,11 @@ fn every_stateful_module_going_from_four_voices_to_two_keeps_lanes_0_and_1_exact
         let outputs = d.outputs.len();
         let mut unbroken =
             ModuleHarness::with_lanes(t.instantiate(four, SR), kinds.len(), outputs, 4);
+        unbroken.queue_events(&midi());
         let whole = run(&mut unbroken, &kinds, 0, before + after, 4);
         let mut reshaped =
             ModuleHarness::with_lanes(t.instantiate(four, SR), kinds.len(), outputs, 4);
+        reshaped.queue_events(&midi());
         run(&mut reshaped, &kinds, 0, before, 4);
         reshaped.reshape(t.instantiate(two, SR), 2);
         let tail = run(&mut reshaped, &kinds, before, after, 2);
