@@ -413,6 +413,8 @@ fn reshaping_graph(wide: bool) -> ModuleGraph {
         .with_node(Node::new("env", "AdsrEnvelope").with_voices(voices))
         .with_node(Node::new("kick", "Kick").with_voices(voices))
         .with_node(Node::new("hat", "HiHat").with_voices(voices))
+        .with_node(Node::new("echo", "Delay").with_voices(voices))
+        .with_node(Node::new("room", "Reverb").with_voices(voices))
         .with_node(Node::new("out", "AudioOut"))
         .with_cable(Cable::new("clock", "semiquaver", "seq", "clock"))
         .with_cable(Cable::new("clock", "semiquaver", "drums", "clock"))
@@ -424,7 +426,9 @@ fn reshaping_graph(wide: bool) -> ModuleGraph {
         .with_cable(Cable::new("lfo", "out", "lp", "cutoff_cv"))
         .with_cable(Cable::new("drums", "trigger/1", "kick", "trigger"))
         .with_cable(Cable::new("euclid", "trigger", "hat", "trigger"))
-        .with_cable(Cable::new("lp", "out", "out", "left").with_scale(0.1))
+        .with_cable(Cable::new("lp", "out", "echo", "in"))
+        .with_cable(Cable::new("echo", "out", "room", "left"))
+        .with_cable(Cable::new("room", "left", "out", "left").with_scale(0.1))
         .with_cable(Cable::new("kick", "out", "out", "right").with_scale(0.1))
         .with_cable(Cable::new("hat", "out", "out", "right").with_scale(0.1))
 }
@@ -483,7 +487,10 @@ fn reshaping_commits_carry_state_over_without_allocating() {
         drop(go);
         audio.join().expect("audio thread ran")
     });
-    assert!(reshaped >= 200 * 9, "only {reshaped} reshapes were planned");
+    assert!(
+        reshaped >= 200 * 12,
+        "only {reshaped} reshapes were planned"
+    );
     assert_eq!(
         audio_counts,
         Counts::default(),
