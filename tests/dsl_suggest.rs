@@ -42,6 +42,37 @@ fn node_names_are_suggested_too() {
 }
 
 #[test]
+fn a_parameter_beside_module_says_it_belongs_under_params() {
+    // Before or after `module:`, the hint is at the parameter's key.
+    for extra in [
+        "    frequency: 440\n",
+        "    frequency: 440\n    params: {}\n",
+    ] {
+        let error = first_error(&patch("SineOscillator", extra));
+        assert!(
+            error.contains(
+                "`frequency` is a parameter of SineOscillator: it belongs under `params:`"
+            ),
+            "{error}"
+        );
+        assert!(error.starts_with("6:5:"), "at the key: {error}");
+    }
+    let text = patch("SineOscillator", "").replace(
+        "  osc:\n    module: SineOscillator\n",
+        "  osc:\n    frequency: 440\n    module: SineOscillator\n",
+    );
+    let error = first_error(&text);
+    assert!(error.contains("belongs under `params:`"), "{error}");
+    assert!(error.starts_with("5:5:"), "{error}");
+    // A field that is neither a node field nor a parameter stays an unknown field.
+    let error = first_error(&patch("SineOscillator", "    colour: red\n"));
+    assert!(
+        error.contains("unknown field `colour` in node `osc`; expected one of module, params"),
+        "{error}"
+    );
+}
+
+#[test]
 fn a_node_field_under_params_says_where_it_belongs() {
     let text = patch("StepSequencer", "    params:\n      length: 8\n");
     let error = first_error(&text);

@@ -177,3 +177,80 @@ fn a_file_over_16_mib_is_refused_without_reading_it() {
         );
     }
 }
+
+/// The syntax mistakes of issue 11's list, each in words at the line (and column) that is
+/// wrong, with none of the parser's own words.
+#[test]
+fn yaml_mistakes_read_in_plain_words_where_they_are() {
+    let osc = "  osc:\n    module: SineOscillator\n";
+    let cases: [(&str, String, usize, usize, &[&str]); 8] = [
+        (
+            "extra-space",
+            format!("nodes:\n{OUT}  osc:\n     module: SineOscillator\n    params: {{}}\n"),
+            5,
+            6,
+            &["indentation: this line starts at column 6", "column 5"],
+        ),
+        (
+            "cable-key",
+            format!("nodes:\n{OUT}{osc}cables:\n  - from: osc\n    output: out\n   to: out\n    input: left\n"),
+            9,
+            4,
+            &["this line starts at column 4", "the line above starts at column 5"],
+        ),
+        (
+            "item-and-key",
+            format!("nodes:\n  - osc\n{OUT}"),
+            3,
+            3,
+            &["line 2 is a list item", "either list items or `key: value` lines"],
+        ),
+        (
+            "glued-comment",
+            format!("nodes:\n{OUT}  osc:\n    module: SineOscillator\n    params: {{frequency: 440}}#x\n"),
+            6,
+            29,
+            &["a `#` comment needs a space before it"],
+        ),
+        (
+            "escape",
+            format!("nodes:\n{OUT}  osc:\n    module: \"Sine\\qOscillator\"\n"),
+            5,
+            18,
+            &["`\\q` is not an escape", "single quotes"],
+        ),
+        (
+            "alias",
+            format!("nodes:\n{OUT}  osc: *voice\n"),
+            4,
+            8,
+            &["aliases (`*name`) are not supported"],
+        ),
+        (
+            "glued-colon",
+            format!("nodes:\n{OUT}  osc:\n    module:SineOscillator\n"),
+            5,
+            5,
+            &["put a space after the `:` (`module: SineOscillator`)"],
+        ),
+        (
+            "parameter-on-node",
+            format!("nodes:\n{OUT}{osc}    frequency: 440\n"),
+            6,
+            5,
+            &["`frequency` is a parameter of SineOscillator: it belongs under `params:`"],
+        ),
+    ];
+    for (tag, text, line, column, parts) in cases {
+        one_error(tag, text.as_bytes(), line, column, parts);
+        let (_, stderr, _) = check(tag, text.as_bytes());
+        for raw in [
+            "while parsing",
+            "did not find expected",
+            "unknown anchor",
+            "tokens by whitespace",
+        ] {
+            assert!(!stderr.contains(raw), "{tag}: parser words: {stderr}");
+        }
+    }
+}

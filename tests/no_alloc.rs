@@ -385,6 +385,119 @@ fn replan_storm_on_the_null_backend_loses_no_plan_and_never_allocates() {
     );
 }
 
+/// A sequencer set in one of two shapes (`length`, `channels`, `voices`), so that every
+/// commit between them reshapes the sequencers and every poly node.
+fn reshaping_graph(wide: bool) -> ModuleGraph {
+    let (length, rows, voices) = if wide { (16, 3, 4) } else { (8, 2, 2) };
+    let steps = ["C3", "E3", "G3", "_", "-", "B3", "D4", "C4"];
+    let steps: Vec<String> = (0..length).map(|i| steps[i % 8].to_string()).collect();
+    let beat: Vec<String> = (0..rows).map(|_| "x.x.X...".to_string()).collect();
+    ModuleGraph::new()
+        .with_node(Node::new("clock", "ClockSequencer").with_param("bpm", ParamValue::Float(300.0)))
+        .with_node(
+            Node::new("seq", "StepSequencer")
+                .with_length(length)
+                .with_voices(voices)
+                .with_param("steps", ParamValue::Array(steps)),
+        )
+        .with_node(
+            Node::new("drums", "DrumSequencer")
+                .with_channels(rows)
+                .with_param("rows", ParamValue::Array(beat)),
+        )
+        .with_node(Node::new("euclid", "EuclideanSequencer").with_voices(voices))
+        .with_node(Node::new("div", "ClockDivider").with_voices(voices))
+        .with_node(Node::new("osc", "Oscillator").with_voices(voices))
+        .with_node(Node::new("lfo", "Lfo").with_voices(voices))
+        .with_node(Node::new("lp", "ResonantLowpass").with_voices(voices))
+        .with_node(Node::new("env", "AdsrEnvelope").with_voices(voices))
+        .with_node(Node::new("kick", "Kick").with_voices(voices))
+        .with_node(Node::new("hat", "HiHat").with_voices(voices))
+        .with_node(Node::new("echo", "Delay").with_voices(voices))
+        .with_node(Node::new("room", "Reverb").with_voices(voices))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("clock", "semiquaver", "seq", "clock"))
+        .with_cable(Cable::new("clock", "semiquaver", "drums", "clock"))
+        .with_cable(Cable::new("clock", "quaver", "euclid", "clock"))
+        .with_cable(Cable::new("clock", "beat", "div", "clock"))
+        .with_cable(Cable::new("seq", "pitch", "osc", "voct"))
+        .with_cable(Cable::new("seq", "gate", "env", "gate"))
+        .with_cable(Cable::new("osc", "saw", "lp", "in"))
+        .with_cable(Cable::new("lfo", "out", "lp", "cutoff_cv"))
+        .with_cable(Cable::new("drums", "trigger/1", "kick", "trigger"))
+        .with_cable(Cable::new("euclid", "trigger", "hat", "trigger"))
+        .with_cable(Cable::new("lp", "out", "echo", "in"))
+        .with_cable(Cable::new("echo", "out", "room", "left"))
+        .with_cable(Cable::new("room", "left", "out", "left").with_scale(0.1))
+        .with_cable(Cable::new("kick", "out", "out", "right").with_scale(0.1))
+        .with_cable(Cable::new("hat", "out", "out", "right").with_scale(0.1))
+}
+
+#[test]
+fn reshaping_commits_carry_state_over_without_allocating() {
+    let registry = support::test_registry();
+    let shapes = [true, false].map(|wide| support::valid(&reshaping_graph(wide), &registry));
+    let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0).unobserved());
+    engine.commit(shapes[0].clone());
+    let audio = std::thread::spawn(move || {
+        let mut left = vec![0.0f32; 64];
+        let mut right = vec![0.0f32; 64];
+        watch();
+        // Warm up: the first plan lands and the sequencers run.
+        for _ in 0..200 {
+            runtime.process(&mut left, &mut right);
+        }
+        (runtime, unwatch(), left)
+    });
+    let (mut runtime, counts, _) = audio.join().expect("audio thread ran");
+    assert_eq!(counts, Counts::default(), "allocations while warming up");
+    let mut reshaped = 0;
+    let audio_counts = std::thread::scope(|scope| {
+        let (go, blocks) = std::sync::mpsc::sync_channel::<()>(0);
+        let (ran, done) = std::sync::mpsc::sync_channel::<()>(0);
+        let audio = scope.spawn(move || {
+            let mut left = vec![0.0f32; 37];
+            let mut right = vec![0.0f32; 37];
+            let mut total = Counts::default();
+            // Blocks after every commit: each reshape is adopted on this thread. Only the
+            // blocks are watched (the channels allocate their own wakers).
+            while blocks.recv().is_ok() {
+                watch();
+                for _ in 0..3 {
+                    runtime.process(&mut left, &mut right);
+                }
+                let counts = unwatch();
+                total.allocs += counts.allocs;
+                total.frees += counts.frees;
+                let _ = ran.send(());
+            }
+            total
+        });
+        for i in 0..200 {
+            match engine.commit(shapes[(i + 1) % 2].clone()) {
+                patches_tui::engine::CommitOutcome::Sent(summary) => {
+                    reshaped += summary.reshaped.len()
+                }
+                _ => panic!("the ring is drained between commits"),
+            }
+            go.send(()).expect("audio thread listens");
+            done.recv().expect("audio thread ran");
+            engine.pump();
+        }
+        drop(go);
+        audio.join().expect("audio thread ran")
+    });
+    assert!(
+        reshaped >= 200 * 12,
+        "only {reshaped} reshapes were planned"
+    );
+    assert_eq!(
+        audio_counts,
+        Counts::default(),
+        "allocations or frees on the audio thread while reshaping"
+    );
+}
+
 /// The probe itself works, in release builds too: an allocation the optimiser cannot remove
 /// (`black_box`) on a watched thread is counted, one on another thread is not.
 #[test]

@@ -40,7 +40,7 @@ fn every_pane_is_drawn_at_every_size() {
         assert_shows(&rows, "committed: 0 kept, 0 changed, 16 added, 0 removed");
         assert_shows(&rows, "F1 help");
         assert_shows(&rows, "  3 nodes:");
-        assert_shows(&rows, "new     clock");
+        assert_shows(&rows, "new      clock");
     }
 }
 
@@ -184,7 +184,9 @@ fn every_node_has_a_meter_row_and_control_rows_have_no_clip_mark() {
         "{}",
         rows.join("\n")
     );
-    assert!(rows.iter().any(|r| r.contains("more: put the cursor")));
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("more · wheel, or F2 and ↑↓")));
     // Muted: the master rows stop and say so.
     app.key(key(KeyCode::F(12)), Instant::now());
     let rows = screen(&mut app, 160, 45);
@@ -195,3 +197,119 @@ fn every_node_has_a_meter_row_and_control_rows_have_no_clip_mark() {
         "{master:?}"
     );
 }
+
+#[test]
+fn a_length_change_shows_the_sequencer_as_reshaped() {
+    let dir = TempDir::new("reshaped");
+    let mut app = open_text(&dir, SET);
+    let length = line_of(SET, "length: 8");
+    app.set_cursor(length - 1, usize::MAX);
+    app.key(key(KeyCode::Backspace), Instant::now());
+    type_text(&mut app, "16");
+    assert!(app.errors().is_empty(), "{:?}", app.errors());
+    app.key(ui_support::ctrl('r'), Instant::now());
+    assert_eq!(
+        app.badge("bass_seq"),
+        Some(patches_tui::ui::app::Badge::Reshaped)
+    );
+    let summary = app.summary().expect("committed");
+    assert_eq!(summary.reshaped, ["bass_seq"]);
+    assert!(summary.added.is_empty(), "{:?}", summary.added);
+    for (width, height) in SIZES {
+        let rows = screen(&mut app, width, height);
+        assert_shows(&rows, "reshaped bass_seq");
+        assert_shows(&rows, "committed: 15 kept, 0 changed, 1 reshaped, 0 added");
+    }
+}
+
+/// The meter rows on screen (`││name ...` in the meters pane), by node name (a row shows
+/// the first 10 characters of it).
+fn meter_names(rows: &[String]) -> Vec<String> {
+    rows.iter()
+        .skip_while(|r| !r.contains("Meters"))
+        .filter_map(|r| r.split("││").nth(1))
+        .filter_map(|r| r.split_whitespace().next())
+        .filter_map(|shown| {
+            SET_NODES
+                .iter()
+                .find(|n| **n == shown || (shown.len() == 10 && n.starts_with(shown)))
+        })
+        .map(|n| n.to_string())
+        .collect()
+}
+
+#[test]
+fn the_wheel_over_the_meters_scrolls_their_rows_and_the_count_of_hidden_ones_follows() {
+    use crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
+    use patches_tui::ui::view::layout::panes;
+    use ratatui::layout::Rect;
+    let dir = TempDir::new("meter-wheel");
+    let mut app = open_text(&dir, SET);
+    let (width, height) = (80, 24);
+    let screen_rect = Rect::new(0, 0, width, height);
+    let meters = panes(screen_rect).unwrap().meters;
+    let wheel = |app: &mut patches_tui::ui::app::App, kind| {
+        let event = MouseEvent {
+            kind,
+            column: meters.x + 5,
+            row: meters.y + meters.height / 2,
+            modifiers: KeyModifiers::NONE,
+        };
+        app.mouse(event, screen_rect, Instant::now());
+    };
+    app.set_cursor(0, 0);
+    let before = screen(&mut app, width, height);
+    let shown = meter_names(&before);
+    assert!(
+        shown.len() >= 2 && shown.len() < SET_NODES.len(),
+        "{shown:?}"
+    );
+    assert_eq!(shown[0], "clock");
+    let hidden = SET_NODES.len() - shown.len();
+    assert_shows(&before, &format!("↑0 ↓{hidden} more"));
+    for _ in 0..3 {
+        wheel(&mut app, MouseEventKind::ScrollDown);
+    }
+    let scrolled = screen(&mut app, width, height);
+    let names = meter_names(&scrolled);
+    assert_eq!(names.len(), shown.len());
+    assert_eq!(names[0], SET_NODES[3], "three rows down");
+    assert_shows(&scrolled, &format!("↑3 ↓{} more", hidden - 3));
+    // The count sits at the right edge of the pane.
+    let more = scrolled.iter().find(|r| r.contains("more ·")).unwrap();
+    assert!(more.trim_end().ends_with("↑↓│"), "{more}");
+    // Past the end the wheel stops at the last row; back up it returns.
+    for _ in 0..40 {
+        wheel(&mut app, MouseEventKind::ScrollDown);
+    }
+    let end = screen(&mut app, width, height);
+    assert_eq!(meter_names(&end).last().map(String::as_str), Some("mix"));
+    assert_shows(&end, &format!("↑{hidden} ↓0 more"));
+    wheel(&mut app, MouseEventKind::ScrollUp);
+    assert_shows(
+        &screen(&mut app, width, height),
+        &format!("↑{} ↓1 more", hidden - 1),
+    );
+    // Putting the cursor on another node makes the rows follow it again.
+    app.set_cursor(line_of(SET, "  clock:") - 1, 2);
+    assert_eq!(meter_names(&screen(&mut app, width, height))[0], "clock");
+}
+
+/// The set's nodes with an output (each has a meter row), in order.
+const SET_NODES: [&str; 15] = [
+    "clock",
+    "bass_seq",
+    "bass",
+    "bass_env",
+    "bass_filter",
+    "bass_vca",
+    "lead_seq",
+    "lead_glide",
+    "lead",
+    "lfo",
+    "lead_env",
+    "lead_filter",
+    "lead_vca",
+    "drone",
+    "mix",
+];

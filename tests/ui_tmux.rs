@@ -133,7 +133,7 @@ fn edit_commit_error_save_and_quit_through_the_real_binary() {
     );
     let tmux = Tmux::start(&command);
     tmux.wait_text("committed: 0 kept, 0 changed, 16 added, 0 removed");
-    tmux.wait_text("new     clock");
+    tmux.wait_text("new      clock");
 
     // An edit, then a commit: the summary and the inspector's badge change.
     tmux.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "End"]);
@@ -142,7 +142,7 @@ fn edit_commit_error_save_and_quit_through_the_real_binary() {
     tmux.wait_text("7       bpm: 90.0");
     tmux.keys(&["F5"]);
     let screen = tmux.wait_text("committed: 15 kept, 1 changed, 0 added, 0 removed");
-    assert!(screen.contains("changed clock"), "{screen}");
+    assert!(screen.contains("changed  clock"), "{screen}");
     assert!(screen.contains("bpm = 90"), "{screen}");
 
     // An error: shown with its line number, while the meters keep moving.
@@ -180,6 +180,34 @@ fn edit_commit_error_save_and_quit_through_the_real_binary() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), disk);
+}
+
+#[test]
+fn a_sequencer_length_change_is_badged_reshaped_through_the_real_binary() {
+    let dir = TempDir::new("tmux-reshape");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("committed: 0 kept, 0 changed, 16 added, 0 removed");
+    let line = SET
+        .lines()
+        .position(|l| l.contains("length: 8"))
+        .expect("the set has an 8-step sequencer")
+        + 1;
+    tmux.keys(&["C-g"]);
+    tmux.type_text(&line.to_string());
+    tmux.keys(&["Enter", "End", "BSpace"]);
+    tmux.type_text("16");
+    tmux.wait_text("length: 16");
+    tmux.keys(&["F5"]);
+    let screen = tmux.wait_text("committed: 15 kept, 0 changed, 1 reshaped, 0 added, 0 removed");
+    assert!(screen.contains("reshaped bass_seq"), "{screen}");
 }
 
 #[test]
@@ -493,7 +521,7 @@ fn editing_keys_and_completion_through_the_real_binary() {
         quoted(&file)
     );
     let tmux = Tmux::start(&command);
-    tmux.wait_text("new     clock");
+    tmux.wait_text("new      clock");
 
     // Two PageDowns: the editor's top line is line 10 or later.
     tmux.keys(&["PageDown"]);

@@ -19,6 +19,7 @@ mod error;
 mod fast_scalar;
 mod fast_scan;
 mod fields;
+mod misplaced;
 mod nodes;
 mod one_line;
 mod prepare;

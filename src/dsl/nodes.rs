@@ -2,6 +2,7 @@
 
 use super::error::DslError;
 use super::fields::{describe, entries, is_missing, name_text, unknown_field, Context, Entry};
+use super::misplaced::{belongs_under_params, is_parameter_of};
 use super::scalar::Resolved;
 use super::spans::{NodeSpans, ParamSpans};
 use super::yaml_tree::{Pos, Yaml, YamlValue};
@@ -35,8 +36,14 @@ fn read_node(entry: &Entry<'_, '_>, errors: &mut Vec<DslError>) -> Option<(Node,
     let name = entry.name;
     let context = Context::Node(name);
     let YamlValue::Map(pairs) = &entry.value.value else {
+        // `module:SineOscillator` is one string to YAML: the space after `:` is missing.
+        let glued = name_text(entry.value)
+            .and_then(|text| text.split_once(':'))
+            .filter(|(key, value)| FIELDS.contains(key) && !value.starts_with(' '))
+            .map(|(key, value)| format!(": put a space after the `:` (`{key}: {value}`)"))
+            .unwrap_or_default();
         errors.push(entry.value.pos.error(format!(
-            "{context} must be a mapping with a `module` field, found {}",
+            "{context} must be a mapping with a `module` field, found {}{glued}",
             describe(entry.value)
         )));
         return None;
@@ -53,7 +60,8 @@ fn read_node(entry: &Entry<'_, '_>, errors: &mut Vec<DslError>) -> Option<(Node,
     };
     let mut module_found = false;
     let mut ok = true;
-    for field in entries(pairs, context, errors) {
+    let fields = entries(pairs, context, errors);
+    for field in &fields {
         let value = field.value;
         match field.name {
             "module" => match name_text(value) {
@@ -86,11 +94,19 @@ fn read_node(entry: &Entry<'_, '_>, errors: &mut Vec<DslError>) -> Option<(Node,
                 spans.voices = Some(value.pos);
                 ok &= node.voices.is_some();
             }
-            _ => {
-                errors.push(unknown_field(&field, context, FIELDS));
-                ok = false;
-            }
+            _ => ok = false,
         }
+    }
+    // Reported once the module is known: a parameter of it gets told where it goes.
+    for field in fields.iter().filter(|f| !FIELDS.contains(&f.name)) {
+        errors.push(
+            if module_found && is_parameter_of(&node.module, field.name) {
+                let message = belongs_under_params(field.name, &node.module, name);
+                field.key.pos.error(message)
+            } else {
+                unknown_field(field, context, FIELDS)
+            },
+        );
     }
     if !module_found && is_missing(pairs, "module", FIELDS) {
         errors.push(entry.key.pos.error(format!(

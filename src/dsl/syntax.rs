@@ -41,6 +41,35 @@ fn explain_one(raw: &str, line: usize, lines: &[&str]) -> Option<(usize, usize, 
             "a tab in the indentation: YAML indents with spaces only (Tab in the editor inserts two spaces)".into(),
         ));
     }
+    if raw.contains("unknown escape") {
+        let (at, column) = bad_escape(lines, line).unwrap_or((line, 1));
+        let escape: String = text(at)[column - 1..].chars().take(2).collect();
+        return Some((
+            at,
+            column,
+            format!("`{escape}` is not an escape in double-quoted text: write `\\\\` for a backslash, or use single quotes"),
+        ));
+    }
+    if raw.contains("unknown anchor") {
+        let column = text(line).find('*').map_or(1, |i| i + 1);
+        return Some((
+            line,
+            column,
+            "aliases (`*name`) are not supported in patches: write the value out".into(),
+        ));
+    }
+    if raw.contains("separated from other tokens") {
+        let (at, column) = (line.saturating_sub(1).max(1)..=line)
+            .rev()
+            .find_map(|l| glued_comment(text(l)).map(|c| (l, c)))
+            .unwrap_or((line, 1));
+        return Some((
+            at,
+            column,
+            "a `#` comment needs a space before it: write ` #` (or quote a value that holds `#`)"
+                .into(),
+        ));
+    }
     if raw.contains("quoted scalar")
         || (raw.contains("unexpected end of stream") && quote_open(lines, line).is_some())
     {
@@ -87,16 +116,30 @@ fn explain_one(raw: &str, line: usize, lines: &[&str]) -> Option<(usize, usize, 
             ));
         }
     }
-    let indentation = raw.contains("did not find expected key")
-        || raw.contains("invalid indentation")
-        || raw.contains("mapping values are not allowed");
-    if !indentation {
-        return Some((line, 1, format!("the YAML does not parse here: {raw}")));
-    }
     let previous = (1..line)
         .rev()
         .find(|&l| !text(l).trim().is_empty() && !text(l).trim_start().starts_with('#'));
     let here = indent(text(line));
+    let odd = |l: usize| !indent(text(l)).is_multiple_of(2);
+    if raw.contains("expected '-' indicator") && !previous.is_some_and(odd) && !odd(line) {
+        let item = previous.filter(|&p| text(p).trim_start().starts_with('-'));
+        let what = match item {
+            Some(p) => format!("line {p} is a list item (`- ...`) and this line a `key:`"),
+            None => "this line is a `key:` among list items (`- ...`)".into(),
+        };
+        return Some((
+            line,
+            here + 1,
+            format!("{what} at the same indentation: one block holds either list items or `key: value` lines, not both (indent the key two spaces deeper to put it inside the item)"),
+        ));
+    }
+    let indentation = raw.contains("did not find expected key")
+        || raw.contains("invalid indentation")
+        || raw.contains("mapping values are not allowed")
+        || raw.contains("expected '-' indicator");
+    if !indentation {
+        return Some((line, 1, format!("the YAML does not parse here: {raw}")));
+    }
     if raw.contains("mapping values are not allowed") {
         if let Some(p) =
             previous.filter(|&p| indent(text(p)) < here && !text(p).trim_end().ends_with(':'))
@@ -154,6 +197,44 @@ fn sibling_indent(lines: &[&str], line: usize) -> Option<(&'static str, usize)> 
         .into_iter()
         .flatten()
         .find(|&(_, i)| i.abs_diff(own) == 1)
+}
+
+/// The line and column (1-based) of the first backslash in double quotes at or above `line`
+/// that starts no YAML escape.
+fn bad_escape(lines: &[&str], line: usize) -> Option<(usize, usize)> {
+    const ESCAPES: &str = "0abtnvfre \"/\\N_LPxuU\t";
+    (1..=line.min(lines.len())).rev().find_map(|l| {
+        let text = lines[l - 1];
+        let mut quoted = false;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => quoted = !quoted,
+                '\\' if quoted => match chars.next() {
+                    Some((_, next)) if ESCAPES.contains(next) => {}
+                    _ => return Some((l, i + 1)),
+                },
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// The column (1-based) of a `#` glued to the token before it, outside quotes.
+fn glued_comment(line: &str) -> Option<usize> {
+    let mut quote = None;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '#') if !previous.is_whitespace() => return Some(i + 1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 /// The line (1-based) at or above `line` with an odd number of `"` (an unclosed string).

@@ -10,6 +10,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{finite, float, number, port};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::same_type;
 use std::f32::consts::{FRAC_PI_2, PI, TAU};
 
 const BASE_SECONDS: f32 = 0.012;
@@ -39,6 +40,15 @@ impl Module for Chorus {
 
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
         self.right_connected = inputs.get(1) != Some(&false);
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.left.keep(&old.left);
+        self.right.keep(&old.right);
+        self.phase = old.phase;
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -11,6 +11,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{int, port, whole, Edges};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 struct ClockDivider {
     divide: u64,
@@ -35,6 +36,19 @@ impl Module for ClockDivider {
             1 => self.multiply = v,
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.clock.keep(&old.clock);
+        self.reset.keep(&old.reset);
+        keep_lanes(&mut self.count, &old.count);
+        keep_lanes(&mut self.since_edge, &old.since_edge);
+        keep_lanes(&mut self.period, &old.period);
+        keep_lanes(&mut self.since_cycle, &old.since_cycle);
+        keep_lanes(&mut self.emitted, &old.emitted);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -16,6 +16,7 @@ use super::descriptor::{ParamDescriptor, ParamValue, PortKind, ShapeUse};
 use super::kit::{finite, float, number, one_pole_coefficient, port};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 use std::f32::consts::TAU;
 
 /// Longest delay in seconds.
@@ -142,6 +143,16 @@ impl Module for Delay {
         self.core.set_param(index, value);
     }
 
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.line.keep(&old.line);
+        keep_lanes(&mut self.lowpass, &old.lowpass);
+        self.core.current = old.core.current;
+        self.core.started = old.core.started;
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let frames = io.frames();
         self.core.start_block(io);
@@ -196,6 +207,17 @@ struct PingPong {
 impl Module for PingPong {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         self.core.set_param(index, value);
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.left.keep(&old.left);
+        self.right.keep(&old.right);
+        keep_lanes(&mut self.lowpass, &old.lowpass);
+        self.core.current = old.core.current;
+        self.core.started = old.core.started;
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

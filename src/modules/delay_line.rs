@@ -19,6 +19,16 @@ impl DelayLine {
         }
     }
 
+    /// Takes over the lanes `old` also has and its write position (a reshaped node keeps
+    /// its echoes); lines of another capacity keep nothing.
+    pub fn keep(&mut self, old: &DelayLine) {
+        if old.capacity != self.capacity {
+            return;
+        }
+        super::reshape::keep_lanes(&mut self.buffer, &old.buffer);
+        self.write = old.write;
+    }
+
     /// The longest delay a read may ask for, in samples.
     pub fn max_delay(&self) -> f32 {
         (self.capacity - 2) as f32

@@ -23,6 +23,7 @@ use super::descriptor::{ParamDescriptor, ParamValue, PortKind, ShapeUse};
 use super::kit::{float, number, port, t60_coefficient, Edges, Rng};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 use super::svf::{svf_coefficients, SvfState};
 use std::f32::consts::TAU;
 
@@ -148,6 +149,19 @@ impl Module for PitchedDrum {
         }
     }
 
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.trigger.keep(&old.trigger);
+        keep_lanes(&mut self.rng, &old.rng);
+        keep_lanes(&mut self.phase, &old.phase);
+        keep_lanes(&mut self.amp, &old.amp);
+        keep_lanes(&mut self.pitch, &old.pitch);
+        keep_lanes(&mut self.click, &old.click);
+        keep_lanes(&mut self.level, &old.level);
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
         let (trigger, accent) = (io.input(TRIGGER), io.input(ACCENT));
@@ -266,6 +280,19 @@ impl Module for Snare {
         }
     }
 
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.trigger.keep(&old.trigger);
+        keep_lanes(&mut self.rng, &old.rng);
+        keep_lanes(&mut self.phase, &old.phase);
+        keep_lanes(&mut self.tone, &old.tone);
+        keep_lanes(&mut self.noise, &old.noise);
+        keep_lanes(&mut self.level, &old.level);
+        keep_lanes(&mut self.filter, &old.filter);
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
         let (trigger, accent) = (io.input(TRIGGER), io.input(ACCENT));
@@ -375,6 +402,20 @@ impl Module for HiHat {
         }
     }
 
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.trigger.keep(&old.trigger);
+        self.choke.keep(&old.choke);
+        keep_lanes(&mut self.phase, &old.phase);
+        keep_lanes(&mut self.amp, &old.amp);
+        keep_lanes(&mut self.choked, &old.choked);
+        keep_lanes(&mut self.level, &old.level);
+        keep_lanes(&mut self.bandpass, &old.bandpass);
+        keep_lanes(&mut self.highpass, &old.highpass);
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
         let (trigger, accent, choke) = (io.input(TRIGGER), io.input(ACCENT), io.input(CHOKE));
@@ -479,6 +520,19 @@ impl Module for Clap {
             1 => self.decay = t60_coefficient(v, self.sample_rate),
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.trigger.keep(&old.trigger);
+        keep_lanes(&mut self.rng, &old.rng);
+        keep_lanes(&mut self.elapsed, &old.elapsed);
+        keep_lanes(&mut self.burst, &old.burst);
+        keep_lanes(&mut self.tail, &old.tail);
+        keep_lanes(&mut self.level, &old.level);
+        keep_lanes(&mut self.filter, &old.filter);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
@@ -602,6 +656,18 @@ impl Module for TwoToneDrum {
             1 => self.decay = t60_coefficient(v, self.sample_rate),
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.trigger.keep(&old.trigger);
+        keep_lanes(&mut self.phase, &old.phase);
+        keep_lanes(&mut self.amp, &old.amp);
+        keep_lanes(&mut self.attack, &old.attack);
+        keep_lanes(&mut self.level, &old.level);
+        keep_lanes(&mut self.filter, &old.filter);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -17,6 +17,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{db_to_gain, finite, float, number, one_pole_coefficient, port};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 /// Levels below this (in dB) are treated as this (log of 0 guard).
 const FLOOR_DB: f32 = -120.0;
@@ -66,6 +67,13 @@ impl Module for Compressor {
 
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
         self.sidechain_connected = inputs.get(1) == Some(&true);
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.reduction, &old.reduction);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -26,6 +26,7 @@ use super::descriptor::{
 };
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 /// Levels this close to a segment's end count as having reached it (absorbs rounding).
 const EPSILON: f64 = 1e-9;
@@ -226,6 +227,13 @@ impl Module for Adsr {
             3 => self.release = v * self.sample_rate,
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.lanes, &old.lanes);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

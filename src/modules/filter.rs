@@ -31,6 +31,7 @@ use super::descriptor::{
 use super::fast_math;
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 use std::f32::consts::{FRAC_1_SQRT_2, PI};
 
 /// Index of the `cutoff` parameter.
@@ -238,6 +239,20 @@ impl Module for Lowpass {
             self.lanes.resonance_cv.fill(0.0);
             self.retune_all();
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        let (new, old) = (&mut self.lanes, &old.lanes);
+        keep_lanes(&mut new.ic1, &old.ic1);
+        keep_lanes(&mut new.ic2, &old.ic2);
+        // Coefficients hold for the rest of the segment: tune them (with this instance's
+        // parameters) to the CVs the old lanes read at its start.
+        keep_lanes(&mut new.cutoff_cv, &old.cutoff_cv);
+        keep_lanes(&mut new.resonance_cv, &old.resonance_cv);
+        self.retune_all();
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -17,6 +17,7 @@ use super::descriptor::{
 };
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 /// Fraction of a jump left after `glide_ms`.
 const REMAINING: f64 = 0.05;
@@ -46,6 +47,13 @@ impl Module for Glide {
         if let (0, Some(ms)) = (index, value.as_f64()) {
             self.set_time(ms);
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.value, &old.value);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

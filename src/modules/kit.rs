@@ -106,6 +106,12 @@ impl Edges {
         }
     }
 
+    /// Takes over the lanes `old` also has (a reshaped node keeps its edges, so that an
+    /// input held high does not rise again).
+    pub fn keep(&mut self, old: &Edges) {
+        super::reshape::keep_lanes(&mut self.high, &old.high);
+    }
+
     /// Whether lane `lane` rises on the sample `x`.
     #[inline]
     pub fn rises(&mut self, lane: usize, x: f32) -> bool {

@@ -12,6 +12,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{db_to_gain, finite, float, number, port};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 use std::f32::consts::PI;
 
 const IN: usize = 0;
@@ -48,6 +49,13 @@ impl Module for Ladder {
             2 => self.drive = db_to_gain(v),
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.s, &old.s);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -15,6 +15,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{choice, float, number, port, variant, Edges, Rng};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 const SHAPES: &[&str] = &["sine", "triangle", "saw", "ramp_down", "square", "random"];
 
@@ -77,6 +78,19 @@ impl Module for Lfo {
             SYNC => self.sync = Division::from_param(value),
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.phase, &old.phase);
+        keep_lanes(&mut self.held, &old.held);
+        keep_lanes(&mut self.rng, &old.rng);
+        keep_lanes(&mut self.shift, &old.shift);
+        keep_lanes(&mut self.cycle, &old.cycle);
+        self.reset.keep(&old.reset);
+        self.clock.clone_from(&old.clock);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -17,6 +17,7 @@
 use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 use crate::midi::{MidiEvent, MidiMessage};
 
 /// Note whose pitch is 0 V (C2).
@@ -245,6 +246,23 @@ impl Module for MidiToCv {
         }
     }
 
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.stack = old.stack;
+        self.held = old.held;
+        self.velocities = old.velocities;
+        self.key_pressure = old.key_pressure;
+        self.note = old.note;
+        self.gate = old.gate;
+        self.velocity = old.velocity;
+        self.wheel = old.wheel;
+        self.pressure = old.pressure;
+        self.started = old.started;
+        self.gap = old.gap;
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
         let (events, first) = (io.events(), io.position());
@@ -390,6 +408,18 @@ impl Module for PolyMidiToCv {
         }
     }
 
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.voices, &old.voices);
+        self.next_voice = old.next_voice % self.voices.len().max(1);
+        self.notes = old.notes;
+        self.pedal = old.pedal;
+        self.wheel = old.wheel;
+        self.pressure = old.pressure;
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes().min(self.voices.len());
         let (events, first) = (io.events(), io.position());
@@ -430,6 +460,14 @@ impl Module for MidiCc {
             SECOND => self.controller = value.as_f64().unwrap_or(1.0).clamp(0.0, 127.0) as u8,
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.target = old.target;
+        self.value = old.value;
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
@@ -571,6 +609,14 @@ struct MidiClock {
 
 impl Module for MidiClock {
     fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.running = old.running;
+        self.clocks = old.clocks;
+    }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();

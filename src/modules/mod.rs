@@ -4,6 +4,7 @@
 pub mod descriptor;
 pub mod module;
 pub mod registry;
+pub mod reshape;
 
 pub mod audio_out;
 pub mod envelope;

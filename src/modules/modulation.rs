@@ -11,6 +11,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{finite, float, number, port, t60_coefficient, Edges, Rng};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 struct SampleAndHold {
     held: Vec<f32>,
@@ -24,6 +25,15 @@ impl Module for SampleAndHold {
 
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
         self.input_connected = inputs.first() == Some(&true);
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.held, &old.held);
+        keep_lanes(&mut self.rng, &old.rng);
+        self.trigger.keep(&old.trigger);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
@@ -103,6 +113,13 @@ impl Module for Slew {
         }
     }
 
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.value, &old.value);
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
         let input = io.input(0);
@@ -161,6 +178,15 @@ impl Module for DecayEnvelope {
             1 => self.decay = t60_coefficient(seconds, self.sample_rate),
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.level, &old.level);
+        keep_lanes(&mut self.attacking, &old.attacking);
+        self.trigger.keep(&old.trigger);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -3,13 +3,14 @@
 use super::descriptor::{ParamValue, MAX_BLOCK, MAX_VOICES};
 use super::tempo::Tempo;
 use crate::midi::{events_in, MidiEvent};
+use std::any::Any;
 use std::marker::PhantomData;
 
 /// A running instance of a module type.
 ///
 /// Every method is called on the audio thread and must not allocate, free, lock or block.
 /// Anything that needs memory is sized when the instance is created (on the control thread).
-pub trait Module: Send {
+pub trait Module: Any + Send {
     /// Applies a parameter value that has already been validated against the descriptor.
     fn set_param(&mut self, index: usize, value: &ParamValue);
 
@@ -21,6 +22,14 @@ pub trait Module: Send {
 
     /// Tells the module which of its inputs and outputs are connected by cables.
     fn set_connectivity(&mut self, _inputs: &[bool], _outputs: &[bool]) {}
+
+    /// Called on the audio thread when this instance, made with a new shape (`channels`,
+    /// `length` or `voices`) and the new parameters, replaces `old`, the running instance of
+    /// the same node and module type: copy in what makes musical sense to keep (a
+    /// sequencer's position, the phases and filter state of the lanes both have). Copy state
+    /// only, never parameters, and never allocate: `self` is already sized for its shape.
+    /// [`super::reshape`] has the helpers. The default keeps nothing (a fresh start).
+    fn reshape_from(&mut self, _old: &dyn Module) {}
 
     /// Processes `io.frames()` frames. The output must not depend on how the stream is cut
     /// into blocks: state advances per sample, never per call.
@@ -210,6 +219,19 @@ impl ModuleHarness {
     /// The wrapped module.
     pub fn module_mut(&mut self) -> &mut dyn Module {
         self.module.as_mut()
+    }
+
+    /// Replaces the wrapped module by `module`, a new shape of the same type with `lanes`
+    /// lanes, which first takes over what it keeps of the old one (as the engine does on
+    /// the frame a reshaping commit lands); the position and transport run on.
+    pub fn reshape(&mut self, mut module: Box<dyn Module>, lanes: usize) {
+        assert!((1..=MAX_VOICES).contains(&lanes));
+        module.reshape_from(self.module.as_ref());
+        self.module = module;
+        self.lanes = lanes;
+        for output in &mut self.outputs {
+            output.resize(MAX_BLOCK * lanes, 0.0);
+        }
     }
 
     /// Processes one block: `inputs[i]` feeds input `i` (missing inputs read zero) and the

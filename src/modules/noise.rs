@@ -8,6 +8,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{port, Rng};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 /// Brings Kellet's pink (gain ~ 10 at low frequencies) to about unit peak.
 const PINK_GAIN: f32 = 0.11;
@@ -20,6 +21,14 @@ struct Noise {
 
 impl Module for Noise {
     fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.rng, &old.rng);
+        keep_lanes(&mut self.b, &old.b);
+    }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();

@@ -12,6 +12,7 @@ use super::kit::{float, number, port, Edges};
 use super::module::{Module, ProcessIo};
 use super::notes::C2_HZ;
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 const VOCT: usize = 0;
 const FM: usize = 1;
@@ -70,6 +71,14 @@ impl Module for Oscillator {
         for (w, &o) in self.wanted.iter_mut().zip(outputs) {
             *w = o;
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.phase, &old.phase);
+        self.sync.keep(&old.sync);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -42,6 +42,7 @@ use super::descriptor::{
 use super::module::{Module, ProcessIo};
 use super::notes::voct_to_hz;
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 /// Shortest duty cycle of the square (and, mirrored, the longest).
 const MIN_DUTY: f32 = 0.02;
@@ -66,6 +67,13 @@ impl Module for Sine {
         if let (0, Some(f)) = (index, value.as_f64()) {
             self.frequency = f;
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.phase, &old.phase);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
@@ -260,6 +268,13 @@ impl Module for Saw {
         }
     }
 
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.phases.phase, &old.phases.phase);
+    }
+
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
         let voct = io.input(0);
@@ -307,6 +322,13 @@ impl Module for Square {
         if index == 0 {
             self.phases.set_base(value);
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.phases.phase, &old.phases.phase);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

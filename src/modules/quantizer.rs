@@ -8,6 +8,7 @@ use super::descriptor::{ParamDescriptor, ParamKind, ParamValue, PortKind, ShapeU
 use super::kit::{choice, port, variant};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 const SCALES: &[&str] = &[
     "chromatic",
@@ -125,6 +126,14 @@ impl Module for Quantizer {
             }
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.last, &old.last);
+        keep_lanes(&mut self.last_input, &old.last_input);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -15,6 +15,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{finite, float, number, port};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 /// FDN line lengths in samples at 48 kHz (mutually prime).
 const LINES: [usize; 8] = [1433, 1601, 1867, 2053, 2251, 2399, 2617, 2797];
@@ -101,6 +102,20 @@ impl Module for Reverb {
             PRE_DELAY => self.pre_delay_samples = (v / 1000.0 * self.sample_rate) as usize,
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        for (new, old) in self.lines.iter_mut().zip(&old.lines) {
+            new.keep(old);
+        }
+        for (new, old) in self.allpasses.iter_mut().zip(&old.allpasses) {
+            new.keep(old);
+        }
+        self.pre_delay.keep(&old.pre_delay);
+        keep_lanes(&mut self.lowpass, &old.lowpass);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -19,6 +19,7 @@ use super::descriptor::{
 use super::kit::{int, port, whole, Edges};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 const CLOCK: usize = 0;
 const RESET: usize = 1;
@@ -49,6 +50,19 @@ impl Module for Euclidean {
             1 => self.pulses = v,
             2 => self.rotation = v,
             _ => {}
+        }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.clock.keep(&old.clock);
+        self.reset.keep(&old.reset);
+        keep_lanes(&mut self.position, &old.position);
+        keep_lanes(&mut self.gate, &old.gate);
+        for p in self.position.iter_mut().flatten() {
+            *p %= self.steps;
         }
     }
 
@@ -183,6 +197,27 @@ impl Module for DrumSequencer {
                     n += 1;
                 }
                 self.lengths[r] = n;
+            }
+        }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.clock.keep(&old.clock);
+        self.reset.keep(&old.reset);
+        let (rows, old_rows) = (self.lengths.len(), old.lengths.len());
+        let lanes = self.position.len() / rows.max(1);
+        let old_lanes = old.position.len() / old_rows.max(1);
+        for r in 0..rows {
+            // A new row joins in step with the first row.
+            let from = if r < old_rows { r } else { 0 };
+            for l in 0..lanes.min(old_lanes) {
+                let (at, was) = (r * lanes + l, from * old_lanes + l);
+                let len = self.lengths[r];
+                self.position[at] = old.position[was].filter(|_| len > 0).map(|p| p % len);
+                self.accent[at] = r < old_rows && old.accent[was];
             }
         }
     }

@@ -11,6 +11,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{choice, db_to_gain, finite, float, number, port, variant};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 use std::f32::consts::FRAC_PI_2;
 
 const MODES: &[&str] = &["soft", "hard", "fold"];
@@ -177,6 +178,14 @@ impl Module for Bitcrusher {
             2 => self.mix = v,
             _ => {}
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.phase, &old.phase);
+        keep_lanes(&mut self.held, &old.held);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

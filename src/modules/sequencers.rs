@@ -22,6 +22,8 @@
 //! with a clock plays step 0 at once. A tie continues whatever the previous step did (a tie
 //! after a rest is a rest). Changing `steps` keeps the position and takes effect at the next
 //! clock edge (a position past the new end wraps); an empty list silences the gate at once.
+//! A new `length` or `voices` (a reshape) keeps each surviving lane's position modulo the new
+//! number of steps, so the pattern runs on from the step after.
 //!
 //! `ClockSequencer`
 //!
@@ -45,6 +47,7 @@
 //! a thousandth of a sample, so rounding never makes a pulse late). Changing
 //! `quavers_per_beat` keeps the position within the beat; changing `beats_per_bar` keeps it
 //! within the bar when it still fits, else wraps.
+//! A new `voices` keeps the position.
 
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
@@ -53,6 +56,7 @@ use super::kit::Edge;
 use super::module::{Module, ProcessIo};
 use super::notes::{check_step, parse_note};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 
 /// One parsed step.
 #[derive(Clone, Copy)]
@@ -73,7 +77,7 @@ impl Step {
 }
 
 /// One lane of a `StepSequencer`: its own position, clock and gate over the shared steps.
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct SequencerLane {
     /// Step playing now; `None` before the first clock edge and after a reset.
     position: Option<usize>,
@@ -127,6 +131,21 @@ impl Module for StepSequencer {
                 for lane in self.lanes.iter_mut() {
                     lane.gate = false;
                 }
+            }
+        }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.lanes, &old.lanes);
+        let len = self.steps.len();
+        for lane in self.lanes.iter_mut() {
+            if len == 0 {
+                lane.gate = false;
+            } else {
+                lane.position = lane.position.map(|p| p % len);
             }
         }
     }
@@ -268,6 +287,15 @@ impl Module for ClockSequencer {
         if index == 0 {
             self.follows = true;
         }
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        self.position = old.position;
+        self.last_index = old.last_index;
+        self.settle();
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

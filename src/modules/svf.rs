@@ -10,6 +10,7 @@ use super::descriptor::{ParamValue, PortKind, ShapeUse};
 use super::kit::{float, number, port};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
+use super::reshape::{keep_lanes, same_type};
 use std::f32::consts::PI;
 
 const IN: usize = 0;
@@ -72,6 +73,13 @@ impl Module for Svf {
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
         self.cv_connected =
             inputs.get(CUTOFF_CV) != Some(&false) || inputs.get(RESONANCE_CV) != Some(&false);
+    }
+
+    fn reshape_from(&mut self, old: &dyn Module) {
+        let Some(old) = same_type::<Self>(old) else {
+            return;
+        };
+        keep_lanes(&mut self.state, &old.state);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {

@@ -67,6 +67,9 @@ pub enum Badge {
     Kept,
     /// Kept, with a parameter change.
     Changed,
+    /// Rebuilt in a new shape (`channels`, `length`, `voices`), keeping what makes sense of
+    /// its state.
+    Reshaped,
     /// A new instance.
     New,
     /// Gone (listed until the next commit).
@@ -79,10 +82,21 @@ impl Badge {
         match self {
             Badge::Kept => "kept",
             Badge::Changed => "changed",
+            Badge::Reshaped => "reshaped",
             Badge::New => "new",
             Badge::Removed => "removed",
         }
     }
+}
+
+/// The meter rows as the performer scrolled them: the first row, and the node that was
+/// selected then (selecting another node makes the rows follow it again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeterScroll {
+    /// Index of the first node row shown.
+    pub first: usize,
+    /// The node selected when the rows were scrolled.
+    pub selected: Option<String>,
 }
 
 /// A question waiting for an answer.
@@ -236,6 +250,8 @@ pub struct App {
     pub(crate) last_edit: Option<Cursor>,
     /// Where a mouse drag started.
     pub(crate) drag_from: Option<Cursor>,
+    /// Where the performer scrolled the meter rows, while the same node stays selected.
+    pub(crate) meter_scroll: Option<MeterScroll>,
     pub(crate) quit: bool,
 }
 
@@ -302,6 +318,7 @@ impl App {
             completion: None,
             error_pick: None,
             drag_from: None,
+            meter_scroll: None,
             last_edit: None,
             quit: false,
         };
@@ -636,6 +653,8 @@ impl App {
         let has = |list: &[String]| list.iter().any(|n| n == name);
         if has(&summary.added) {
             Some(Badge::New)
+        } else if has(&summary.reshaped) {
+            Some(Badge::Reshaped)
         } else if has(&summary.changed) {
             Some(Badge::Changed)
         } else if has(&summary.kept) {

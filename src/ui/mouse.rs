@@ -1,8 +1,10 @@
-//! The mouse in the editor: a click places the cursor, a drag selects, the wheel scrolls.
+//! The mouse: in the editor a click places the cursor, a drag selects, the wheel scrolls;
+//! over the meters the wheel scrolls the node rows.
 
-use super::app::{App, Focus};
+use super::app::{App, Focus, MeterScroll};
 use super::editor::text::char_column;
 use super::view::layout::{gutter_width, panes};
+use super::view::meters;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use std::time::Instant;
@@ -19,6 +21,9 @@ impl App {
         let Some(panes) = panes(screen) else {
             return;
         };
+        if self.wheel_over_meters(event, panes.meters) {
+            return;
+        }
         let lines = self.editor.lines().len();
         let gutter = gutter_width(lines);
         let area = panes.editor;
@@ -64,6 +69,34 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// The wheel over the meters pane scrolls its node rows by one; true when it did.
+    fn wheel_over_meters(&mut self, event: MouseEvent, area: Rect) -> bool {
+        let over = event.row > area.y
+            && event.row + 1 < area.y + area.height
+            && event.column >= area.x
+            && event.column < area.x + area.width;
+        let down = match event.kind {
+            MouseEventKind::ScrollDown => true,
+            MouseEventKind::ScrollUp => false,
+            _ => return false,
+        };
+        if !over {
+            return false;
+        }
+        let window = meters::window(self, area.height.saturating_sub(2));
+        let last = window.total.saturating_sub(window.rows);
+        let first = if down {
+            (window.first + 1).min(last)
+        } else {
+            window.first.saturating_sub(1)
+        };
+        self.meter_scroll = Some(MeterScroll {
+            first,
+            selected: self.selected(),
+        });
+        true
     }
 
     /// After a scroll: the cursor moves into the view (the view follows the cursor).

@@ -96,6 +96,8 @@ colour_set! {
         badge_kept,
         /// Badge of a node the last commit changed.
         badge_changed,
+        /// Badge of a node the last commit rebuilt in a new shape, keeping its state.
+        badge_reshaped,
         /// Badge of a node the last commit added.
         badge_new,
         /// Badge of a node the last commit removed.

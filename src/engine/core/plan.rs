@@ -178,6 +178,16 @@ pub struct SpareSwap {
     pub poisoned: Option<Box<dyn Module>>,
 }
 
+/// A node whose shape changed: its new instance (an entry of `PlanUpdate::installs`) takes
+/// over what it keeps of the old one (an entry of `PlanUpdate::retires`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reshape {
+    /// Index into `retires` of the old instance.
+    pub retire: u32,
+    /// Index into `installs` of the new instance.
+    pub install: u32,
+}
+
 /// Everything the audio thread does to switch to a new plan. Sent on the plan ring and
 /// returned on the retire ring.
 #[derive(Default)]
@@ -190,6 +200,8 @@ pub struct PlanUpdate {
     pub installs: Vec<(u32, Option<Box<dyn Module>>)>,
     /// Slots to empty; after adoption, the retired instances.
     pub retires: Vec<(u32, Option<Box<dyn Module>>)>,
+    /// Reshaped nodes, carried over once both `retires` and `installs` are done.
+    pub reshapes: Vec<Reshape>,
     /// When the update lands; a quantised update waits at the head of the ring for its
     /// boundary.
     pub quantize: Quantize,
@@ -214,4 +226,19 @@ pub struct PlanUpdate {
     pub buffer_pool: Option<Vec<f32>>,
     /// A larger delay pool; after adoption, the old one.
     pub delay_pool: Option<Vec<f32>>,
+}
+
+impl PlanUpdate {
+    /// On the audio thread, after `retires` took the old instances out of `modules` and
+    /// `installs` put the new ones in: each reshaped node's new instance copies what it
+    /// keeps from its old one (state advanced up to this very frame), in place.
+    pub fn carry_reshaped(&self, modules: &mut [Option<Box<dyn Module>>]) {
+        for r in &self.reshapes {
+            let old = self.retires[r.retire as usize].1.as_deref();
+            let slot = self.installs[r.install as usize].0 as usize;
+            if let (Some(old), Some(new)) = (old, modules[slot].as_deref_mut()) {
+                new.reshape_from(old);
+            }
+        }
+    }
 }

@@ -3,13 +3,15 @@
 //!
 //! Identity is the node name. Same name, type and shape: the live instance is kept and gets
 //! only its parameter diff (a parameter deleted from the patch reverts to its default).
-//! Otherwise a fresh instance is made here, on the control thread. Output buffers of kept
-//! nodes and delay slots of surviving feedback cables are stable, so their contents carry on.
+//! Otherwise a fresh instance is made here, on the control thread; when only the shape
+//! changed, it takes over what it keeps of the old instance on the audio thread, on the
+//! frame the plan lands (`Module::reshape_from`). Output buffers of kept nodes and delay
+//! slots of surviving feedback cables are stable, so their contents carry on.
 
 use super::order::{order, Group};
 use super::plan::{
     Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, NodeExec, ParamUpdate,
-    PlanUpdate, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
+    PlanUpdate, Reshape, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
 };
 use super::validate::ValidGraph;
 use crate::modules::{Module, ModuleType, ParamValue, Shape, MAX_BLOCK, MAX_VOICES};
@@ -129,7 +131,10 @@ pub struct CommitSummary {
     pub kept: Vec<String>,
     /// Kept with a parameter change.
     pub changed: Vec<String>,
-    /// New instances (new names, or rebuilt after a type or shape change).
+    /// New instances that keep what makes sense of the old one (same name and type, new
+    /// shape: see `Module::reshape_from`).
+    pub reshaped: Vec<String>,
+    /// New instances (new names, or rebuilt after a type change).
     pub added: Vec<String>,
     /// Names that are gone.
     pub removed: Vec<String>,
@@ -143,9 +148,16 @@ impl std::fmt::Display for CommitSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} kept, {} changed, {} added, {} removed in {:.2} ms",
+            "{} kept, {} changed, ",
             self.kept.len(),
-            self.changed.len(),
+            self.changed.len()
+        )?;
+        if !self.reshaped.is_empty() {
+            write!(f, "{} reshaped, ", self.reshaped.len())?;
+        }
+        write!(
+            f,
+            "{} added, {} removed in {:.2} ms",
             self.added.len(),
             self.removed.len(),
             self.plan_time.as_secs_f64() * 1000.0
@@ -261,19 +273,22 @@ impl Planner {
         for name in names {
             let live = &old_nodes[name];
             let index = by_name.get(&**name).copied();
-            let survives = index.is_some_and(|i| {
-                let n = &graph.nodes[i];
-                n.module_type.name == live.module && n.shape == live.shape
-            });
+            let same_type = index.filter(|&i| graph.nodes[i].module_type.name == live.module);
+            let survives = same_type.is_some_and(|i| graph.nodes[i].shape == live.shape);
             if !survives {
-                retired.push(name.clone());
+                retired.push((name.clone(), same_type.is_some()));
                 if index.is_none() {
                     summary.removed.push(name.to_string());
                 }
             }
         }
-        for name in retired {
+        // Reshaped nodes by name: the position of their old instance in `retires`.
+        let mut reshaped: HashMap<Arc<str>, u32> = HashMap::new();
+        for (name, reshape) in retired {
             if let Some(live) = old_nodes.remove(&name) {
+                if reshape {
+                    reshaped.insert(name, update.retires.len() as u32);
+                }
                 update.retires.push((live.slot, None));
                 update.spares.push(SpareSwap {
                     slot: live.slot,
@@ -324,13 +339,21 @@ impl Planner {
                         self.instance(&node.module_type, node.shape, params, given)
                     };
                     fresh[n] = Some((update.installs.len(), update.spares.len()));
+                    if let Some(&retire) = reshaped.get(node.name.as_str()) {
+                        update.reshapes.push(Reshape {
+                            retire,
+                            install: update.installs.len() as u32,
+                        });
+                        summary.reshaped.push(node.name.clone());
+                    } else {
+                        summary.added.push(node.name.clone());
+                    }
                     update.installs.push((slot, Some(make())));
                     update.spares.push(SpareSwap {
                         slot,
                         spare: Some(make()),
                         poisoned: None,
                     });
-                    summary.added.push(node.name.clone());
                     let lanes = node.shape.voices as u32;
                     let runs: Vec<Run> = node
                         .descriptor

@@ -175,6 +175,7 @@ impl Runtime {
         for (slot, instance) in update.installs.iter_mut() {
             self.modules[*slot as usize] = instance.take();
         }
+        update.carry_reshaped(&mut self.modules);
         for swap in update.spares.iter_mut() {
             self.containment.swap(swap);
         }

@@ -74,7 +74,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let details = match selected {
         Some(name) => buffer_node::details(app, &name).unwrap_or_else(|| details(app, &name)),
         None => vec![Line::styled(
-            "put the cursor on a node (or Tab and pick one) to see it in full",
+            "put the cursor on a node (or F2 and pick one) to see it in full",
             Style::default().fg(ui.dim),
         )],
     };
@@ -93,11 +93,12 @@ fn badge_span(app: &App, badge: Option<Badge>) -> Span<'static> {
     let colour = match badge {
         Some(Badge::Kept) => ui.badge_kept,
         Some(Badge::Changed) => ui.badge_changed,
+        Some(Badge::Reshaped) => ui.badge_reshaped,
         Some(Badge::New) => ui.badge_new,
         Some(Badge::Removed) => ui.badge_removed,
         None => ui.dim,
     };
-    let text = format!("{:7}", badge.map_or("", Badge::label));
+    let text = format!("{:8}", badge.map_or("", Badge::label));
     Span::styled(text, Style::default().fg(colour))
 }
 

@@ -80,34 +80,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(meter_line(app, channel, *level, hold, width));
         }
     }
-    let metered: Vec<(&str, PortKind)> = app
-        .running()
-        .map(|p| {
-            p.valid
-                .nodes
-                .iter()
-                .filter_map(|n| Some((n.name.as_str(), n.descriptor.outputs.first()?.kind)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let free = usize::from(inner.height).saturating_sub(lines.len());
-    // The scope only where every node's row fits beside it: each node stays reachable.
-    let scope_height = if inner.height >= SCOPE_FROM
-        && metered.len() + 1 < free.saturating_sub(usize::from(inner.height / 3))
-    {
-        inner.height / 3
-    } else {
-        0
-    };
-    let room = free.saturating_sub(usize::from(scope_height));
+    debug_assert_eq!(lines.len(), header_lines(app));
+    let metered = metered(app);
     let selected = app.selected();
-    let picked = selected
-        .as_deref()
-        .and_then(|s| metered.iter().position(|(n, _)| *n == s));
-    let hidden = metered.len() > room;
-    // With more nodes than rows, one row says how many are above and below.
-    let rows = if hidden { room.saturating_sub(1) } else { room };
-    let first = picked.map_or(0, |p| keep_visible(0, p, rows));
+    let Window {
+        first,
+        rows,
+        scope_height,
+        ..
+    } = window(app, inner.height);
     for (name, kind) in metered.iter().skip(first).take(rows) {
         let level = sound.meters().node(name).unwrap_or_default();
         let mut line = match kind {
@@ -128,12 +109,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         lines.push(line);
     }
-    if hidden {
-        let below = metered.len().saturating_sub(first + rows);
-        lines.push(Line::styled(
-            format!("↑{first} ↓{below} more: put the cursor on a node to see its row"),
-            dim,
-        ));
+    if rows < metered.len() {
+        let below = metered.len() - first - rows;
+        let more = format!("↑{first} ↓{below} more · wheel, or F2 and ↑↓");
+        lines.push(Line::styled(format!("{more:>width$}"), dim));
     }
     let text_height = inner.height - scope_height;
     frame.render_widget(
@@ -143,6 +122,75 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if scope_height > 0 {
         let area = Rect::new(inner.x, inner.y + text_height, inner.width, scope_height);
         scope(frame, area, app);
+    }
+}
+
+/// The nodes with a meter row (their first output), in patch order, with the kind of it.
+fn metered(app: &App) -> Vec<(&str, PortKind)> {
+    app.running()
+        .map(|p| {
+            p.valid
+                .nodes
+                .iter()
+                .filter_map(|n| Some((n.name.as_str(), n.descriptor.outputs.first()?.kind)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Lines above the node rows: the device, a warning if any, the load, master L and R.
+fn header_lines(app: &App) -> usize {
+    4 + usize::from(app.sound.warning().is_some())
+}
+
+/// Which node rows the meters pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Index of the first node row shown.
+    pub first: usize,
+    /// Node rows shown.
+    pub rows: usize,
+    /// Nodes with a row.
+    pub total: usize,
+    /// Lines of the oscilloscope below the rows (0: none).
+    pub scope_height: u16,
+}
+
+/// The node rows a meters pane of `height` inner lines shows. They follow the node under
+/// the cursor, unless the performer scrolled them (the wheel over the pane) since that node
+/// was selected.
+pub fn window(app: &App, height: u16) -> Window {
+    let metered = metered(app);
+    let free = usize::from(height).saturating_sub(header_lines(app));
+    // The scope only where every node's row fits beside it: each node stays reachable.
+    let scope_height = if height >= SCOPE_FROM
+        && metered.len() + 1 < free.saturating_sub(usize::from(height / 3))
+    {
+        height / 3
+    } else {
+        0
+    };
+    let room = free.saturating_sub(usize::from(scope_height));
+    // With more nodes than rows, one row says how many are above and below.
+    let rows = if metered.len() > room {
+        room.saturating_sub(1)
+    } else {
+        room
+    };
+    let selected = app.selected();
+    let last = metered.len().saturating_sub(rows);
+    let first = match &app.meter_scroll {
+        Some(scroll) if scroll.selected == selected => scroll.first.min(last),
+        _ => selected
+            .as_deref()
+            .and_then(|s| metered.iter().position(|(n, _)| *n == s))
+            .map_or(0, |p| keep_visible(0, p, rows)),
+    };
+    Window {
+        first,
+        rows,
+        total: metered.len(),
+        scope_height,
     }
 }
 
