@@ -109,7 +109,7 @@ impl Edges {
     /// Takes over the lanes `old` also has (a reshaped node keeps its edges, so that an
     /// input held high does not rise again).
     pub fn keep(&mut self, old: &Edges) {
-        super::reshape::keep_lanes(&mut self.high, &old.high);
+        super::reshape::keep_lanes(&mut self.lanes, &old.lanes);
     }
 
     /// Whether lane `lane` rises on the sample `x`.
