@@ -8,6 +8,7 @@
 //! the call is [`ProcessIo::event_frame`](crate::modules::ProcessIo::event_frame). Because
 //! the stamp is absolute, where blocks are cut never changes where an event lands.
 
+pub mod activity;
 pub mod input;
 pub mod smf;
 

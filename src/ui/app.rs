@@ -211,6 +211,8 @@ pub struct App {
     pub(crate) holds: HashMap<String, Hold>,
     pub(crate) master_holds: [Option<Hold>; 2],
     pub(crate) meter_signature: u64,
+    /// MIDI messages the screen has shown (a new one redraws).
+    pub(crate) midi_seen: u64,
     pub(crate) top: usize,
     pub(crate) left: usize,
     /// Lines of text the editor shows (set by [`App::fit_editor`]).
@@ -236,6 +238,8 @@ pub struct App {
     pub(crate) last_edit: Option<Cursor>,
     /// Where a mouse drag started.
     pub(crate) drag_from: Option<Cursor>,
+    /// A MIDI learn waiting for a controller.
+    pub(crate) learn: Option<super::learn::Armed>,
     pub(crate) quit: bool,
 }
 
@@ -290,6 +294,7 @@ impl App {
             holds: HashMap::new(),
             master_holds: [None; 2],
             meter_signature: 0,
+            midi_seen: 0,
             top: 0,
             left: 0,
             view_height: 20,
@@ -303,6 +308,7 @@ impl App {
             error_pick: None,
             drag_from: None,
             last_edit: None,
+            learn: None,
             quit: false,
         };
         app.reparse();
@@ -548,6 +554,11 @@ impl App {
     /// The running patch.
     pub fn running(&self) -> Option<&Patch> {
         self.running.as_ref()
+    }
+
+    /// The live session (its MIDI input, meters and transport).
+    pub fn sound_mut(&mut self) -> &mut LiveSession {
+        &mut self.sound
     }
 
     /// Whether the program should end.
