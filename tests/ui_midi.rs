@@ -4,6 +4,7 @@
 mod ui_support;
 
 use patches_tui::midi::input::FakeMidi;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 use ui_support::*;
 
@@ -171,4 +172,37 @@ fn midi_learn_without_midi_in_says_how_to_get_it() {
         .unwrap()
         .text
         .starts_with("MIDI learn needs MIDI in"));
+}
+
+#[test]
+fn with_sync_midi_the_transport_follows_a_clock_from_the_fake_port() {
+    let dir = TempDir::new("midi-sync");
+    let mut app = open_text(&dir, SET);
+    let fake = FakeMidi::new(&[KEYS]);
+    app.sound_mut().open_midi(&fake, "all").unwrap();
+    app.sound_mut().set_sync_midi(true);
+    assert!(screen(&mut app, 160, 45)
+        .join("\n")
+        .contains("BPM (MIDI clock) · q off"));
+    let beat = |app: &mut patches_tui::ui::app::App| {
+        let bits = app.sound_mut().counters().beat.load(Ordering::Relaxed);
+        f64::from_bits(bits)
+    };
+    let before = beat(&mut app);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(
+        beat(&mut app) > before,
+        "before any MIDI it runs at the patch's tempo"
+    );
+    // Stop: the transport holds still however long the sound plays.
+    fake.play(KEYS, &[0xfc]);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let held = beat(&mut app);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(beat(&mut app), held, "stopped: the transport holds");
+    // Start: back to bar 1 beat 1.
+    fake.play(KEYS, &[0xfa]);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let (bar, beat, _) = app.sound_mut().bar_beat();
+    assert_eq!((bar, beat), (1, 1));
 }

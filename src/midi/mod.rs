@@ -183,15 +183,22 @@ pub struct MidiReceiver {
 }
 
 impl MidiReceiver {
-    /// Takes every queued event before `end` into the block buffer (clearing it first),
-    /// moving late events to `start`. Never allocates: the buffer holds a full ring.
+    /// Takes every queued event before `end` into the block buffer, moving late events to
+    /// `start` (or to the last event taken, when that is later). Events before `start` (played) leave the buffer first; events at or after
+    /// `start` stay, so a block that ends earlier than its events were taken for loses none
+    /// (readers take the events of their frames with [`events_in`]). Never allocates: the
+    /// buffer holds a full ring.
     pub fn take_block(&mut self, start: u64, end: u64) -> &[MidiEvent] {
-        self.block.clear();
+        let played = self.block.partition_point(|e| e.time < start);
+        self.block.drain(..played);
         while self.block.len() < self.block.capacity() {
             match self.consumer.peek() {
                 Ok(event) if event.time < end => {
                     let mut event = *event;
-                    event.time = event.time.max(start);
+                    // A late event lands now, and never before one taken ahead of it: the
+                    // buffer stays sorted in arrival order.
+                    let last = self.block.last().map_or(start, |e| e.time);
+                    event.time = event.time.max(start).max(last);
                     self.block.push(event);
                     let _ = self.consumer.pop();
                 }

@@ -49,6 +49,8 @@ pub struct StartOptions {
     pub record: Option<PathBuf>,
     /// MIDI input ports to open: a part of a name, or `all`.
     pub midi_in: Option<String>,
+    /// The transport follows incoming MIDI clock (`--sync midi`).
+    pub sync_midi: bool,
     /// How long a commit ramps changed cable scales, in milliseconds.
     pub fade_ms: f32,
 }
@@ -97,6 +99,7 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     let mut sound = LiveSession::new(output);
     sound.set_quantize(options.quantize);
     sound.set_fade_ms(options.fade_ms);
+    sound.set_sync_midi(options.sync_midi);
     if let Some(path) = &options.record {
         sound.start_recording(path)?;
     }

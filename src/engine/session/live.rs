@@ -224,6 +224,16 @@ impl LiveSession {
         self.engine.set_quantize(quantize);
     }
 
+    /// Makes the transport follow incoming MIDI clock (`--sync midi`), or the patch again.
+    pub fn set_sync_midi(&mut self, on: bool) {
+        self.engine.set_sync_midi(on);
+    }
+
+    /// Whether the transport follows incoming MIDI clock.
+    pub fn sync_midi(&self) -> bool {
+        self.engine.counters().sync_midi.load(Ordering::Relaxed)
+    }
+
     /// Sets how long changed cable scales ramp from the next commit on (0: at once).
     pub fn set_fade_ms(&mut self, ms: f32) {
         self.engine.set_fade_ms(ms);
