@@ -247,6 +247,20 @@ fn midi_clock_pulses_every_clock_a_beat_every_24_and_runs_from_start_to_stop() {
 }
 
 #[test]
+fn midi_clock_counts_its_beats_from_a_song_position() {
+    let at = |time: u64, message: MidiMessage| MidiEvent { time, message };
+    // Sixteenth 34 is clock 204: the next beat is 12 clocks after continue.
+    let mut events = vec![
+        at(0, MidiMessage::SongPosition { beats: 34 }),
+        at(5, MidiMessage::Continue),
+    ];
+    events.extend((0..40).map(|i| at(10 + i * 10, MidiMessage::Clock)));
+    let out = play("MidiClock", 1, &[], &events, 500, 64);
+    let beats: Vec<usize> = (0..500).filter(|&i| out[1][i] == 1.0).collect();
+    assert_eq!(beats, [130, 370]);
+}
+
+#[test]
 fn a_fine_controller_pairs_msb_and_lsb_into_16384_steps() {
     let params = [("cc", ParamValue::Int(7)), ("fine", ParamValue::Bool(true))];
     // Each value held 4800 frames (20 time constants: settled), MSB then LSB on one frame.

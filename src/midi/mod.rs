@@ -76,11 +76,17 @@ pub enum MidiMessage {
     Stop,
     /// Continue from where it stopped.
     Continue,
+    /// Song position pointer: where the next continue starts, in MIDI beats (sixteenth
+    /// notes, 6 clocks each) from the start of the song.
+    SongPosition {
+        /// Sixteenth notes 0..=16383.
+        beats: u16,
+    },
 }
 
 impl MidiMessage {
     /// Reads one complete message (status byte first); `None` for what modules do not use
-    /// (system exclusive, program change, song position, ...).
+    /// (system exclusive, program change, song select, ...).
     pub fn from_bytes(bytes: &[u8]) -> Option<MidiMessage> {
         let (&status, data) = bytes.split_first()?;
         let byte = |i: usize| data.get(i).map(|b| b & 0x7f);
@@ -90,6 +96,9 @@ impl MidiMessage {
             0xfa => MidiMessage::Start,
             0xfb => MidiMessage::Continue,
             0xfc => MidiMessage::Stop,
+            0xf2 => MidiMessage::SongPosition {
+                beats: u16::from(byte(1)?) << 7 | u16::from(byte(0)?),
+            },
             0xf0..=0xff => return None,
             _ => match status >> 4 {
                 0x8 => MidiMessage::NoteOff {

@@ -616,6 +616,10 @@ impl Module for MidiClock {
                 match message {
                     MidiMessage::Start => (self.running, self.clocks) = (true, 0),
                     MidiMessage::Continue => self.running = true,
+                    MidiMessage::SongPosition { beats } => {
+                        // A MIDI beat (sixteenth) is 6 clocks.
+                        self.clocks = u32::from(beats) * 6;
+                    }
                     MidiMessage::Stop => self.running = false,
                     MidiMessage::Clock => {
                         tick = true;

@@ -1,6 +1,7 @@
 //! `--sync midi`: the transport follows incoming MIDI clock. Start puts it on beat 0 and bar
 //! 0, held until the first clock; each clock of a run is 1/24 beat further; stop holds it and
-//! continue resumes it at the next clock. The tempo is the clock's, averaged over the last beat
+//! continue resumes it at the next clock; a song position pointer moves it (held) to its
+//! sixteenth note. The tempo is the clock's, averaged over the last beat
 //! of clocks (24 at 24 ppqn; fewer at first) in samples, so a steady clock gives its tempo
 //! exactly. Between two clocks the transport runs at that tempo, its pace corrected so that
 //! it meets the next clock's beat and never steps back.
@@ -14,6 +15,8 @@ use crate::midi::MidiMessage;
 
 /// MIDI clocks per beat (quarter note).
 const CLOCKS_PER_BEAT: usize = 24;
+/// MIDI clocks per MIDI beat (sixteenth note) of a song position pointer.
+const CLOCKS_PER_SIXTEENTH: u64 = 6;
 
 /// The state of a transport that follows MIDI clock.
 #[derive(Debug, Clone)]
@@ -48,7 +51,11 @@ impl MidiSync {
     pub(crate) fn moves_transport(message: &MidiMessage) -> bool {
         matches!(
             message,
-            MidiMessage::Clock | MidiMessage::Start | MidiMessage::Stop | MidiMessage::Continue
+            MidiMessage::Clock
+                | MidiMessage::Start
+                | MidiMessage::Stop
+                | MidiMessage::Continue
+                | MidiMessage::SongPosition { .. }
         )
     }
 
@@ -80,6 +87,11 @@ impl MidiSync {
             MidiMessage::Stop => {
                 self.running = false;
                 clock.follow(frame, clock.beat(frame), clock.bpm(), 0.0);
+            }
+            MidiMessage::SongPosition { beats } => {
+                self.clocks = u64::from(beats) * CLOCKS_PER_SIXTEENTH;
+                let beat = self.clocks as f64 / CLOCKS_PER_BEAT as f64;
+                clock.follow(frame, beat, clock.bpm(), 0.0);
             }
             MidiMessage::Clock => self.clock(frame, clock),
             _ => {}
@@ -138,6 +150,24 @@ mod tests {
         assert!((beat - 100.0 / 24.0).abs() < 1e-12, "{beat}");
         sync.apply(MidiMessage::Stop, 1000 + 100 * 1200, &mut clock);
         assert_eq!(clock.beat(1_000_000), beat, "stopped: held");
+    }
+
+    #[test]
+    fn a_song_position_moves_the_transport_and_continue_runs_on_from_it() {
+        let mut clock = Clock::new(48000.0);
+        let mut sync = MidiSync::new(48000.0);
+        sync.apply(MidiMessage::Stop, 0, &mut clock);
+        // Sixteenth 34: beat 8.5.
+        let spp = MidiMessage::from_bytes(&[0xf2, 34, 0]).unwrap();
+        assert_eq!(spp, MidiMessage::SongPosition { beats: 34 });
+        sync.apply(spp, 100, &mut clock);
+        assert_eq!(clock.beat(5000), 8.5, "held on the new position");
+        sync.apply(MidiMessage::Continue, 6000, &mut clock);
+        for k in 0..48u64 {
+            sync.apply(MidiMessage::Clock, 6000 + k * 1000, &mut clock);
+        }
+        let beat = clock.beat(6000 + 48 * 1000);
+        assert!((beat - 10.5).abs() < 1e-9, "{beat}");
     }
 
     #[test]
