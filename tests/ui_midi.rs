@@ -22,7 +22,11 @@ fn midi_row(app: &mut patches_tui::ui::app::App) -> String {
 fn the_activity_line_shows_notes_controllers_and_the_clock_tempo() {
     let dir = TempDir::new("midi-activity");
     let mut app = open_text(&dir, SET);
-    assert!(midi_row(&mut app).contains("late callbacks 0 · no MIDI"));
+    let dsp = midi_row(&mut app);
+    assert!(
+        dsp.contains("late callbacks") && dsp.contains(" · no MIDI "),
+        "{dsp}"
+    );
     let fake = FakeMidi::new(&["Thru", KEYS]);
     let ports = app.sound_mut().open_midi(&fake, "keys").unwrap();
     assert_eq!(ports, [KEYS]);
@@ -127,6 +131,32 @@ fn midi_learn_cables_the_next_controller_into_the_parameter_as_one_undoable_comm
     // One undo step takes it all back.
     app.key(ctrl('z'), Instant::now());
     assert_eq!(app.text(), FILTER);
+}
+
+#[test]
+fn a_14_bit_controller_is_learned_as_its_msb_with_fine_on() {
+    let dir = TempDir::new("midi-learn-fine");
+    let mut app = open_text(&dir, FILTER);
+    let fake = FakeMidi::new(&[KEYS]);
+    app.sound_mut().open_midi(&fake, "all").unwrap();
+    app.set_cursor(line_of(FILTER, "cutoff:") - 1, 8);
+    app.key(ctrl('l'), Instant::now());
+    // MSB of controller 7, then its LSB (39), as a 14-bit knob sends them.
+    fake.play(KEYS, &[0xb0, 7, 64]);
+    fake.play(KEYS, &[0xb0, 39, 17]);
+    app.tick(Instant::now());
+    assert!(
+        app.text()
+            .contains("  cc7: {module: MidiCc, params: {cc: 7, channel: 1, fine: true}}\n"),
+        "{}",
+        app.text()
+    );
+    assert!(app.text().contains("\"cc7.out -> filt.cutoff_cv * 4.644\""));
+    assert!(app
+        .notice()
+        .unwrap()
+        .text
+        .starts_with("learned CC7 (14-bit) ch1 -> filt.cutoff_cv"));
 }
 
 #[test]

@@ -41,6 +41,8 @@ pub struct MidiActivity {
     pub note: Option<NoteSeen>,
     /// The last controller message.
     pub cc: Option<CcSeen>,
+    /// The controller message before it.
+    pub previous_cc: Option<CcSeen>,
     /// Start or continue (true) or stop (false) last seen; `None` before either.
     pub running: Option<bool>,
     /// Port time (microseconds) of the last clocks, oldest first, at most a beat and one.
@@ -73,6 +75,7 @@ impl MidiActivity {
                 value,
             } => {
                 self.controllers += 1;
+                self.previous_cc = self.cc;
                 self.cc = Some(CcSeen {
                     channel,
                     controller,
@@ -100,6 +103,23 @@ impl MidiActivity {
         let span = last.checked_sub(first).filter(|&s| s > 0 && fresh)?;
         let ticks = (self.clocks.len() - 1) as f64;
         Some(60e6 * ticks / (CLOCKS_PER_BEAT as f64 * span as f64))
+    }
+
+    /// The controller moved last, and whether it is a 14-bit pair: an LSB (32..63) right
+    /// after its MSB (32 lower, same channel) gives the MSB and true. `since` is the count of
+    /// controller messages before the ones looked at.
+    pub fn moved_controller(&self, since: u64) -> Option<(CcSeen, bool)> {
+        let last = self.cc.filter(|_| self.controllers > since)?;
+        let pair = self.previous_cc.filter(|msb| {
+            self.controllers > since + 1
+                && (32..64).contains(&last.controller)
+                && msb.controller + 32 == last.controller
+                && msb.channel == last.channel
+        });
+        Some(match pair {
+            Some(msb) => (msb, true),
+            None => (last, false),
+        })
     }
 
     /// One line for the screen: the last note, controller, clock tempo and run state, or
@@ -198,5 +218,24 @@ mod tests {
         activity.observe(&cc, 0);
         assert_eq!(activity.summary(), "note A4 v100 ch2 · CC74=64 ch1");
         assert_eq!(activity.controllers, 1);
+        assert_eq!(activity.moved_controller(1), None);
+        let (moved, fine) = activity.moved_controller(0).unwrap();
+        assert_eq!((moved.controller, fine), (74, false));
+    }
+
+    #[test]
+    fn an_lsb_right_after_its_msb_is_a_14_bit_pair() {
+        let mut activity = MidiActivity::default();
+        let cc = |controller, value| MidiMessage::ControlChange {
+            channel: 3,
+            controller,
+            value,
+        };
+        activity.observe(&cc(7, 64), 0);
+        activity.observe(&cc(39, 5), 0);
+        let (moved, fine) = activity.moved_controller(0).unwrap();
+        assert_eq!((moved.controller, moved.value, fine), (7, 64, true));
+        // Only the LSB is new since: not a pair.
+        assert_eq!(activity.moved_controller(1).unwrap().0.controller, 39);
     }
 }

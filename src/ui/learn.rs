@@ -86,17 +86,14 @@ impl App {
         let Some(activity) = self.sound.midi_activity() else {
             return false;
         };
-        let Some(cc) = activity
-            .cc
-            .filter(|_| activity.controllers > armed.controllers)
-        else {
+        let Some((cc, fine)) = activity.moved_controller(armed.controllers) else {
             return false;
         };
         let armed = self.learn.take().expect("armed above");
         let written = match &self.parsed {
             Ok(patch) => {
                 let (row, col) = self.editor.cursor();
-                write_mapping(self.editor.lines(), patch, &armed.target, cc, row)
+                write_mapping(self.editor.lines(), patch, &armed.target, (cc, fine), row)
                     .map(|(lines, row, name)| (lines, row, col, name))
             }
             Err(_) => Err("MIDI learn: the buffer has errors now; nothing written".into()),
@@ -114,8 +111,9 @@ impl App {
         let target = &armed.target;
         let committed = self.parsed.is_ok() && self.commit(now);
         let text = format!(
-            "learned CC{} ch{} -> {}.{} as node `{name}` (scale {}: the full throw moves {}){}; Ctrl-Z undoes",
+            "learned CC{}{} ch{} -> {}.{} as node `{name}` (scale {}: the full throw moves {}){}; Ctrl-Z undoes",
             cc.controller,
+            if fine { " (14-bit)" } else { "" },
             cc.channel + 1,
             target.node,
             target.input,

@@ -123,13 +123,14 @@ fn round_significant(x: f64) -> f64 {
 }
 
 /// The buffer `lines` with the mapping of `cc` onto `target` written in: a `MidiCc` node
-/// after the target node and a compact cable at the end of the cables, and the line the
-/// cursor's `row` moved to. The error says why the text could not take it.
+/// after the target node (`fine: true` for a 14-bit pair) and a compact cable at the end of
+/// the cables, and the line the cursor's `row` moved to. The error says why the text could
+/// not take it.
 pub fn write_mapping(
     lines: &[String],
     patch: &Patch,
     target: &LearnTarget,
-    cc: CcSeen,
+    (cc, fine): (CcSeen, bool),
     row: usize,
 ) -> Result<(Vec<String>, usize, String), String> {
     let node = patch
@@ -144,10 +145,11 @@ pub fn write_mapping(
     }
     let name = free_name(patch, cc);
     let node_text = format!(
-        "{}{name}: {{module: MidiCc, params: {{cc: {}, channel: {}}}}}",
+        "{}{name}: {{module: MidiCc, params: {{cc: {}, channel: {}{}}}}}",
         " ".repeat(indent),
         cc.controller,
-        cc.channel + 1
+        cc.channel + 1,
+        if fine { ", fine: true" } else { "" }
     );
     let cable = format!(
         "\"{name}.out -> {}.{} * {}\"  # learned: CC{} ch{} moves {}",
@@ -285,7 +287,7 @@ cables:
             controller: 74,
             value: 10,
         };
-        let (out, new_row, name) = write_mapping(&lines, &p, &target, cc, row).unwrap();
+        let (out, new_row, name) = write_mapping(&lines, &p, &target, (cc, false), row).unwrap();
         assert_eq!(name, "cc74");
         assert_eq!(new_row, row);
         let text = out.join("\n") + "\n";
@@ -300,9 +302,13 @@ cables:
             ("cc74", "filt", 4.644)
         );
         // Learned twice: a second node name.
-        let (out, _, name) = write_mapping(&out, &again, &target, cc, row).unwrap();
+        let (out, _, name) = write_mapping(&out, &again, &target, (cc, true), row).unwrap();
         assert_eq!(name, "cc74_2");
-        patch(&(out.join("\n") + "\n"));
+        let text = out.join("\n") + "\n";
+        assert!(
+            text.contains("  cc74_2: {module: MidiCc, params: {cc: 74, channel: 3, fine: true}}")
+        );
+        patch(&text);
     }
 
     #[test]
@@ -316,7 +322,7 @@ cables:
             controller: 1,
             value: 0,
         };
-        let (out, _, _) = write_mapping(&lines, &p, &target, cc, 4).unwrap();
+        let (out, _, _) = write_mapping(&lines, &p, &target, (cc, false), 4).unwrap();
         let again = patch(&(out.join("\n") + "\n"));
         assert_eq!(again.graph.cables.len(), 1);
     }
