@@ -247,3 +247,57 @@ fn midi_clock_pulses_every_clock_a_beat_every_24_and_runs_from_start_to_stop() {
         assert_eq!(play("MidiClock", 1, &[], &events, 700, block), reference);
     }
 }
+
+#[test]
+fn midi_clock_counts_its_beats_from_a_song_position() {
+    let at = |time: u64, message: MidiMessage| MidiEvent { time, message };
+    // Sixteenth 34 is clock 204: the next beat is 12 clocks after continue.
+    let mut events = vec![
+        at(0, MidiMessage::SongPosition { beats: 34 }),
+        at(5, MidiMessage::Continue),
+    ];
+    events.extend((0..40).map(|i| at(10 + i * 10, MidiMessage::Clock)));
+    let out = play("MidiClock", 1, &[], &events, 500, 64);
+    let beats: Vec<usize> = (0..500).filter(|&i| out[1][i] == 1.0).collect();
+    assert_eq!(beats, [130, 370]);
+}
+
+#[test]
+fn a_fine_controller_pairs_msb_and_lsb_into_16384_steps() {
+    let params = [("cc", ParamValue::Int(7)), ("fine", ParamValue::Bool(true))];
+    // Each value held 4800 frames (20 time constants: settled), MSB then LSB on one frame.
+    let values: Vec<u16> = (0..300).chain(8000..8300).chain(16084..16384).collect();
+    let mut events = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let t = i as u64 * 4800;
+        events.push(cc(t, 7, (v >> 7) as u8));
+        events.push(cc(t, 39, (v & 127) as u8));
+    }
+    let out = play("MidiCc", 1, &params, &events, values.len() * 4800, 512);
+    let settled: Vec<f32> = (0..values.len()).map(|i| out[0][i * 4800 + 4799]).collect();
+    for (v, got) in values.iter().zip(&settled) {
+        assert_eq!(*got, (f64::from(*v) / 16383.0) as f32, "value {v}");
+    }
+    assert!(
+        settled.windows(2).all(|w| w[1] > w[0]),
+        "every 14-bit step is a distinct, rising level"
+    );
+    assert_eq!(settled[0], 0.0);
+    assert_eq!(*settled.last().unwrap(), 1.0);
+}
+
+#[test]
+fn a_fine_controller_still_follows_an_msb_only_knob_and_coarse_ignores_the_lsb() {
+    let fine = [("cc", ParamValue::Int(7)), ("fine", ParamValue::Bool(true))];
+    // Each value held 9600 frames (40 time constants: settled).
+    let knob = [cc(0, 7, 127), cc(9600, 7, 64), cc(19200, 7, 0)];
+    let out = play("MidiCc", 1, &fine, &knob, 28800, 64);
+    assert_eq!(out[0][9599], 1.0);
+    assert_eq!(out[0][19199], (64.0f64 / 127.0) as f32);
+    assert_eq!(out[0][28799], 0.0);
+    // Without `fine` the LSB controller is another controller: ignored.
+    let coarse = [("cc", ParamValue::Int(7))];
+    let pair = [cc(0, 7, 64), cc(0, 39, 100)];
+    let out = play("MidiCc", 1, &coarse, &pair, 4800, 64);
+    assert_eq!(out[0][4799], (64.0f64 / 127.0) as f32);
+}

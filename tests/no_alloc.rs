@@ -682,9 +682,24 @@ fn midi_graph(voices: usize, cc: i64) -> ModuleGraph {
 
 #[test]
 fn midi_traffic_through_the_live_ring_never_allocates_on_the_audio_thread() {
+    midi_storm(false);
+}
+
+#[test]
+fn a_transport_following_midi_clock_never_allocates_on_the_audio_thread() {
+    midi_storm(true);
+}
+
+/// Notes, controllers, clock, start and stop through the live ring across reshaping commits;
+/// with `sync_midi` the transport follows the clock and commits land on its bar.
+fn midi_storm(sync_midi: bool) {
     use patches_tui::midi::{MidiEvent, MidiMessage, MIDI_RING};
     let registry = support::test_registry();
     let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0));
+    if sync_midi {
+        engine.set_sync_midi(true);
+        engine.set_quantize(patches_tui::engine::Quantize::Bar);
+    }
     let mut midi = engine.take_midi_sender().expect("a MIDI sender");
     let stop = Arc::new(AtomicBool::new(false));
     let audio = {
@@ -743,7 +758,12 @@ fn midi_traffic_through_the_live_ring_never_allocates_on_the_audio_thread() {
                     key,
                     pressure: value,
                 },
-                _ => [MidiMessage::Clock, MidiMessage::Start, MidiMessage::Stop][rng.below(3)],
+                _ => [
+                    MidiMessage::Clock,
+                    MidiMessage::Start,
+                    MidiMessage::Stop,
+                    MidiMessage::Continue,
+                ][rng.below(4)],
             };
             // Live input is stamped "now" (0); some land a little ahead, as a file's would.
             let now = engine.counters().frames.load(Ordering::Relaxed);

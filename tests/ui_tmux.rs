@@ -584,3 +584,26 @@ fn the_screen_refuses_a_file_that_is_not_text_or_too_large_and_leaves_it_as_it_w
     assert_eq!(std::fs::read(&not_text).unwrap(), bytes);
     assert_eq!(std::fs::metadata(&huge).unwrap().len(), big.len() as u64);
 }
+
+#[test]
+fn midi_in_sync_and_learn_say_what_they_can_through_the_real_binary() {
+    let dir = TempDir::new("tmux-midi");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null --midi-in keys --sync midi {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    let screen = tmux.wait_text("BPM (MIDI clock)");
+    if !Path::new("/dev/snd/seq").exists() {
+        // No sequencer here: the meters pane says so and the set plays on.
+        assert!(screen.contains("MIDI off: no MIDI sequencer"), "{screen}");
+        assert!(screen.contains("playing"), "{screen}");
+        tmux.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "C-l"]);
+        tmux.wait_text("MIDI learn needs MIDI in, which is off");
+    }
+    tmux.keys(&["C-q"]);
+}

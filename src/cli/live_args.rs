@@ -18,6 +18,33 @@ pub struct CommitArgs {
     pub fade_ms: f32,
 }
 
+/// What the transport follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SyncSource {
+    /// The patch's `transport:` (120 BPM when it has none).
+    #[default]
+    Patch,
+    /// Incoming MIDI clock: its tempo, start, stop and continue.
+    Midi,
+}
+
+/// `--sync` of `play`, the screen and `render`.
+#[derive(Args)]
+pub struct SyncArgs {
+    /// What the transport follows: `patch` (its `transport:`) or `midi` (incoming MIDI
+    /// clock: tempo from 24 clocks a beat, start to beat 0, stop, continue; the transport
+    /// waits for start). Offline, the `--midi` file's clock.
+    #[arg(long = "sync", value_enum, default_value_t = SyncSource::Patch)]
+    pub source: SyncSource,
+}
+
+impl SyncArgs {
+    /// Whether the transport follows MIDI clock.
+    pub fn follows_midi(&self) -> bool {
+        self.source == SyncSource::Midi
+    }
+}
+
 /// The flags of a command that plays live: `play` and the screen.
 #[derive(Args)]
 pub struct LiveArgs {
@@ -47,6 +74,9 @@ pub struct LiveArgs {
     /// `patches-tui midi`); without MIDI the sound plays on.
     #[arg(long, value_name = "NAME")]
     pub midi_in: Option<String>,
+    /// What the transport follows.
+    #[command(flatten)]
+    pub sync: SyncArgs,
     /// When commits land and how they fade.
     #[command(flatten)]
     pub commit: CommitArgs,

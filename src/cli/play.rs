@@ -79,6 +79,7 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     };
     stop_on_signals(wake);
     let midi_in = super::midi::open_or_warn(&mut output.engine, args.live.midi_in.as_deref());
+    output.engine.set_sync_midi(args.live.sync.follows_midi());
     let name = args.file.display().to_string();
     let nodes = patch.valid.nodes.len();
     let playing = playing_line(&name, nodes, &output.info);

@@ -1,7 +1,7 @@
 //! `patches-tui render FILE --seconds S --out OUT.wav [--sample-rate R] [--block-size B]
-//! [--then T=FILE2]... [--midi SONG.mid]`
+//! [--then T=FILE2]... [--midi SONG.mid [--sync midi]]`
 
-use super::live_args::CommitArgs;
+use super::live_args::{CommitArgs, SyncArgs};
 use super::load::load_patch;
 use super::out_file::OutFile;
 use super::play::say::{say, warn};
@@ -42,6 +42,9 @@ pub struct RenderArgs {
     /// on its sample.
     #[arg(long, value_name = "SONG.mid")]
     midi: Option<PathBuf>,
+    /// What the transport follows: the patch's `transport:` or the MIDI file's clock.
+    #[command(flatten)]
+    sync: SyncArgs,
     /// When `--then` switches land and how they fade.
     #[command(flatten)]
     commit: CommitArgs,
@@ -137,7 +140,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
             render_midi_with(
                 initial.valid,
                 schedule,
-                &midi,
+                (&midi, args.sync.follows_midi()),
                 frames,
                 (args.sample_rate as f32, args.block_size),
                 (args.commit.quantize, args.commit.fade_ms),

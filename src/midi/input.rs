@@ -1,13 +1,14 @@
 //! Live MIDI input: ports found and opened through a [`MidiSystem`] (the ALSA sequencer via
-//! `midir`, or a fake for tests), every message parsed and pushed onto the engine's MIDI ring
-//! stamped "now" (it lands on the next block).
+//! `midir`, or a fake for tests), every message parsed, noted in the [`MidiActivity`] and
+//! pushed onto the engine's MIDI ring stamped "now" (it lands on the next block).
 
+use super::activity::MidiActivity;
 use super::{MidiEvent, MidiMessage, MidiSender};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Called with the bytes of each complete message a port receives (on the port's thread).
-pub type OnMessage = Box<dyn FnMut(&[u8]) + Send>;
+/// Called with the port's time stamp (microseconds) and the bytes of each complete message a
+/// port receives (on the port's thread).
+pub type OnMessage = Box<dyn FnMut(u64, &[u8]) + Send>;
 
 /// Where input ports come from.
 pub trait MidiSystem {
@@ -27,7 +28,7 @@ const CLIENT: &str = "patches-tui";
 fn open() -> Result<midir::MidiInput, String> {
     crate::alsa_log::install();
     let mut input = midir::MidiInput::new(CLIENT)
-        .map_err(|e| format!("no MIDI: cannot open the MIDI system ({e})"))?;
+        .map_err(|e| format!("no MIDI sequencer: cannot open the MIDI system ({e})"))?;
     input.ignore(midir::Ignore::None);
     Ok(input)
 }
@@ -50,7 +51,12 @@ impl MidiSystem for MidirSystem {
             .find(|p| input.port_name(p).is_ok_and(|n| n == name))
             .ok_or_else(|| format!("MIDI port `{name}` went away"))?;
         let connection = input
-            .connect(&port, CLIENT, move |_, bytes, _| on_message(bytes), ())
+            .connect(
+                &port,
+                CLIENT,
+                move |stamp, bytes, _| on_message(stamp, bytes),
+                (),
+            )
             .map_err(|e| format!("cannot open MIDI port `{name}`: {e}"))?;
         Ok(Box::new(connection))
     }
@@ -60,7 +66,7 @@ impl MidiSystem for MidirSystem {
 pub struct MidiInput {
     ports: Vec<String>,
     _connections: Vec<Box<dyn Send>>,
-    received: Arc<AtomicU64>,
+    activity: Arc<Mutex<MidiActivity>>,
 }
 
 impl MidiInput {
@@ -89,13 +95,15 @@ impl MidiInput {
             ));
         }
         let sender = Arc::new(Mutex::new(sender));
-        let received = Arc::new(AtomicU64::new(0));
+        let activity = Arc::new(Mutex::new(MidiActivity::default()));
         let mut connections = Vec::new();
         for name in &chosen {
-            let (sender, received) = (sender.clone(), received.clone());
-            let on_message: OnMessage = Box::new(move |bytes| {
+            let (sender, activity) = (sender.clone(), activity.clone());
+            let on_message: OnMessage = Box::new(move |stamp, bytes| {
                 if let Some(message) = MidiMessage::from_bytes(bytes) {
-                    received.fetch_add(1, Ordering::Relaxed);
+                    if let Ok(mut activity) = activity.lock() {
+                        activity.observe(&message, stamp);
+                    }
                     if let Ok(mut sender) = sender.lock() {
                         sender.send(MidiEvent { time: 0, message });
                     }
@@ -106,7 +114,7 @@ impl MidiInput {
         Ok(MidiInput {
             ports: chosen,
             _connections: connections,
-            received,
+            activity,
         })
     }
 
@@ -117,7 +125,13 @@ impl MidiInput {
 
     /// Messages received so far (for an activity display).
     pub fn received(&self) -> u64 {
-        self.received.load(Ordering::Relaxed)
+        self.activity().messages
+    }
+
+    /// What has come in so far: the last note, controller, clock tempo and run state.
+    pub fn activity(&self) -> MidiActivity {
+        let activity = self.activity.lock().unwrap_or_else(|e| e.into_inner());
+        activity.clone()
     }
 }
 
@@ -147,10 +161,15 @@ impl FakeMidi {
 
     /// Delivers `bytes` from port `port` to whoever opened it; false when nobody has.
     pub fn play(&self, port: &str, bytes: &[u8]) -> bool {
+        self.play_at(port, 0, bytes)
+    }
+
+    /// [`FakeMidi::play`] at port time `stamp` (microseconds).
+    pub fn play_at(&self, port: &str, stamp: u64, bytes: &[u8]) -> bool {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let mut delivered = false;
         for (_, on_message) in open.iter_mut().filter(|(name, _)| name == port) {
-            on_message(bytes);
+            on_message(stamp, bytes);
             delivered = true;
         }
         delivered

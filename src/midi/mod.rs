@@ -8,6 +8,7 @@
 //! the call is [`ProcessIo::event_frame`](crate::modules::ProcessIo::event_frame). Because
 //! the stamp is absolute, where blocks are cut never changes where an event lands.
 
+pub mod activity;
 pub mod input;
 pub mod smf;
 
@@ -75,11 +76,17 @@ pub enum MidiMessage {
     Stop,
     /// Continue from where it stopped.
     Continue,
+    /// Song position pointer: where the next continue starts, in MIDI beats (sixteenth
+    /// notes, 6 clocks each) from the start of the song.
+    SongPosition {
+        /// Sixteenth notes 0..=16383.
+        beats: u16,
+    },
 }
 
 impl MidiMessage {
     /// Reads one complete message (status byte first); `None` for what modules do not use
-    /// (system exclusive, program change, song position, ...).
+    /// (system exclusive, program change, song select, ...).
     pub fn from_bytes(bytes: &[u8]) -> Option<MidiMessage> {
         let (&status, data) = bytes.split_first()?;
         let byte = |i: usize| data.get(i).map(|b| b & 0x7f);
@@ -89,6 +96,9 @@ impl MidiMessage {
             0xfa => MidiMessage::Start,
             0xfb => MidiMessage::Continue,
             0xfc => MidiMessage::Stop,
+            0xf2 => MidiMessage::SongPosition {
+                beats: u16::from(byte(1)?) << 7 | u16::from(byte(0)?),
+            },
             0xf0..=0xff => return None,
             _ => match status >> 4 {
                 0x8 => MidiMessage::NoteOff {
@@ -182,15 +192,22 @@ pub struct MidiReceiver {
 }
 
 impl MidiReceiver {
-    /// Takes every queued event before `end` into the block buffer (clearing it first),
-    /// moving late events to `start`. Never allocates: the buffer holds a full ring.
+    /// Takes every queued event before `end` into the block buffer, moving late events to
+    /// `start` (or to the last event taken, when that is later). Events before `start` (played) leave the buffer first; events at or after
+    /// `start` stay, so a block that ends earlier than its events were taken for loses none
+    /// (readers take the events of their frames with [`events_in`]). Never allocates: the
+    /// buffer holds a full ring.
     pub fn take_block(&mut self, start: u64, end: u64) -> &[MidiEvent] {
-        self.block.clear();
+        let played = self.block.partition_point(|e| e.time < start);
+        self.block.drain(..played);
         while self.block.len() < self.block.capacity() {
             match self.consumer.peek() {
                 Ok(event) if event.time < end => {
                     let mut event = *event;
-                    event.time = event.time.max(start);
+                    // A late event lands now, and never before one taken ahead of it: the
+                    // buffer stays sorted in arrival order.
+                    let last = self.block.last().map_or(start, |e| e.time);
+                    event.time = event.time.max(start).max(last);
                     self.block.push(event);
                     let _ = self.consumer.pop();
                 }

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | `MidiToCv` | `voct`, `gate`, `trigger`, `velocity`, `aftertouch` | `channel`, `bend_range`, `priority`, `legato` |
 //! | `PolyMidiToCv` | the same, per lane | `channel`, `bend_range` |
-//! | `MidiCc` | `out` | `cc`, `channel` |
+//! | `MidiCc` | `out` | `cc`, `channel`, `fine` |
 //! | `MidiClock` | `clock`, `beat`, `run` | none |
 //!
 //! Pitch is V/oct with 0 V on C2 (MIDI note 36), so A4 (69) is 2.75 V. Every event is
@@ -37,6 +37,12 @@ const SECOND: usize = 1;
 const PRIORITY: usize = 2;
 /// Index of `legato` (`MidiToCv`).
 const LEGATO: usize = 3;
+/// Index of `fine` (`MidiCc`).
+const FINE: usize = 2;
+/// Controllers 0..31 carry the MSB of a 14-bit pair whose LSB is 32 higher.
+const LSB_OFFSET: u8 = 32;
+/// The largest 14-bit value.
+const MAX_14_BIT: f64 = 16383.0;
 
 fn channel_param() -> ParamDescriptor {
     ParamDescriptor {
@@ -447,10 +453,29 @@ impl Module for PolyMidiToCv {
 struct MidiCc {
     channel: u8,
     controller: u8,
+    /// Pairs `controller` (0..31, the MSB) with `controller + 32` (the LSB).
+    fine: bool,
+    /// The last MSB of a 14-bit pair.
+    msb: u8,
     target: f64,
     value: f64,
     /// Fraction of the distance to the target covered per sample.
     coefficient: f64,
+}
+
+impl MidiCc {
+    /// Moves the target for controller `controller` at `value`. With `fine` on a controller
+    /// below 32, its MSB alone reads as `value / 127` (MSB * 129 / 16383: a 7-bit controller
+    /// still reaches 0..1) and the LSB that follows refines it to (MSB * 128 + LSB) / 16383.
+    fn take(&mut self, controller: u8, value: u8) {
+        let paired = self.fine && self.controller < LSB_OFFSET;
+        if controller == self.controller {
+            self.msb = value;
+            self.target = f64::from(value) / 127.0;
+        } else if paired && controller == self.controller + LSB_OFFSET {
+            self.target = (f64::from(self.msb) * 128.0 + f64::from(value)) / MAX_14_BIT;
+        }
+    }
 }
 
 impl Module for MidiCc {
@@ -458,6 +483,7 @@ impl Module for MidiCc {
         match index {
             CHANNEL => self.channel = as_channel(value).unwrap_or(0),
             SECOND => self.controller = value.as_f64().unwrap_or(1.0).clamp(0.0, 127.0) as u8,
+            FINE => self.fine = matches!(value, ParamValue::Bool(true)),
             _ => {}
         }
     }
@@ -481,9 +507,7 @@ impl Module for MidiCc {
                     controller, value, ..
                 } = message
                 {
-                    if controller == self.controller {
-                        self.target = f64::from(value) / 127.0;
-                    }
+                    self.take(controller, value);
                 }
             }
             self.value += (self.target - self.value) * self.coefficient;
@@ -565,7 +589,8 @@ pub fn midi_cc_type() -> ModuleType {
         name: "MidiCc",
         doc: "One MIDI controller as a smoothed 0..1 signal.",
         shape_use: Default::default(),
-        describe: |_| Layout {
+        describe: |_| {
+            Layout {
             inputs: vec![],
             outputs: vec![PortDescriptor::new(
                 "out",
@@ -583,13 +608,21 @@ pub fn midi_cc_type() -> ModuleType {
                     },
                     doc: "Controller number (1 is the mod wheel)",
                 },
+                ParamDescriptor {
+                    name: "fine",
+                    kind: ParamKind::Bool { default: false },
+                    doc: "14-bit: cc 0..31 is the MSB, cc + 32 the LSB (16384 steps); an MSB alone still reads as 0..1",
+                },
             ],
+        }
         },
         create: |_, sample_rate| {
             let samples = CC_SMOOTH_MS / 1000.0 * f64::from(sample_rate);
             Box::new(MidiCc {
                 channel: 0,
                 controller: 1,
+                fine: false,
+                msb: 0,
                 target: 0.0,
                 value: 0.0,
                 coefficient: 1.0 - (-1.0 / samples.max(1.0)).exp(),
@@ -629,6 +662,10 @@ impl Module for MidiClock {
                 match message {
                     MidiMessage::Start => (self.running, self.clocks) = (true, 0),
                     MidiMessage::Continue => self.running = true,
+                    MidiMessage::SongPosition { beats } => {
+                        // A MIDI beat (sixteenth) is 6 clocks.
+                        self.clocks = u32::from(beats) * 6;
+                    }
                     MidiMessage::Stop => self.running = false,
                     MidiMessage::Clock => {
                         tick = true;

@@ -167,6 +167,7 @@ impl App {
                 }
             }
             Action::ResetClips => self.sound.reset_clips(),
+            Action::MidiLearn => self.toggle_learn(now),
             Action::Edit(key) => self.edit_key(key, now),
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
@@ -178,6 +179,8 @@ impl App {
                     self.help = None;
                 } else if self.error_pick.is_some() {
                     self.error_pick = None;
+                } else if self.learn.is_some() {
+                    self.disarm_learn(now);
                 } else if self.focus == Focus::Editor {
                     self.editor.clear_selection();
                 } else {

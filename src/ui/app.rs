@@ -225,6 +225,8 @@ pub struct App {
     pub(crate) holds: HashMap<String, Hold>,
     pub(crate) master_holds: [Option<Hold>; 2],
     pub(crate) meter_signature: u64,
+    /// MIDI messages the screen has shown (a new one redraws).
+    pub(crate) midi_seen: u64,
     pub(crate) top: usize,
     pub(crate) left: usize,
     /// Lines of text the editor shows (set by [`App::fit_editor`]).
@@ -252,6 +254,8 @@ pub struct App {
     pub(crate) drag_from: Option<Cursor>,
     /// Where the performer scrolled the meter rows, while the same node stays selected.
     pub(crate) meter_scroll: Option<MeterScroll>,
+    /// A MIDI learn waiting for a controller.
+    pub(crate) learn: Option<super::learn::Armed>,
     pub(crate) quit: bool,
 }
 
@@ -306,6 +310,7 @@ impl App {
             holds: HashMap::new(),
             master_holds: [None; 2],
             meter_signature: 0,
+            midi_seen: 0,
             top: 0,
             left: 0,
             view_height: 20,
@@ -320,6 +325,7 @@ impl App {
             drag_from: None,
             meter_scroll: None,
             last_edit: None,
+            learn: None,
             quit: false,
         };
         app.reparse();
@@ -565,6 +571,11 @@ impl App {
     /// The running patch.
     pub fn running(&self) -> Option<&Patch> {
         self.running.as_ref()
+    }
+
+    /// The live session (its MIDI input, meters and transport).
+    pub fn sound_mut(&mut self) -> &mut LiveSession {
+        &mut self.sound
     }
 
     /// Whether the program should end.

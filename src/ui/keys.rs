@@ -75,6 +75,8 @@ pub enum Action {
     ErrorList,
     /// Clear the meters' clip marks.
     ResetClips,
+    /// Arm (or disarm) MIDI learn for the parameter under the cursor.
+    MidiLearn,
     /// An editing or cursor key for the text.
     Edit(KeyEvent),
     /// Previous entry (inspector node, help module, list entry).
@@ -306,6 +308,12 @@ pub const BINDINGS: &[Binding] = &[
         &[Chord(KeyCode::Char('e'), CTRL)],
         Action::ErrorList,
         "list of every error (Enter jumps to one)",
+    ),
+    editor(
+        "Ctrl-L",
+        &[Chord(KeyCode::Char('l'), CTRL)],
+        Action::MidiLearn,
+        "MIDI learn: on a parameter line, the next controller moved is cabled into it (Esc cancels)",
     ),
     text(
         "Tab / Shift-Tab",

@@ -15,6 +15,8 @@ pub mod files;
 pub mod highlight;
 mod input;
 pub mod keys;
+pub mod learn;
+pub mod learn_text;
 mod mouse;
 pub mod recording;
 pub mod recovery;

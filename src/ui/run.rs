@@ -14,7 +14,7 @@ use super::view::{self, layout::editor_text_size};
 use crate::engine::live::LiveSession;
 use crate::engine::Quantize;
 use crate::engine::{start_output, OutputOptions};
-use crate::midi::input::open_live;
+use crate::midi::input::MidirSystem;
 use crate::watch::watch_file;
 use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{
@@ -49,6 +49,8 @@ pub struct StartOptions {
     pub record: Option<PathBuf>,
     /// MIDI input ports to open: a part of a name, or `all`.
     pub midi_in: Option<String>,
+    /// The transport follows incoming MIDI clock (`--sync midi`).
+    pub sync_midi: bool,
     /// How long a commit ramps changed cable scales, in milliseconds.
     pub fade_ms: f32,
 }
@@ -87,11 +89,7 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
         };
         return Err(format!("{why}; not opening it so it is never overwritten"));
     }
-    let mut output = start_output(&options.output, true).map_err(|e| e.to_string())?;
-    let midi_in = options
-        .midi_in
-        .as_deref()
-        .map(|pattern| open_live(&mut output.engine, pattern));
+    let output = start_output(&options.output, true).map_err(|e| e.to_string())?;
     let recovery = data_dir().map(|dir| Recovery::new(&dir, &options.file));
     let claim = recovery.as_ref().map(Recovery::claim);
     let owned_elsewhere = match &claim {
@@ -101,9 +99,14 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     let mut sound = LiveSession::new(output);
     sound.set_quantize(options.quantize);
     sound.set_fade_ms(options.fade_ms);
+    sound.set_sync_midi(options.sync_midi);
     if let Some(path) = &options.record {
         sound.start_recording(path)?;
     }
+    let midi_in = options
+        .midi_in
+        .as_deref()
+        .map(|pattern| sound.open_midi(&MidirSystem, pattern));
     let mut app = App::open(
         &options.file,
         disk,
@@ -119,8 +122,8 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
         Instant::now(),
     );
     match &midi_in {
-        Some(Ok(input)) => {
-            let text = format!("MIDI in: {}", input.ports().join(", "));
+        Some(Ok(ports)) => {
+            let text = format!("MIDI in: {}", ports.join(", "));
             app.notify(NoticeKind::Info, text, None);
         }
         Some(Err(reason)) => {
@@ -155,7 +158,6 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     let result = guarded(&mut app, |app| event_loop(&mut terminal, app, &changes));
     leave();
     drop(watcher);
-    drop(midi_in);
     // A signal first: after a hang-up the terminal's errors are only its consequence.
     if let Some(signal) = exits::pending_signal() {
         return Ok(Ended::Signal {

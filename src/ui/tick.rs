@@ -30,6 +30,13 @@ impl App {
             self.notify(NoticeKind::Warning, text, Some(now));
             redraw = true;
         }
+        if let Some(activity) = self.sound.midi_activity() {
+            if activity.messages != self.midi_seen {
+                self.midi_seen = activity.messages;
+                redraw = true;
+            }
+        }
+        redraw |= self.learn_tick(now);
         if tick.observed {
             self.update_holds(now);
             let signature = self.meter_signature();

@@ -172,7 +172,7 @@ pub fn render_with<E>(
     render_midi_with(
         initial,
         schedule,
-        &[],
+        (&[], false),
         frames,
         at,
         (quantize, fade_ms),
@@ -180,12 +180,13 @@ pub fn render_with<E>(
     )
 }
 
-/// [`render_with`] playing `midi` (absolute sample times) into the patch's MIDI modules;
-/// the other arguments as there.
+/// [`render_with`] playing `midi` (absolute sample times) into the patch's MIDI modules,
+/// the transport following its clock when `sync_midi` (`--sync midi`); the other arguments
+/// as there.
 pub fn render_midi_with<E>(
     initial: ValidGraph,
     schedule: Vec<(u64, ValidGraph)>,
-    midi: &[MidiEvent],
+    (midi, sync_midi): (&[MidiEvent], bool),
     frames: u64,
     (sample_rate, block_size): (f32, usize),
     (quantize, fade_ms): (Quantize, f32),
@@ -201,6 +202,7 @@ pub fn render_midi_with<E>(
     renderer.commit(initial);
     renderer.engine.set_quantize(quantize);
     renderer.engine.set_fade_ms(fade_ms);
+    renderer.engine.set_sync_midi(sync_midi);
     let mut schedule = schedule;
     schedule.sort_by_key(|(at, _)| *at);
     let mut schedule = schedule.into_iter().peekable();

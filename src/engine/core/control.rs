@@ -133,6 +133,12 @@ impl Engine {
         (engine, runtime)
     }
 
+    /// Makes the transport follow incoming MIDI clock (`--sync midi`): its tempo, start,
+    /// stop and continue; or the patch's `transport:` again.
+    pub fn set_sync_midi(&mut self, on: bool) {
+        self.counters.sync_midi.store(on, Ordering::Relaxed);
+    }
+
     /// The sending end of the MIDI ring to the runtime (once; `None` after).
     pub fn take_midi_sender(&mut self) -> Option<MidiSender> {
         self.midi.take()

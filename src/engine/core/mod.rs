@@ -5,6 +5,7 @@ mod containment;
 pub mod control;
 pub mod graph;
 mod levels;
+mod midi_sync;
 mod mixing;
 pub mod observe;
 pub mod order;

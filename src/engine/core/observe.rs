@@ -64,6 +64,8 @@ pub struct EngineCounters {
     /// Blocks in which a non-finite node was silenced because its spare was not yet
     /// refilled.
     pub silenced: AtomicU64,
+    /// Whether the transport follows incoming MIDI clock (`--sync midi`).
+    pub sync_midi: std::sync::atomic::AtomicBool,
 }
 
 impl EngineCounters {

@@ -7,6 +7,7 @@
 
 use super::containment::{has_non_finite, Containment};
 use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
+use super::midi_sync::MidiSync;
 use super::mixing::{mix_block, mix_sample, Fade};
 use super::observe::{Counters, NodeReset, ObservationSender};
 use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
@@ -31,6 +32,8 @@ pub struct Runtime {
     midi: Option<MidiReceiver>,
     position: u64,
     clock: Clock,
+    /// The transport's follower of MIDI clock, used while `counters.sync_midi` is on.
+    midi_sync: MidiSync,
     record: Producer<[f32; 2]>,
     /// Frame on which the quantised update at the head of the ring lands.
     landing: Option<u64>,
@@ -61,6 +64,7 @@ impl Runtime {
             midi: None,
             position: 0,
             clock: Clock::new(sample_rate),
+            midi_sync: MidiSync::new(sample_rate),
             record,
             landing: None,
         }
@@ -90,8 +94,12 @@ impl Runtime {
         right[frames..].fill(0.0);
         let (left, right) = (&mut left[..frames], &mut right[..frames]);
         let mut done = 0;
+        let sync_midi = self.counters.sync_midi.load(Ordering::Relaxed);
         while done < left.len() {
             let mut frames = (left.len() - done).min(MAX_BLOCK);
+            if sync_midi {
+                frames = self.follow_midi(frames);
+            }
             self.adopt_pending();
             if let Some(at) = self.landing {
                 // A quantised commit waits: stop the block on its frame.
@@ -116,6 +124,37 @@ impl Runtime {
         c.bpm.store(tempo.bpm.to_bits(), Ordering::Relaxed);
         c.beats_per_bar
             .store(u64::from(tempo.beats_per_bar), Ordering::Relaxed);
+    }
+
+    /// Takes the MIDI events of the next `frames` frames, applies the clock, start, stop and
+    /// continue messages due now to the transport and returns the frames up to the next
+    /// one (a block ends on each, so it lands on its sample whatever the block size). A
+    /// quantised commit waiting to land is placed again on the moved transport.
+    fn follow_midi(&mut self, frames: usize) -> usize {
+        let start = self.position;
+        let Some(midi) = self.midi.as_mut() else {
+            return frames;
+        };
+        midi.take_block(start, start + frames as u64);
+        let (mut moved, mut until) = (false, frames);
+        for i in 0.. {
+            let Some(event) = self.midi.as_ref().and_then(|m| m.block().get(i).copied()) else {
+                break;
+            };
+            if !MidiSync::moves_transport(&event.message) {
+                continue;
+            }
+            if event.time > start {
+                until = until.min((event.time - start) as usize);
+                break;
+            }
+            self.midi_sync.apply(event.message, start, &mut self.clock);
+            moved = true;
+        }
+        if moved {
+            self.landing = None;
+        }
+        until
     }
 
     /// Adopts every pending update the retire ring can take back afterwards (so that a
@@ -148,7 +187,10 @@ impl Runtime {
         let Ok(mut update) = self.updates.pop() else {
             return false;
         };
-        if let Some(settings) = update.transport {
+        if let Some(mut settings) = update.transport {
+            if self.counters.sync_midi.load(Ordering::Relaxed) {
+                settings.bpm = self.midi_sync.patch_bpm(settings.bpm, &self.clock);
+            }
             self.clock.set(settings, self.position);
         }
         if let Some(pool) = update.module_pool.as_mut() {

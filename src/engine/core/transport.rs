@@ -97,6 +97,9 @@ pub(crate) struct Clock {
     /// Beat and bar number where the current bar grid starts (the last metre change).
     grid_beat: f64,
     grid_bar: f64,
+    /// How fast beats pass relative to the tempo: 1 on its own, 0 while a followed
+    /// transport is stopped, near 1 while it catches up with the clock it follows.
+    pace: f64,
 }
 
 impl Clock {
@@ -109,11 +112,32 @@ impl Clock {
             anchor_beat: 0.0,
             grid_beat: 0.0,
             grid_bar: 0.0,
+            pace: 1.0,
         }
     }
 
     fn beats_per_frame(&self) -> f64 {
-        self.settings.bpm / 60.0 / self.sample_rate
+        self.settings.bpm / 60.0 / self.sample_rate * self.pace
+    }
+
+    /// The tempo now, in BPM.
+    pub(crate) fn bpm(&self) -> f64 {
+        self.settings.bpm
+    }
+
+    /// From absolute `frame` on: at `beat`, `bpm` and `pace` (see [`super::midi_sync`]).
+    pub(crate) fn follow(&mut self, frame: u64, beat: f64, bpm: f64, pace: f64) {
+        self.anchor_frame = frame;
+        self.anchor_beat = beat;
+        self.settings.bpm = bpm;
+        self.pace = pace;
+    }
+
+    /// Back to beat 0 and bar 0 at absolute `frame`, held there (pace 0) until followed.
+    pub(crate) fn restart(&mut self, frame: u64) {
+        self.grid_beat = 0.0;
+        self.grid_bar = 0.0;
+        self.follow(frame, 0.0, self.settings.bpm, 0.0);
     }
 
     /// Beats since the start at absolute `frame` (not before the last change).
@@ -162,6 +186,10 @@ impl Clock {
             Quantize::Bar => (self.grid_beat, f64::from(self.settings.beats_per_bar)),
         };
         let per_frame = self.beats_per_frame();
+        if per_frame <= 0.0 {
+            // A stopped transport reaches no boundary: land at once.
+            return frame;
+        }
         let tolerance = FRAME_TOLERANCE * per_frame / unit;
         let k = ((self.beat(frame) - origin) / unit - tolerance).ceil();
         let target = origin + k * unit;

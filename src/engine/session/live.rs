@@ -11,6 +11,8 @@ use crate::engine::core::transport::Quantize;
 use crate::engine::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
 };
+use crate::midi::activity::MidiActivity;
+use crate::midi::input::{MidiInput, MidiSystem};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,6 +57,17 @@ pub struct LiveSession {
     queued: Option<Vec<String>>,
     resets: HashMap<String, u64>,
     recording: Option<Recording>,
+    midi: MidiIn,
+}
+
+/// The session's live MIDI input.
+pub enum MidiIn {
+    /// None was asked for.
+    Off,
+    /// Asked for, but not opened: why (no sequencer, no ports, no match).
+    Failed(String),
+    /// Open ports.
+    Open(MidiInput),
 }
 
 impl LiveSession {
@@ -73,6 +86,44 @@ impl LiveSession {
             queued: None,
             resets: HashMap::new(),
             recording: None,
+            midi: MidiIn::Off,
+        }
+    }
+
+    /// Opens the ports of `system` whose name contains `pattern` (or all for `all`) into the
+    /// engine's MIDI ring: their names, or why not (the sound plays on either way).
+    pub fn open_midi(
+        &mut self,
+        system: &dyn MidiSystem,
+        pattern: &str,
+    ) -> Result<Vec<String>, String> {
+        let opened = match self.engine.take_midi_sender() {
+            Some(sender) => MidiInput::open(system, pattern, sender),
+            None => Err("MIDI in is already open".into()),
+        };
+        match opened {
+            Ok(input) => {
+                let ports = input.ports().to_vec();
+                self.midi = MidiIn::Open(input);
+                Ok(ports)
+            }
+            Err(reason) => {
+                self.midi = MidiIn::Failed(reason.clone());
+                Err(reason)
+            }
+        }
+    }
+
+    /// The live MIDI input.
+    pub fn midi(&self) -> &MidiIn {
+        &self.midi
+    }
+
+    /// What came in on the open MIDI ports (`None` when none are open).
+    pub fn midi_activity(&self) -> Option<MidiActivity> {
+        match &self.midi {
+            MidiIn::Open(input) => Some(input.activity()),
+            _ => None,
         }
     }
 
@@ -171,6 +222,16 @@ impl LiveSession {
     /// When later commits land: at once, on the next beat or on the next bar.
     pub fn set_quantize(&mut self, quantize: Quantize) {
         self.engine.set_quantize(quantize);
+    }
+
+    /// Makes the transport follow incoming MIDI clock (`--sync midi`), or the patch again.
+    pub fn set_sync_midi(&mut self, on: bool) {
+        self.engine.set_sync_midi(on);
+    }
+
+    /// Whether the transport follows incoming MIDI clock.
+    pub fn sync_midi(&self) -> bool {
+        self.engine.counters().sync_midi.load(Ordering::Relaxed)
     }
 
     /// Sets how long changed cable scales ramp from the next commit on (0: at once).

@@ -3,6 +3,7 @@
 
 use super::layout::keep_visible;
 use super::pane;
+use crate::engine::live::MidiIn;
 use crate::engine::{to_db, Level};
 use crate::modules::PortKind;
 use crate::ui::app::{App, Hold};
@@ -22,6 +23,20 @@ const NAME_WIDTH: usize = 11;
 const PITCH_SCALE: f32 = 8.0;
 /// Inner height from which the oscilloscope is drawn.
 const SCOPE_FROM: u16 = 14;
+
+/// The MIDI activity line: what came in last, or why MIDI is off; `None` when no MIDI was
+/// asked for (the DSP line then says `no MIDI`, which keeps a row for the meters).
+fn midi_line(app: &App) -> Option<Line<'static>> {
+    let ui = &app.theme().ui;
+    match app.sound.midi() {
+        MidiIn::Off => None,
+        MidiIn::Failed(reason) => Some(Line::styled(
+            format!("MIDI off: {reason}"),
+            Style::default().fg(ui.warning),
+        )),
+        MidiIn::Open(input) => Some(Line::raw(format!("MIDI {}", input.activity().summary()))),
+    }
+}
 
 /// Draws the meters in `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -68,6 +83,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         )),
         Span::styled(format!(" · late callbacks {}", load.late), late_style),
     ]));
+    match midi_line(app) {
+        Some(line) => lines.push(line),
+        None => {
+            let last = lines.last_mut().expect("the DSP line");
+            last.spans.push(Span::styled(" · no MIDI", dim));
+        }
+    }
     let width = usize::from(inner.width);
     let master = sound.meters().master();
     for (channel, (level, hold)) in ["master L", "master R"]

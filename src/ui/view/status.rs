@@ -148,8 +148,8 @@ fn engine_state(app: &App) -> String {
     }
 }
 
-/// `bar 3.2 · 120 BPM · q bar (lands in 1.2 s) · `: the transport position, the tempo and
-/// when commits land.
+/// `bar 3.2 · 120 BPM · q bar (lands in 1.2 s) · `: the transport position, the tempo (with
+/// `(MIDI clock)` when it follows one) and when commits land.
 fn transport_state(app: &App) -> String {
     let sound = &app.sound;
     let (bar, beat, bpm) = sound.bar_beat();
@@ -164,8 +164,13 @@ fn transport_state(app: &App) -> String {
             n => format!("● REC ({n} frames dropped) · "),
         })
         .unwrap_or_default();
+    let sync = if sound.sync_midi() {
+        " (MIDI clock)"
+    } else {
+        ""
+    };
     format!(
-        "{recording}{bar}.{beat} · {bpm:.0} BPM · q {}{landing} · ",
+        "{recording}{bar}.{beat} · {bpm:.0} BPM{sync} · q {}{landing} · ",
         sound.quantize()
     )
 }
