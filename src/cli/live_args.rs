@@ -47,6 +47,11 @@ pub struct LiveArgs {
     /// `patches-tui midi`); without MIDI the sound plays on.
     #[arg(long, value_name = "NAME")]
     pub midi_in: Option<String>,
+    /// Join the Ableton Link session on the local network: the transport follows its tempo
+    /// and its beat and bar phase (beats per bar is the quantum), and a tempo the patch
+    /// changes becomes the session's.
+    #[arg(long)]
+    pub link: bool,
     /// When commits land and how they fade.
     #[command(flatten)]
     pub commit: CommitArgs,

@@ -36,6 +36,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         quantize: args.live.commit.quantize,
         record: args.live.record.clone(),
         midi_in: args.live.midi_in.clone(),
+        link: args.live.link,
         fade_ms: args.live.commit.fade_ms,
     };
     let result = run_screen(&options);

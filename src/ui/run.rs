@@ -49,6 +49,8 @@ pub struct StartOptions {
     pub record: Option<PathBuf>,
     /// MIDI input ports to open: a part of a name, or `all`.
     pub midi_in: Option<String>,
+    /// Join the Ableton Link session.
+    pub link: bool,
     /// How long a commit ramps changed cable scales, in milliseconds.
     pub fade_ms: f32,
 }
@@ -101,6 +103,11 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     let mut sound = LiveSession::new(output);
     sound.set_quantize(options.quantize);
     sound.set_fade_ms(options.fade_ms);
+    let link = if options.link {
+        Some(sound.join_link())
+    } else {
+        None
+    };
     if let Some(path) = &options.record {
         sound.start_recording(path)?;
     }
@@ -118,6 +125,10 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
         },
         Instant::now(),
     );
+    if let Some(Err(reason)) = link {
+        let text = format!("{reason}; Link is off, the sound plays on");
+        app.notify(NoticeKind::Warning, text, None);
+    }
     match &midi_in {
         Some(Ok(input)) => {
             let text = format!("MIDI in: {}", input.ports().join(", "));

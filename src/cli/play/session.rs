@@ -5,7 +5,7 @@
 use super::reread::{FileReader, Reading};
 use super::resets::ResetReports;
 use super::say::{say, warn};
-use super::stats::{stats_line, StatsClock};
+use super::stats::{link_line, stats_line, StatsClock};
 use super::Wake;
 use crate::cli::load::load_text;
 use patches_tui::dsl::Patch;
@@ -49,6 +49,12 @@ impl Session {
             stats: stats.then(|| StatsClock::new(Instant::now())),
             reset_reports: ResetReports::default(),
         }
+    }
+
+    /// Joins the Ableton Link session (before the first commit, so that a session of our own
+    /// starts at the patch's tempo).
+    pub fn join_link(&mut self) -> Result<(), String> {
+        self.live.join_link()
     }
 
     /// Commits the first patch. The plan ring is empty, so it is sent at once; were it
@@ -141,6 +147,9 @@ impl Session {
         if let Some(clock) = &mut self.stats {
             if clock.due(Instant::now()) {
                 say(stats_line(self.live.load(), self.live.counters()));
+                if let Some(link) = self.live.link_status() {
+                    say(link_line(&link));
+                }
             }
         }
     }

@@ -59,6 +59,7 @@ impl AudioCallback {
         convert: impl Fn(f32) -> T,
     ) {
         let started = Instant::now();
+        self.runtime.begin_callback(started);
         let channels = channels.max(1);
         let frames = out.len() / channels;
         let mut done = 0;
