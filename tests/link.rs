@@ -212,6 +212,14 @@ fn two_players_share_peers_phase_and_tempo_over_link() {
     b.link_line("link line with 1 peer", DISCOVERY, found);
     let discovery = both_playing.elapsed();
     assert!(discovery <= DISCOVERY, "{discovery:?}");
+    // Each also said so when the peer came, before its stats line.
+    for player in [&a, &b] {
+        let said = player
+            .transcript
+            .iter()
+            .any(|l| l == "link 1 peer 120.0 BPM");
+        assert!(said, "no peer line in:\n{}", player.transcript.join("\n"));
+    }
 
     // Phase: three lines each, compared on Link's (system-wide) clock.
     let a_lines: Vec<LinkLine> = (0..3)
@@ -234,18 +242,19 @@ fn two_players_share_peers_phase_and_tempo_over_link() {
     a.expect("reload", TEMPO, |line| line.starts_with("reloaded "));
     let session_140 = |l: &LinkLine| l.peers == 1 && (l.bpm - 140.0).abs() < 1e-6;
     b.link_line("link line at 140 BPM", TEMPO, session_140);
-    let first = b.link_line("link line at 140 BPM", TEMPO, session_140);
-    let second = b.link_line("link line at 140 BPM", TEMPO, session_140);
-    let bpm = measured_bpm(&first, &second);
+    let b_lines: Vec<LinkLine> = (0..3)
+        .map(|_| b.link_line("link line at 140 BPM", TEMPO, session_140))
+        .collect();
+    let bpm = measured_bpm(&b_lines[0], &b_lines[2]);
     eprintln!("b's transport after a's change: {bpm:.3} BPM");
     assert!(
         (bpm - 140.0).abs() < 1.0,
         "b's transport runs at {bpm:.2} BPM"
     );
-    let a_lines: Vec<LinkLine> = (0..2)
+    let a_lines: Vec<LinkLine> = (0..3)
         .map(|_| a.link_line("link line", TEMPO, session_140))
         .collect();
-    let phase = median_phase_ms(&a_lines, &[first, second]);
+    let phase = median_phase_ms(&a_lines, &b_lines);
     eprintln!("phase difference {phase:.3} ms at 140 BPM");
     assert!(phase.abs() < PHASE_MS, "phase differs by {phase:.3} ms");
 }
