@@ -792,3 +792,56 @@ fn midi_storm(sync_midi: bool) {
     );
     drop(runtime);
 }
+
+/// The transport follows a real Ableton Link session (its own thread) while commits change
+/// the patch's tempo, which goes out to the session: the audio thread only touches atomics.
+#[cfg(feature = "link")]
+#[test]
+fn following_ableton_link_never_allocates_on_the_audio_thread() {
+    use patches_tui::engine::link::LinkSession;
+    use patches_tui::engine::{AudioCallback, NullOutput, TransportSettings};
+    use std::time::{Duration, Instant};
+    let registry = support::test_registry();
+    let (mut engine, runtime) = Engine::new(EngineConfig::new(48000.0));
+    let link = LinkSession::join(engine.transport_follow()).expect("Link starts");
+    let callback = AudioCallback::new(runtime, 48000.0);
+    let report = Arc::new(Mutex::new(None));
+    let mark = report.clone();
+    let output = NullOutput::start(callback, 48000, 64, move || AudioThreadMark::start(mark))
+        .expect("null backend starts");
+    let graphs = seed_graphs();
+    let mut last_bpm = 0.0;
+    for serial in 0..60 {
+        let mut graph = graphs[serial % graphs.len()].clone();
+        last_bpm = 90.0 + serial as f64;
+        graph.transport = Some(TransportSettings {
+            bpm: last_bpm,
+            beats_per_bar: 3 + (serial % 3) as u32,
+        });
+        engine.commit(validate(&graph, &registry).expect("valid"));
+        engine.pump();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The last tempo reaches the session and comes back to the transport.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let counters = engine.counters().clone();
+    let engine_bpm = || f64::from_bits(counters.bpm.load(Ordering::Relaxed));
+    while (link.status().bpm != last_bpm || engine_bpm() != last_bpm) && Instant::now() < deadline {
+        engine.pump();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        link.status().bpm,
+        last_bpm,
+        "the session took the patch's tempo"
+    );
+    assert_eq!(engine_bpm(), last_bpm, "the transport follows the session");
+    drop(output);
+    drop(link);
+    let counts = report.lock().unwrap().expect("the audio thread reported");
+    assert_eq!(
+        counts,
+        Counts::default(),
+        "allocations or frees on the audio thread"
+    );
+}

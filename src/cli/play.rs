@@ -84,6 +84,12 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     let nodes = patch.valid.nodes.len();
     let playing = playing_line(&name, nodes, &output.info);
     let mut session = Session::new(&args.file, text, registry, output, args.stats);
+    if args.live.link {
+        match session.join_link() {
+            Ok(()) => say("joined the Ableton Link session"),
+            Err(reason) => warn(format!("{reason}; Link is off, the sound plays on")),
+        }
+    }
     session.start(patch, args.live.commit.quantize, args.live.commit.fade_ms);
     if let Some(path) = &args.live.record {
         if let Err(reason) = session.record(path) {

@@ -37,6 +37,7 @@ pub fn run(args: &TuiArgs) -> ExitCode {
         record: args.live.record.clone(),
         midi_in: args.live.midi_in.clone(),
         sync_midi: args.live.sync.follows_midi(),
+        link: args.live.link,
         fade_ms: args.live.commit.fade_ms,
     };
     let result = run_screen(&options);

@@ -9,9 +9,9 @@ pub use self::backends::{
     callback, cpal_backend, load, null_backend, offline, output, stream_errors,
 };
 pub use self::core::{
-    control, graph, observe, order, plan, planner, runtime, suggest, transport, validate,
+    control, follow, graph, observe, order, plan, planner, runtime, suggest, transport, validate,
 };
-pub use self::session::{live, meters, recorder};
+pub use self::session::{link, live, meters, recorder};
 
 pub use callback::AudioCallback;
 pub use control::{CommitOutcome, Engine, EngineConfig};

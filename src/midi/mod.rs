@@ -216,6 +216,11 @@ impl MidiReceiver {
         }
         &self.block
     }
+
+    /// The events taken by the last [`MidiReceiver::take_block`].
+    pub fn block(&self) -> &[MidiEvent] {
+        &self.block
+    }
 }
 
 /// A ring of [`MIDI_RING`] events (made on the control thread).

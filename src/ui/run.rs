@@ -51,6 +51,8 @@ pub struct StartOptions {
     pub midi_in: Option<String>,
     /// The transport follows incoming MIDI clock (`--sync midi`).
     pub sync_midi: bool,
+    /// Join the Ableton Link session.
+    pub link: bool,
     /// How long a commit ramps changed cable scales, in milliseconds.
     pub fade_ms: f32,
 }
@@ -100,6 +102,11 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
     sound.set_quantize(options.quantize);
     sound.set_fade_ms(options.fade_ms);
     sound.set_sync_midi(options.sync_midi);
+    let link = if options.link {
+        Some(sound.join_link())
+    } else {
+        None
+    };
     if let Some(path) = &options.record {
         sound.start_recording(path)?;
     }
@@ -121,6 +128,10 @@ pub fn run(options: &StartOptions) -> Result<Ended, String> {
         },
         Instant::now(),
     );
+    if let Some(Err(reason)) = link {
+        let text = format!("{reason}; Link is off, the sound plays on");
+        app.notify(NoticeKind::Warning, text, None);
+    }
     match &midi_in {
         Some(Ok(ports)) => {
             let text = format!("MIDI in: {}", ports.join(", "));

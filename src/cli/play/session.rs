@@ -5,7 +5,7 @@
 use super::reread::{FileReader, Reading};
 use super::resets::ResetReports;
 use super::say::{say, warn};
-use super::stats::{stats_line, StatsClock};
+use super::stats::{link_line, stats_line, StatsClock};
 use super::Wake;
 use crate::cli::load::load_text;
 use patches_tui::dsl::Patch;
@@ -28,6 +28,8 @@ pub struct Session {
     live: LiveSession,
     stats: Option<StatsClock>,
     reset_reports: ResetReports,
+    /// Link peers last said, while in a Link session.
+    link_peers: Option<u64>,
 }
 
 impl Session {
@@ -48,7 +50,16 @@ impl Session {
             live: LiveSession::new(output),
             stats: stats.then(|| StatsClock::new(Instant::now())),
             reset_reports: ResetReports::default(),
+            link_peers: None,
         }
+    }
+
+    /// Joins the Ableton Link session (before the first commit, so that a session of our own
+    /// starts at the patch's tempo).
+    pub fn join_link(&mut self) -> Result<(), String> {
+        self.live.join_link()?;
+        self.link_peers = Some(0);
+        Ok(())
     }
 
     /// Commits the first patch. The plan ring is empty, so it is sent at once; were it
@@ -138,9 +149,18 @@ impl Session {
                 ));
             }
         }
+        if let Some(link) = self.live.link_status() {
+            if self.link_peers != Some(link.peers) {
+                self.link_peers = Some(link.peers);
+                say(link.summary());
+            }
+        }
         if let Some(clock) = &mut self.stats {
             if clock.due(Instant::now()) {
                 say(stats_line(self.live.load(), self.live.counters()));
+                if let Some(link) = self.live.link_status() {
+                    say(link_line(&link));
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 //! The `--stats` line: DSP load and the output guard's counters, every 2 seconds.
 
+use patches_tui::engine::link::LinkStatus;
 use patches_tui::engine::{EngineCounters, LoadStats};
 use std::time::{Duration, Instant};
 
@@ -39,6 +40,18 @@ pub fn stats_line(load: LoadStats, counters: &EngineCounters) -> String {
     )
 }
 
+/// `link: 1 peer 120.0 BPM; beat 1234.5678 at 98765.432100 s`: the Link session's peers and
+/// tempo, and the transport's beat at a time of Link's clock (the system-wide monotonic
+/// clock on Linux), so that two players' phases can be compared.
+pub fn link_line(link: &LinkStatus) -> String {
+    format!(
+        "link: {}; beat {:.4} at {:.6} s",
+        link.summary().trim_start_matches("link "),
+        link.beat,
+        link.micros as f64 / 1e6
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +71,20 @@ mod tests {
         assert_eq!(
             stats_line(load, &counters),
             "stats: DSP load 1.2% mean, 25.0% peak; 1 late callbacks; 3 non-finite, 7 clamped samples"
+        );
+    }
+
+    #[test]
+    fn the_link_line_gives_peers_tempo_and_a_timed_beat() {
+        let link = LinkStatus {
+            peers: 1,
+            bpm: 128.0,
+            beat: 17.25,
+            micros: 5_000_250,
+        };
+        assert_eq!(
+            link_line(&link),
+            "link: 1 peer 128.0 BPM; beat 17.2500 at 5.000250 s"
         );
     }
 

@@ -6,7 +6,7 @@ use crate::engine::core::runtime::Runtime;
 use crate::modules::MAX_BLOCK;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// How long a mute or unmute takes to ramp, in seconds (short enough to feel instant, long
 /// enough not to click).
@@ -21,6 +21,7 @@ pub struct AudioCallback {
     muted: Arc<AtomicBool>,
     gain: f32,
     gain_step: f32,
+    latency: Duration,
 }
 
 impl AudioCallback {
@@ -34,6 +35,7 @@ impl AudioCallback {
             muted: Arc::new(AtomicBool::new(false)),
             gain: 1.0,
             gain_step: 1.0 / (MUTE_RAMP * sample_rate).max(1.0),
+            latency: Duration::ZERO,
         }
     }
 
@@ -41,6 +43,13 @@ impl AudioCallback {
     /// `MUTE_RAMP`.
     pub fn mute_switch(&self) -> Arc<AtomicBool> {
         self.muted.clone()
+    }
+
+    /// How long after its callback the device plays the next buffer (the device reports it
+    /// with every callback; 0 on the null backend): an outside clock the transport follows
+    /// (Ableton Link) is matched at the time the sound comes out.
+    pub fn set_output_latency(&mut self, latency: Duration) {
+        self.latency = latency;
     }
 
     /// The load figures, for the control side.
@@ -59,6 +68,7 @@ impl AudioCallback {
         convert: impl Fn(f32) -> T,
     ) {
         let started = Instant::now();
+        self.runtime.begin_callback(started + self.latency);
         let channels = channels.max(1);
         let frames = out.len() / channels;
         let mut done = 0;
@@ -127,6 +137,23 @@ mod tests {
         let valid = validate(&graph, &Registry::seed()).expect("valid");
         engine.commit(valid);
         (engine, AudioCallback::new(runtime, 48000.0))
+    }
+
+    #[test]
+    fn an_outside_clock_is_matched_at_the_time_the_device_plays_the_buffer() {
+        let (engine, mut callback) = slow_sine();
+        let follow = engine.transport_follow();
+        follow.set_active(true);
+        callback.set_output_latency(Duration::from_millis(250));
+        let before = follow.epoch().elapsed();
+        let mut out = vec![0.0f32; 2 * 256];
+        callback.fill_interleaved(&mut out, 2, 0.0, |x| x);
+        let after = follow.epoch().elapsed();
+        let (_, mark) = follow.mark().expect("a mark");
+        let at = Duration::from_micros(mark.micros);
+        let latency = Duration::from_millis(250);
+        assert!(at >= before + latency - Duration::from_micros(1), "{at:?}");
+        assert!(at <= after + latency, "{at:?}");
     }
 
     #[test]

@@ -211,8 +211,9 @@ struct Held {
 }
 
 impl Held {
-    /// Renders into `out`, or, once stopping, hands the callback back and plays silence.
-    fn fill<T: DeviceSample>(&mut self, out: &mut [T], channels: usize) {
+    /// Renders into `out`, to be played `latency` after now, or, once stopping, hands the
+    /// callback back and plays silence.
+    fn fill<T: DeviceSample>(&mut self, out: &mut [T], channels: usize, latency: Duration) {
         if self.stop.load(Ordering::Acquire) {
             if let Some(callback) = self.callback.take() {
                 // Cannot fail: the ring holds one and only this side pushes, once.
@@ -220,7 +221,10 @@ impl Held {
             }
         }
         match self.callback.as_mut() {
-            Some(callback) => fill_device_buffer(callback, out, channels),
+            Some(callback) => {
+                callback.set_output_latency(latency);
+                fill_device_buffer(callback, out, channels)
+            }
             None => out.fill(T::EQUILIBRIUM),
         }
     }
@@ -236,7 +240,10 @@ fn build_stream<T: DeviceSample>(
     let channels = usize::from(config.channels);
     device.build_output_stream::<T, _, _>(
         config,
-        move |out: &mut [T], _: &cpal::OutputCallbackInfo| held.fill(out, channels),
+        move |out: &mut [T], info: &cpal::OutputCallbackInfo| {
+            let at = info.timestamp();
+            held.fill(out, channels, at.playback.duration_since(at.callback));
+        },
         move |error: cpal::Error| errors.record(error_kind(error.kind())),
         None,
     )

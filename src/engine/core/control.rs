@@ -2,6 +2,7 @@
 //! plan ring, and runs the cleanup thread that drops what the audio thread retires.
 
 use super::containment::RESET_RING;
+use super::follow::TransportFollow;
 use super::observe::{observation_rings, Counters, EngineCounters, NodeReset, ObservationReceiver};
 use super::plan::PlanUpdate;
 use super::planner::{CommitSummary, Planner, PoolSizes};
@@ -88,6 +89,7 @@ pub struct Engine {
     counters: Counters,
     observations: Option<ObservationReceiver>,
     midi: Option<MidiSender>,
+    follow: Arc<TransportFollow>,
     cleanup: Cleanup,
 }
 
@@ -100,6 +102,7 @@ impl Engine {
         let (record_tx, record_rx) = RingBuffer::new(RECORD_RING);
         let counters = Arc::new(EngineCounters::default());
         let (midi_tx, midi_rx) = midi_ring();
+        let follow = Arc::new(TransportFollow::default());
         let mut runtime = Runtime::new(
             config.pools,
             plan_rx,
@@ -109,6 +112,7 @@ impl Engine {
             f64::from(config.sample_rate),
             record_tx,
         );
+        runtime.set_follow(follow.clone());
         runtime.set_midi(midi_rx);
         let observations = (config.observed_levels > 0).then(|| {
             let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
@@ -128,6 +132,7 @@ impl Engine {
             counters,
             observations,
             midi: Some(midi_tx),
+            follow,
             cleanup: Cleanup::spawn(retire_rx),
         };
         (engine, runtime)
@@ -142,6 +147,11 @@ impl Engine {
     /// The sending end of the MIDI ring to the runtime (once; `None` after).
     pub fn take_midi_sender(&mut self) -> Option<MidiSender> {
         self.midi.take()
+    }
+
+    /// What the runtime shares with an outside clock its transport may follow (Ableton Link).
+    pub fn transport_follow(&self) -> Arc<TransportFollow> {
+        self.follow.clone()
     }
 
     /// Plans `graph` and sends it, or queues it when the plan ring is full.

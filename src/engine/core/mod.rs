@@ -3,6 +3,7 @@
 
 mod containment;
 pub mod control;
+pub mod follow;
 pub mod graph;
 mod levels;
 mod midi_sync;

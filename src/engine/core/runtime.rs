@@ -5,7 +5,10 @@
 //! and publishes observation data. It never allocates, frees, locks or blocks: everything it
 //! replaces goes back to the control side on the retire ring.
 
+mod following;
+
 use super::containment::{has_non_finite, Containment};
+use super::follow::TransportFollow;
 use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
 use super::midi_sync::MidiSync;
 use super::mixing::{mix_block, mix_sample, Fade};
@@ -17,6 +20,7 @@ use crate::midi::{MidiEvent, MidiReceiver};
 use crate::modules::{Module, ProcessIo, Tempo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 /// The audio-thread side of the engine.
 pub struct Runtime {
@@ -37,6 +41,14 @@ pub struct Runtime {
     record: Producer<[f32; 2]>,
     /// Frame on which the quantised update at the head of the ring lands.
     landing: Option<u64>,
+    /// The outside clock the transport follows while it is active.
+    follow: Arc<TransportFollow>,
+    /// Serial number of the last target adopted from it.
+    follow_seen: u64,
+    /// Tempo requests made to it so far.
+    tempo_requests: u64,
+    /// The tempo of the last patch adopted.
+    patch_bpm: Option<f64>,
 }
 
 impl Runtime {
@@ -67,12 +79,21 @@ impl Runtime {
             midi_sync: MidiSync::new(sample_rate),
             record,
             landing: None,
+            follow: Arc::default(),
+            follow_seen: 0,
+            tempo_requests: 0,
+            patch_bpm: None,
         }
     }
 
     /// Takes MIDI events from `midi` from now on.
     pub(crate) fn set_midi(&mut self, midi: MidiReceiver) {
         self.midi = Some(midi);
+    }
+
+    /// Shares `follow` with an outside clock the transport may follow from now on.
+    pub(crate) fn set_follow(&mut self, follow: Arc<TransportFollow>) {
+        self.follow = follow;
     }
 
     /// Publishes levels and output samples to `observer` from now on.
@@ -187,11 +208,8 @@ impl Runtime {
         let Ok(mut update) = self.updates.pop() else {
             return false;
         };
-        if let Some(mut settings) = update.transport {
-            if self.counters.sync_midi.load(Ordering::Relaxed) {
-                settings.bpm = self.midi_sync.patch_bpm(settings.bpm, &self.clock);
-            }
-            self.clock.set(settings, self.position);
+        if let Some(settings) = update.transport {
+            self.adopt_transport(settings);
         }
         if let Some(pool) = update.module_pool.as_mut() {
             for (new, old) in pool.iter_mut().zip(self.modules.iter_mut()) {

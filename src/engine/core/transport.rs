@@ -178,6 +178,19 @@ impl Clock {
         self.settings = settings;
     }
 
+    /// Follows a shared session clock (Ableton Link) from absolute `frame` on: its tempo is
+    /// `bpm` and its beat was `beat` at `at_frame`. Bars are whole multiples of beats-per-bar
+    /// beats from the session's beat 0, so every follower of that clock shares them.
+    pub(crate) fn follow_session(&mut self, bpm: f64, (at_frame, beat): (u64, f64), frame: u64) {
+        let beats_per_frame = bpm / 60.0 / self.sample_rate;
+        self.anchor_beat = beat + (frame as f64 - at_frame as f64) * beats_per_frame;
+        self.anchor_frame = frame;
+        self.settings.bpm = bpm;
+        self.pace = 1.0;
+        self.grid_beat = 0.0;
+        self.grid_bar = 0.0;
+    }
+
     /// The first frame at or after `frame` that lies on a boundary of `quantize`.
     pub(crate) fn next_boundary(&self, frame: u64, quantize: Quantize) -> u64 {
         let (origin, unit) = match quantize {
@@ -227,6 +240,18 @@ mod tests {
         // 90 BPM: 1.5 beats a second.
         let later = clock.beat(30000 + 48000) - before;
         assert!((later - 1.5).abs() < 1e-9, "{later}");
+    }
+
+    #[test]
+    fn a_followed_clock_takes_the_outside_beat_and_bars_from_its_beat_zero() {
+        let mut clock = Clock::new(48000.0);
+        // The outside clock was at beat 13.5 at frame 1000, at 90 BPM (1.5 beats a second).
+        clock.follow_session(90.0, (1000, 13.5), 49000);
+        assert!((clock.beat(49000) - 15.0).abs() < 1e-9);
+        assert_eq!(clock.bpm(), 90.0);
+        // The next bar starts at outside beat 16: 1 beat (32000 frames) after frame 49000.
+        assert_eq!(clock.next_boundary(49000, Quantize::Bar), 81000);
+        assert!((clock.tempo(81000).bar - 4.0).abs() < 1e-9);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! use it. Commits (naming each plan's nodes for the meters), the plan queue, device errors,
 //! DSP load and the master mute.
 
+use super::link::{LinkSession, LinkStatus};
 use super::recorder::Recording;
 use crate::dsl::Patch;
 use crate::engine::backends::output::OutputStream;
@@ -58,6 +59,7 @@ pub struct LiveSession {
     resets: HashMap<String, u64>,
     recording: Option<Recording>,
     midi: MidiIn,
+    link: Option<LinkSession>,
 }
 
 /// The session's live MIDI input.
@@ -87,6 +89,7 @@ impl LiveSession {
             resets: HashMap::new(),
             recording: None,
             midi: MidiIn::Off,
+            link: None,
         }
     }
 
@@ -125,6 +128,19 @@ impl LiveSession {
             MidiIn::Open(input) => Some(input.activity()),
             _ => None,
         }
+    }
+
+    /// Joins the Ableton Link session (`--link`): the transport follows its tempo and phase.
+    pub fn join_link(&mut self) -> Result<(), String> {
+        if self.link.is_none() {
+            self.link = Some(LinkSession::join(self.engine.transport_follow())?);
+        }
+        Ok(())
+    }
+
+    /// The Link session's peers and tempo, while joined.
+    pub fn link_status(&self) -> Option<LinkStatus> {
+        self.link.as_ref().map(LinkSession::status)
     }
 
     /// Plans and sends `patch`; `None` when it waits for room on the plan ring (a later tick

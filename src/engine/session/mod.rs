@@ -1,6 +1,7 @@
 //! The live session that `play` and the live-coding screen share: a started output with its
 //! meters.
 
+pub mod link;
 pub mod live;
 pub mod meters;
 pub mod recorder;

@@ -148,8 +148,9 @@ fn engine_state(app: &App) -> String {
     }
 }
 
-/// `bar 3.2 · 120 BPM · q bar (lands in 1.2 s) · `: the transport position, the tempo (with
-/// `(MIDI clock)` when it follows one) and when commits land.
+/// `bar 3.2 · 120 BPM · link 1 peer · q bar (lands in 1.2 s) · `: the transport position,
+/// the tempo (with `(MIDI clock)` when it follows one), the Link session (with `--link`) and
+/// when commits land.
 fn transport_state(app: &App) -> String {
     let sound = &app.sound;
     let (bar, beat, bpm) = sound.bar_beat();
@@ -169,8 +170,12 @@ fn transport_state(app: &App) -> String {
     } else {
         ""
     };
+    let link = sound
+        .link_status()
+        .map(|link| format!("{} · ", link.summary()))
+        .unwrap_or_default();
     format!(
-        "{recording}{bar}.{beat} · {bpm:.0} BPM{sync} · q {}{landing} · ",
+        "{recording}{bar}.{beat} · {bpm:.0} BPM{sync} · {link}q {}{landing} · ",
         sound.quantize()
     )
 }
