@@ -25,6 +25,8 @@ pub(crate) enum Context<'n> {
     Cable(usize),
     /// The `transport` mapping.
     Transport,
+    /// The modulation of parameter `.0` of node `.1`.
+    Modulation(&'n str, &'n str),
 }
 
 impl fmt::Display for Context<'_> {
@@ -36,6 +38,9 @@ impl fmt::Display for Context<'_> {
             Context::Params(name) => write!(f, "the params of node `{name}`"),
             Context::Cable(index) => write!(f, "cable {}", index + 1),
             Context::Transport => f.write_str("`transport`"),
+            Context::Modulation(param, node) => {
+                write!(f, "the modulation of `{param}` of node `{node}`")
+            }
         }
     }
 }

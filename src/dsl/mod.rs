@@ -20,6 +20,7 @@ mod fast_scalar;
 mod fast_scan;
 mod fields;
 mod misplaced;
+mod modulation;
 mod nodes;
 mod one_line;
 mod prepare;

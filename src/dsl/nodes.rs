@@ -3,6 +3,7 @@
 use super::error::DslError;
 use super::fields::{describe, entries, is_missing, name_text, unknown_field, Context, Entry};
 use super::misplaced::{belongs_under_params, is_parameter_of};
+use super::modulation::{read_mod, MOD_FIELDS};
 use super::scalar::Resolved;
 use super::spans::{NodeSpans, ParamSpans};
 use super::yaml_tree::{Pos, Yaml, YamlValue};
@@ -163,6 +164,31 @@ fn read_params(
             node: node_name,
         };
         let mut elements = Vec::new();
+        // A mapping with a modulation field is a modulation; any other is a wrong value.
+        let modulation = match &entry.value.value {
+            YamlValue::Map(pairs) => pairs
+                .iter()
+                .any(|(key, _)| name_text(key).is_some_and(|k| MOD_FIELDS.contains(&k)))
+                .then_some(pairs),
+            _ => None,
+        };
+        if let Some(mod_pairs) = modulation {
+            let at = entry.value.pos;
+            match read_mod(mod_pairs, at, (entry.name, node_name), errors) {
+                Some((m, positions)) => {
+                    node.params
+                        .push((entry.name.to_string(), ParamValue::Float(m.from)));
+                    node.mods.push(m);
+                    spans.params.push(ParamSpans {
+                        key: entry.key.pos,
+                        value: at,
+                        elements: positions,
+                    });
+                }
+                None => ok = false,
+            }
+            continue;
+        }
         match read_value(entry.value, param, &mut elements, errors) {
             Some(value) => {
                 node.params.push((entry.name.to_string(), value));
@@ -233,10 +259,9 @@ fn read_value(
             ok.then_some(ParamValue::Array(strings))
         }
         YamlValue::Map(_) => {
-            errors.push(
-                yaml.pos
-                    .error(format!("{param} must be {EXPECTED}, found a mapping")),
-            );
+            errors.push(yaml.pos.error(format!(
+                "{param} must be {EXPECTED}, or a modulation `{{mod: NODE.OUT, from: A, to: B}}`, found a mapping"
+            )));
             None
         }
     }

@@ -1,6 +1,6 @@
 //! Writes a `ModuleGraph` as YAML (through serde_yaml), in the form the reader reads back.
 
-use crate::engine::{Cable, ModuleGraph, Node};
+use crate::engine::{Cable, ModuleGraph, Node, ParamMod};
 use crate::modules::ParamValue;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -67,13 +67,13 @@ impl<'a> NodeOut<'a> {
             channels: node.channels,
             length: node.length,
             voices: node.voices,
-            params: ParamsOut(&node.params),
+            params: ParamsOut(&node.params, &node.mods),
         }
     }
 }
 
-/// The parameters as a mapping from name to value, in order.
-struct ParamsOut<'a>(&'a [(String, ParamValue)]);
+/// The parameters as a mapping from name to value (or modulation), in order.
+struct ParamsOut<'a>(&'a [(String, ParamValue)], &'a [ParamMod]);
 
 impl ParamsOut<'_> {
     fn is_empty(&self) -> bool {
@@ -85,7 +85,10 @@ impl Serialize for ParamsOut<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (name, value) in self.0 {
-            map.serialize_entry(name, &ValueOut::new(value))?;
+            match self.1.iter().find(|m| m.param == *name) {
+                Some(m) => map.serialize_entry(name, &ModOut::new(m))?,
+                None => map.serialize_entry(name, &ValueOut::new(value))?,
+            }
         }
         map.end()
     }
@@ -110,6 +113,25 @@ impl<'a> ValueOut<'a> {
             ParamValue::Bool(v) => ValueOut::Bool(*v),
             ParamValue::Enum(v) => ValueOut::Str(v),
             ParamValue::Array(v) => ValueOut::List(v),
+        }
+    }
+}
+
+/// A modulated parameter: `{mod: lfo.out, from: 200.0, to: 2000.0}`.
+#[derive(Serialize)]
+struct ModOut {
+    #[serde(rename = "mod")]
+    source: String,
+    from: f64,
+    to: f64,
+}
+
+impl ModOut {
+    fn new(m: &ParamMod) -> Self {
+        ModOut {
+            source: format!("{}.{}", m.source, m.output),
+            from: m.from,
+            to: m.to,
         }
     }
 }

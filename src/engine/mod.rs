@@ -15,7 +15,7 @@ pub use self::session::{link, live, meters, recorder};
 
 pub use callback::AudioCallback;
 pub use control::{CommitOutcome, Engine, EngineConfig};
-pub use graph::{Cable, ModuleGraph, Node, PortRef};
+pub use graph::{Cable, ModuleGraph, Node, ParamMod, PortRef, MOD_INTERVAL};
 pub use load::{LoadShared, LoadStats};
 pub use meters::{to_db, Level, Meters};
 pub use null_backend::NullOutput;
@@ -25,4 +25,6 @@ pub use output::{start_output, LiveOutput, OutputError, OutputInfo, OutputOption
 pub use planner::{CommitSummary, Planner, PoolSizes, DEFAULT_FADE_MS};
 pub use runtime::Runtime;
 pub use transport::{Quantize, TransportSettings};
-pub use validate::{validate, CableField, GraphError, Location, ValidCable, ValidGraph, ValidNode};
+pub use validate::{
+    validate, CableField, GraphError, Location, ValidCable, ValidGraph, ValidMod, ValidNode,
+};

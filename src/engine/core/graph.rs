@@ -30,9 +30,40 @@ pub struct Node {
     pub length: Option<usize>,
     /// `voices` (lanes on every port), when given.
     pub voices: Option<usize>,
-    /// Parameters set by the patch, in the order written.
+    /// Parameters set by the patch, in the order written. A modulated parameter is here
+    /// too, with its value at signal 0 (`from`).
     pub params: Vec<(String, ParamValue)>,
+    /// The parameters that follow a node output instead of a fixed value.
+    pub mods: Vec<ParamMod>,
 }
+
+/// A float parameter that follows a node output: `{mod: lfo.out, from: 200, to: 2000}`.
+/// The value is `from + (to - from) * signal`, clamped to the parameter's range, taken at
+/// fixed positions every [`MOD_INTERVAL`] frames.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamMod {
+    /// The modulated parameter's name.
+    pub param: String,
+    /// The source node's name.
+    pub source: String,
+    /// The source output.
+    pub output: PortRef,
+    /// The value at signal 0.
+    pub from: f64,
+    /// The value at signal 1.
+    pub to: f64,
+}
+
+/// Frames between two settings of a modulated parameter, at absolute positions (multiples
+/// of it), so that renders do not depend on the block size.
+pub const MOD_INTERVAL: usize = 32;
+
+/// Position of the source (`mod`) in the element positions of a modulated parameter.
+pub const MOD_SOURCE: usize = 0;
+/// Position of `from` in the element positions of a modulated parameter.
+pub const MOD_FROM: usize = 1;
+/// Position of `to` in the element positions of a modulated parameter.
+pub const MOD_TO: usize = 2;
 
 impl Node {
     /// A node of type `module` with no parameters and the default shape.
@@ -44,6 +75,7 @@ impl Node {
             length: None,
             voices: None,
             params: Vec::new(),
+            mods: Vec::new(),
         }
     }
 
@@ -51,6 +83,32 @@ impl Node {
     pub fn with_param(mut self, name: impl Into<String>, value: ParamValue) -> Self {
         self.params.push((name.into(), value));
         self
+    }
+
+    /// Makes parameter `param` follow output `output` of node `source`, at `from` for
+    /// signal 0 and `to` for signal 1 (builder style).
+    pub fn with_mod(
+        mut self,
+        param: &str,
+        source: &str,
+        output: &str,
+        (from, to): (f64, f64),
+    ) -> Self {
+        self.params
+            .push((param.to_string(), ParamValue::Float(from)));
+        self.mods.push(ParamMod {
+            param: param.to_string(),
+            source: source.to_string(),
+            output: PortRef::parse(output).unwrap_or_else(|| PortRef::new(output)),
+            from,
+            to,
+        });
+        self
+    }
+
+    /// The modulation of parameter `name`, when it has one.
+    pub fn param_mod(&self, name: &str) -> Option<&ParamMod> {
+        self.mods.iter().find(|m| m.param == name)
     }
 
     /// Sets `channels` (builder style).

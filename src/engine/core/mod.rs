@@ -16,3 +16,4 @@ pub mod runtime;
 pub mod suggest;
 pub mod transport;
 pub mod validate;
+mod validate_mods;

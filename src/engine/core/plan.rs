@@ -45,6 +45,26 @@ pub struct Mix {
     pub terms: Range<u32>,
 }
 
+/// A parameter of a node that follows another node's output, set every `MOD_INTERVAL`
+/// frames (at absolute positions) from lane 0 of the source.
+#[derive(Debug)]
+pub struct ModExec {
+    /// First unit of the source output buffer.
+    pub source: u32,
+    /// Lanes of the source.
+    pub lanes: u32,
+    /// Parameter position in the target's descriptor.
+    pub param: u32,
+    /// Value at signal 0.
+    pub from: f64,
+    /// Value at signal 1.
+    pub to: f64,
+    /// The parameter's range.
+    pub range: (f64, f64),
+    /// The value last set (NaN before the first), so that an unchanged value is not set again.
+    pub last: std::cell::Cell<f64>,
+}
+
 /// How one node runs: its slot in the module pool, its buffers and the mixes before it.
 pub struct NodeExec {
     /// Slot in the module pool.
@@ -61,6 +81,8 @@ pub struct NodeExec {
     pub outputs: Box<[u32]>,
     /// Range of this node's mixes in `ExecutionPlan::mixes`.
     pub mixes: Range<u32>,
+    /// Its modulated parameters (the node runs in pieces split at their setting points).
+    pub mods: Box<[ModExec]>,
     /// Input pointers, resolved on the audio thread when the plan is adopted.
     pub input_ptrs: Box<[*const f32]>,
     /// Output pointers, resolved on the audio thread when the plan is adopted.

@@ -10,7 +10,7 @@
 
 use super::order::{order, Group};
 use super::plan::{
-    Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, NodeExec, ParamUpdate,
+    Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, ModExec, NodeExec, ParamUpdate,
     PlanUpdate, Reshape, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
 };
 use super::validate::ValidGraph;
@@ -108,11 +108,17 @@ struct LiveNode {
     slot: u32,
     params: Arc<[ParamValue]>,
     given: Arc<[bool]>,
+    /// The modulation of each parameter, when it has one (the runtime sets those, not a
+    /// commit).
+    modulated: Arc<[Option<ModKey>]>,
     /// First unit of each output buffer (each `shape.voices` units long).
     outputs: Arc<[u32]>,
     connected_inputs: Arc<[bool]>,
     connected_outputs: Arc<[bool]>,
 }
+
+/// What a modulation is, for telling a changed one: source name, output, `from`, `to`.
+type ModKey = (String, usize, f64, f64);
 
 /// Identity of a feedback cable: endpoints, which of several equal cables it is, and the
 /// lanes of its source (a delay slot holds one sample per lane).
@@ -306,9 +312,16 @@ impl Planner {
         // Keep or create every node.
         let mut fresh = vec![None; graph.nodes.len()];
         for (n, node) in graph.nodes.iter().enumerate() {
+            let mut modulated: Vec<Option<ModKey>> = vec![None; node.params.len()];
+            for m in graph.mods.iter().filter(|m| m.target == n) {
+                let source = graph.nodes[m.source].name.clone();
+                modulated[m.param] = Some((source, m.output, m.from, m.to));
+            }
             let (name, live) = match old_nodes.remove_entry(node.name.as_str()) {
                 Some((name, mut live)) => {
-                    let same = *live.params == *node.params && *live.given == *node.given;
+                    let same = *live.params == *node.params
+                        && *live.given == *node.given
+                        && *live.modulated == *modulated;
                     if same {
                         summary.kept.push(node.name.clone());
                     } else {
@@ -317,7 +330,10 @@ impl Planner {
                     let values = live.params.iter().zip(&node.params);
                     let given = live.given.iter().zip(&node.given);
                     for (i, ((old, new), (was, is))) in values.zip(given).enumerate() {
-                        if old != new || was != is {
+                        // A modulated parameter is the runtime's; one that stops being
+                        // modulated gets its written value back.
+                        let unmodulated = live.modulated[i].is_some() && modulated[i].is_none();
+                        if modulated[i].is_none() && (old != new || was != is || unmodulated) {
                             update.params.push(ParamUpdate {
                                 slot: live.slot,
                                 index: i as u32,
@@ -329,6 +345,7 @@ impl Planner {
                     if !same {
                         live.params = node.params.as_slice().into();
                         live.given = node.given.as_slice().into();
+                        live.modulated = modulated.into();
                     }
                     (name, live)
                 }
@@ -370,6 +387,7 @@ impl Planner {
                         slot,
                         params: node.params.as_slice().into(),
                         given: node.given.as_slice().into(),
+                        modulated: modulated.into(),
                         outputs,
                         connected_inputs: Arc::new([]),
                         connected_outputs: Arc::new([]),
@@ -431,7 +449,11 @@ impl Planner {
         fresh: &[Option<(usize, usize)>],
         update: &mut PlanUpdate,
     ) {
-        let edges: Vec<(usize, usize)> = graph.cables.iter().map(|c| (c.from, c.to)).collect();
+        // Cables first (their feedback flags are read by position), then modulations, which
+        // validation keeps out of loops.
+        let edges: Vec<(usize, usize)> = (graph.cables.iter().map(|c| (c.from, c.to)))
+            .chain(graph.mods.iter().map(|m| (m.source, m.target)))
+            .collect();
         let order = order(graph.nodes.len(), &edges);
 
         // Feedback delay slots, stable by cable identity.
@@ -578,6 +600,20 @@ impl Planner {
                 };
                 inputs.push(buffer);
             }
+            let mods: Box<[ModExec]> = graph
+                .mods
+                .iter()
+                .filter(|m| m.target == n)
+                .map(|m| ModExec {
+                    source: this.nodes[graph.nodes[m.source].name.as_str()].outputs[m.output],
+                    lanes: graph.nodes[m.source].shape.voices as u32,
+                    param: m.param as u32,
+                    from: m.from,
+                    to: m.to,
+                    range: m.range,
+                    last: std::cell::Cell::new(f64::NAN),
+                })
+                .collect();
             let live = this
                 .nodes
                 .get_mut(node.name.as_str())
@@ -626,6 +662,7 @@ impl Planner {
                 inputs: inputs.into_boxed_slice(),
                 outputs: live.outputs.iter().copied().collect(),
                 mixes: mix_start..plan.mixes.len() as u32,
+                mods,
             });
         };
         for group in &order.groups {

@@ -9,6 +9,7 @@ mod following;
 
 use super::containment::{has_non_finite, Containment};
 use super::follow::TransportFollow;
+use super::graph::MOD_INTERVAL;
 use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
 use super::midi_sync::MidiSync;
 use super::mixing::{mix_block, mix_sample, Fade};
@@ -17,7 +18,7 @@ use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
 use super::planner::prefaulted_pool;
 use super::transport::{Clock, Quantize};
 use crate::midi::{MidiEvent, MidiReceiver};
-use crate::modules::{Module, ProcessIo, Tempo, MAX_BLOCK};
+use crate::modules::{Module, ParamValue, ProcessIo, Tempo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -322,9 +323,13 @@ impl Runtime {
                             mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade)
                         };
                     }
-                    let at = (self.position, block_tempo);
-                    run_node(&mut self.modules, node, 0, frames, at, events);
-                    self.contain(plan.id, node, 0, frames, events);
+                    if node.mods.is_empty() {
+                        let at = (self.position, block_tempo);
+                        run_node(&mut self.modules, node, 0, frames, at, events);
+                        self.contain(plan.id, node, 0, frames, events);
+                    } else {
+                        self.run_modulated(plan.id, node, frames, block_tempo, events);
+                    }
                 }
                 Step::Loop(range) => {
                     let members = &plan.nodes[range.start as usize..range.end as usize];
@@ -350,6 +355,9 @@ impl Runtime {
                                     )
                                 };
                             }
+                            if position.is_multiple_of(MOD_INTERVAL as u64) {
+                                self.modulate(node, i);
+                            }
                             run_node(&mut self.modules, node, i, 1, at, events);
                             self.contain(plan.id, node, i, 1, events);
                         }
@@ -367,6 +375,58 @@ impl Runtime {
                 )
             };
             self.delays[slot..slot + lanes].copy_from_slice(last);
+        }
+    }
+
+    /// Runs a node with modulated parameters for the block, in pieces that start at the
+    /// absolute multiples of `MOD_INTERVAL`, setting its parameters at each.
+    fn run_modulated(
+        &mut self,
+        plan_id: u64,
+        node: &NodeExec,
+        frames: usize,
+        tempo: Tempo,
+        events: &[MidiEvent],
+    ) {
+        let interval = MOD_INTERVAL as u64;
+        let mut offset = 0;
+        while offset < frames {
+            let position = self.position + offset as u64;
+            let to_boundary = (interval - position % interval) as usize;
+            let len = to_boundary.min(frames - offset);
+            if position.is_multiple_of(interval) {
+                self.modulate(node, offset);
+            }
+            run_node(
+                &mut self.modules,
+                node,
+                offset,
+                len,
+                (position, tempo),
+                events,
+            );
+            self.contain(plan_id, node, offset, len, events);
+            offset += len;
+        }
+    }
+
+    /// Sets each modulated parameter of `node` (and of its spare) from lane 0 of its source
+    /// at frame `offset` of the block, when the value changed.
+    fn modulate(&mut self, node: &NodeExec, offset: usize) {
+        let slot = node.slot as usize;
+        for m in node.mods.iter() {
+            let at = m.source as usize * MAX_BLOCK + offset * m.lanes as usize;
+            let signal = f64::from(self.buffers[at]);
+            let value = (m.from + (m.to - m.from) * signal).clamp(m.range.0, m.range.1);
+            if !value.is_finite() || value == m.last.get() {
+                continue;
+            }
+            m.last.set(value);
+            let param = ParamValue::Float(value);
+            let spare = self.containment.spare_mut(slot);
+            for module in [self.modules[slot].as_mut(), spare].into_iter().flatten() {
+                module.set_param(m.param as usize, &param);
+            }
         }
     }
 

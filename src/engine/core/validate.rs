@@ -7,6 +7,7 @@
 use super::graph::ModuleGraph;
 use super::suggest::did_you_mean;
 use super::transport::{TransportSettings, MAX_BEATS_PER_BAR, MAX_BPM, MIN_BPM};
+use super::validate_mods::{check_mod_range, resolve_mods};
 use crate::modules::{
     ModuleDescriptor, ModuleType, ParamError, ParamValue, Registry, Shape, AUDIO_OUT, MAX_CHANNELS,
     MAX_LENGTH, MAX_VOICES,
@@ -107,6 +108,25 @@ pub struct ValidCable {
     pub scale: f32,
 }
 
+/// A modulated parameter after validation, by node, port and parameter position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValidMod {
+    /// Source node position in `ValidGraph::nodes`.
+    pub source: usize,
+    /// Source output position.
+    pub output: usize,
+    /// Target node position.
+    pub target: usize,
+    /// Parameter position in the target's descriptor.
+    pub param: usize,
+    /// Value at signal 0.
+    pub from: f64,
+    /// Value at signal 1.
+    pub to: f64,
+    /// The parameter's range, which the value is clamped to.
+    pub range: (f64, f64),
+}
+
 /// A graph that passed validation: what the planner and the inspector work from.
 #[derive(Clone)]
 pub struct ValidGraph {
@@ -114,6 +134,8 @@ pub struct ValidGraph {
     pub nodes: Vec<ValidNode>,
     /// Cables in the order of the source graph.
     pub cables: Vec<ValidCable>,
+    /// Modulated parameters, node by node in the order written.
+    pub mods: Vec<ValidMod>,
     /// Position of the `AudioOut` node.
     pub audio_out: usize,
     /// Tempo and metre (the defaults when the patch gives none).
@@ -239,6 +261,16 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
                 continue;
             };
             given[index] = true;
+            if let Some(m) = node.param_mod(name) {
+                let location = |field| Location::ParamElement(n, p, field);
+                if let Err(e) = check_mod_range(&descriptor.params[index], m, &node.name) {
+                    for (field, message) in e {
+                        err(location(field), message);
+                    }
+                    params_ok = false;
+                    continue;
+                }
+            }
             match descriptor.params[index].accept(value) {
                 Ok(v) => params[index] = v,
                 Err(e) => {
@@ -349,6 +381,9 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
         }
     }
 
+    let node_refs: Vec<Option<&ValidNode>> = nodes.iter().map(Option::as_ref).collect();
+    let mods = resolve_mods(graph, &node_refs, &by_name, &cables, &mut err);
+
     let outs: Vec<usize> = graph
         .nodes
         .iter()
@@ -401,12 +436,18 @@ pub fn validate(graph: &ModuleGraph, registry: &Registry) -> Result<ValidGraph, 
     Ok(ValidGraph {
         nodes: nodes.into_iter().flatten().collect(),
         cables,
+        mods,
         audio_out: outs[0],
         transport,
     })
 }
 
-fn port_message(kind: &str, written: &str, node: &ValidNode, labels: &[String]) -> String {
+pub(super) fn port_message(
+    kind: &str,
+    written: &str,
+    node: &ValidNode,
+    labels: &[String],
+) -> String {
     let expected = if labels.is_empty() {
         format!("`{}` has no {kind}s", node.descriptor.name)
     } else {
