@@ -657,7 +657,8 @@ fn growing_every_pool_during_a_commit_storm_never_allocates_on_the_audio_thread(
     drop(runtime);
 }
 
-/// A keyboard, a poly keyboard and a knob, for the MIDI storm.
+/// A keyboard, a poly keyboard and a knob (cabled into a Vca and modulating a sine's
+/// frequency), for the MIDI storm.
 fn midi_graph(voices: usize, cc: i64) -> ModuleGraph {
     ModuleGraph::new()
         .with_node(Node::new("keys", "PolyMidiToCv").with_voices(voices))
@@ -669,6 +670,12 @@ fn midi_graph(voices: usize, cc: i64) -> ModuleGraph {
         .with_node(Node::new("sq", "SquareOscillator"))
         .with_node(Node::new("knob", "MidiCc").with_param("cc", ParamValue::Int(cc)))
         .with_node(Node::new("lamp", "Vca"))
+        .with_node(Node::new("whistle", "SineOscillator").with_mod(
+            "frequency",
+            "knob",
+            "out",
+            (100.0, 2000.0),
+        ))
         .with_node(Node::new("out", "AudioOut"))
         .with_cable(Cable::new("keys", "voct", "saw", "voct"))
         .with_cable(Cable::new("saw", "out", "amp", "in"))
@@ -678,6 +685,7 @@ fn midi_graph(voices: usize, cc: i64) -> ModuleGraph {
         .with_cable(Cable::new("sq", "out", "lamp", "in"))
         .with_cable(Cable::new("knob", "out", "lamp", "cv"))
         .with_cable(Cable::new("lamp", "out", "out", "right").with_scale(0.1))
+        .with_cable(Cable::new("whistle", "out", "out", "right").with_scale(0.05))
 }
 
 #[test]

@@ -278,3 +278,29 @@ cables:
         "{found:?}"
     );
 }
+
+#[test]
+fn a_midi_knob_sets_the_pitch_through_a_modulation() {
+    use patches_tui::midi::{MidiEvent, MidiMessage};
+    let text = patch(
+        "{module: MidiCc, params: {cc: 74}}",
+        "{mod: src.out, from: 200, to: 1000}",
+    );
+    let turn = MidiEvent {
+        time: 0,
+        message: MidiMessage::ControlChange {
+            channel: 0,
+            controller: 74,
+            value: 64,
+        },
+    };
+    let mut renderer = OfflineRenderer::new(SR, 37);
+    renderer.queue_midi(&[turn]);
+    renderer.commit(load(&text));
+    let mut out = StereoBuffer::default();
+    renderer.render_into(&mut out, 24000);
+    // Once the knob's smoothing settles: 200 + 800 * 64 / 127 = 603.15 Hz.
+    let hz = support::frequency(&out.left[9600..], SR as f64);
+    let expected = 200.0 + 800.0 * 64.0 / 127.0;
+    assert!((hz - expected).abs() < expected * 0.003, "{hz} Hz");
+}
