@@ -160,11 +160,11 @@ fn a_14_bit_controller_is_learned_as_its_msb_with_fine_on() {
 }
 
 #[test]
-fn esc_disarms_and_a_parameter_without_cv_input_says_so() {
+fn esc_disarms_and_a_whole_number_without_cv_input_says_so() {
     let dir = TempDir::new("midi-learn-esc");
     let text = FILTER.replace(
         "  out:\n",
-        "  sine:\n    module: SineOscillator\n    params:\n      frequency: 220\n  out:\n",
+        "  clk:\n    module: ClockSequencer\n    params:\n      beats_per_bar: 3\n  out:\n",
     );
     let mut app = open_text(&dir, &text);
     let fake = FakeMidi::new(&[KEYS]);
@@ -181,13 +181,65 @@ fn esc_disarms_and_a_parameter_without_cv_input_says_so() {
     fake.play(KEYS, &[0xb0, 74, 33]);
     app.tick(Instant::now());
     assert_eq!(app.text(), text, "nothing learned after Esc");
-    app.set_cursor(line_of(&text, "frequency:") - 1, 6);
+    // A whole-number parameter without CV input cannot follow a knob.
+    app.set_cursor(line_of(&text, "beats_per_bar:") - 1, 6);
     app.key(ctrl('l'), Instant::now());
     assert!(app.learning().is_none());
     assert_eq!(
         app.notice().unwrap().text,
-        "MIDI learn: `frequency` of `sine` (SineOscillator) has no CV input (no `frequency_cv`), so it cannot be learned"
+        "MIDI learn: `beats_per_bar` of `clk` (ClockSequencer) is a whole number without a CV input (no `beats_per_bar_cv`), so it cannot be learned"
     );
+}
+
+#[test]
+fn midi_learn_writes_a_modulation_for_a_float_parameter_without_cv_input() {
+    let dir = TempDir::new("midi-learn-mod");
+    let text = FILTER.replace(
+        "  out:\n",
+        "  sine:\n    module: SineOscillator\n    params:\n      frequency: 220\n  out:\n",
+    );
+    let mut app = open_text(&dir, &text);
+    let fake = FakeMidi::new(&[KEYS]);
+    app.sound_mut().open_midi(&fake, "all").unwrap();
+    let row = line_of(&text, "frequency:") - 1;
+    app.set_cursor(row, 8);
+    app.key(ctrl('l'), Instant::now());
+    assert!(app.learning().is_some());
+    let plan = app.plan_id();
+    fake.play(KEYS, &[0xb0, 21, 90]);
+    app.tick(Instant::now());
+    assert!(app.learning().is_none());
+    let learned = app.text().to_string();
+    assert!(
+        learned.contains(
+            "      frequency: {mod: cc21.out, from: 220, to: 20000}  # learned: CC21 ch1 moves frequency 220..20000 Hz\n  cc21: {module: MidiCc, params: {cc: 21, channel: 1}}\n  out:"
+        ),
+        "{learned}"
+    );
+    assert_eq!(app.cursor(), (row, 8), "the cursor stays on the parameter");
+    assert!(app.plan_id() > plan, "committed");
+    let running = app.running().unwrap();
+    let sine = running.valid.node_index("sine").unwrap();
+    let cc = running.valid.node_index("cc21").unwrap();
+    assert_eq!(
+        running
+            .valid
+            .mods
+            .iter()
+            .map(|m| (m.source, m.target, m.from, m.to))
+            .collect::<Vec<_>>(),
+        [(cc, sine, 220.0, 20000.0)]
+    );
+    let notice = app.notice().unwrap().text.clone();
+    assert!(
+        notice.starts_with(
+            "learned CC21 ch1 -> sine.frequency as node `cc21` (modulation 220..20000: the full throw moves frequency 220..20000 Hz), committed"
+        ),
+        "{notice}"
+    );
+    // One undo step takes it all back.
+    app.key(ctrl('z'), Instant::now());
+    assert_eq!(app.text(), text);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! MIDI learn on the screen: a key arms it for the parameter under the cursor, the next
 //! controller that moves is written into the buffer (one undo step) and committed; Esc
-//! disarms. The text it writes is in [`super::learn_text`].
+//! disarms. A parameter with a CV input is cabled; a float one without is written as a
+//! modulation. The text it writes is in [`super::learn_text`].
 
 use super::app::{App, NoticeKind};
 use super::learn_text::{learn_target, write_mapping, LearnTarget};
@@ -111,13 +112,12 @@ impl App {
         let target = &armed.target;
         let committed = self.parsed.is_ok() && self.commit(now);
         let text = format!(
-            "learned CC{}{} ch{} -> {}.{} as node `{name}` (scale {}: the full throw moves {}){}; Ctrl-Z undoes",
+            "learned CC{}{} ch{} -> {} as node `{name}` ({}: the full throw moves {}){}; Ctrl-Z undoes",
             cc.controller,
             if fine { " (14-bit)" } else { "" },
             cc.channel + 1,
-            target.node,
-            target.input,
-            target.scale,
+            target.destination(),
+            target.how(),
             target.sweep,
             if committed { ", committed" } else { "" }
         );

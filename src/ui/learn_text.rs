@@ -1,6 +1,7 @@
-//! MIDI learn's text: which CV input a parameter is learned through and with what scale, and
-//! the lines that write the mapping into the patch (a `MidiCc` node and a compact cable), so
-//! that it reads and edits like anything typed.
+//! MIDI learn's text: how a parameter is learned (through its CV input with a scale, or, for
+//! a float parameter without one, as a modulation `{mod: cc74.out, from: A, to: B}`), and the
+//! lines that write the mapping into the patch (a `MidiCc` node and a compact cable or the
+//! modulation in place of the value), so that it reads and edits like anything typed.
 
 use crate::dsl::Patch;
 use crate::midi::activity::CcSeen;
@@ -13,12 +14,47 @@ pub struct LearnTarget {
     pub node: String,
     /// The parameter's name.
     pub param: String,
-    /// The CV input the controller is cabled into.
-    pub input: String,
-    /// The cable's scale: the controller's full throw (1.0) moves the parameter this far.
-    pub scale: f64,
+    /// How the controller reaches the parameter.
+    pub route: LearnRoute,
     /// What the full throw does, in words (`cutoff 800..20000 Hz`).
     pub sweep: String,
+}
+
+/// How a learned controller reaches its parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LearnRoute {
+    /// A cable into the parameter's CV input.
+    Cable {
+        /// The CV input the controller is cabled into.
+        input: String,
+        /// The cable's scale: the full throw (1.0) moves the parameter this far.
+        scale: f64,
+    },
+    /// A modulation written as the parameter's value (a float parameter without CV input).
+    Modulation {
+        /// The value at the knob's 0: the value written.
+        from: f64,
+        /// The value at full throw.
+        to: f64,
+    },
+}
+
+impl LearnTarget {
+    /// Where the controller goes, for messages: `filt.cutoff_cv` or `osc.frequency`.
+    pub fn destination(&self) -> String {
+        match &self.route {
+            LearnRoute::Cable { input, .. } => format!("{}.{input}", self.node),
+            LearnRoute::Modulation { .. } => format!("{}.{}", self.node, self.param),
+        }
+    }
+
+    /// How it is mapped, for messages: `scale 4.644` or `modulation 220..20000`.
+    pub fn how(&self) -> String {
+        match &self.route {
+            LearnRoute::Cable { scale, .. } => format!("scale {scale}"),
+            LearnRoute::Modulation { from, to } => format!("modulation {from}..{to}"),
+        }
+    }
 }
 
 /// Significant digits of a learned scale.
@@ -64,34 +100,50 @@ pub fn learn_target(patch: &Patch, row: usize, col: usize) -> Result<LearnTarget
         }
     };
     let value = value.unwrap_or(min);
-    let input = cv_input(descriptor, name).ok_or_else(|| {
-        format!(
-            "MIDI learn: `{name}` of {} has no CV input (no `{name}_cv`), so it cannot be learned",
-            node_and_type(valid)
-        )
-    })?;
-    let octaves = descriptor
-        .inputs
-        .iter()
-        .find(|p| p.name == input)
-        .is_some_and(|p| p.doc.contains("V/oct"));
     let to = if value < max { max } else { min };
-    let scale = if octaves && value > 0.0 && to > 0.0 {
-        (to / value).log2()
-    } else {
-        to - value
-    };
     let unit = if unit.is_empty() {
         String::new()
     } else {
         format!(" {unit}")
     };
+    let sweep = format!("{name} {value}..{to}{unit}");
+    let float = matches!(descriptor.params[index].kind, ParamKind::Float { .. });
+    if patch.graph.nodes[node].param_mod(name).is_some() {
+        return Err(format!(
+            "MIDI learn: `{name}` of {} is already modulated; edit its `mod`",
+            node_and_type(valid)
+        ));
+    }
+    let route = match cv_input(descriptor, name) {
+        Some(input) => {
+            let octaves = descriptor
+                .inputs
+                .iter()
+                .find(|p| p.name == input)
+                .is_some_and(|p| p.doc.contains("V/oct"));
+            let scale = if octaves && value > 0.0 && to > 0.0 {
+                (to / value).log2()
+            } else {
+                to - value
+            };
+            LearnRoute::Cable {
+                input: input.to_string(),
+                scale: round_significant(scale),
+            }
+        }
+        None if float => LearnRoute::Modulation { from: value, to },
+        None => {
+            return Err(format!(
+                "MIDI learn: `{name}` of {} is a whole number without a CV input (no `{name}_cv`), so it cannot be learned",
+                node_and_type(valid)
+            ))
+        }
+    };
     Ok(LearnTarget {
         node: valid.name.clone(),
         param: name.clone(),
-        input: input.to_string(),
-        scale: round_significant(scale),
-        sweep: format!("{name} {value}..{to}{unit}"),
+        route,
+        sweep,
     })
 }
 
@@ -151,21 +203,38 @@ pub fn write_mapping(
         cc.channel + 1,
         if fine { ", fine: true" } else { "" }
     );
-    let cable = format!(
-        "\"{name}.out -> {}.{} * {}\"  # learned: CC{} ch{} moves {}",
-        target.node,
-        target.input,
-        target.scale,
+    let learned = format!(
+        "learned: CC{} ch{} moves {}",
         cc.controller,
         cc.channel + 1,
         target.sweep
     );
     let mut out = lines.to_vec();
     let node_at = spans.last_line;
-    let cable_at = cable_insert(lines, patch, &cable)?;
+    let second = match &target.route {
+        LearnRoute::Cable { input, scale } => {
+            let cable = format!(
+                "\"{name}.out -> {}.{input} * {scale}\"  # {learned}",
+                target.node
+            );
+            cable_insert(lines, patch, &cable)?
+        }
+        LearnRoute::Modulation { from, to } => {
+            let param = patch.graph.nodes[node]
+                .params
+                .iter()
+                .position(|(p, _)| *p == target.param)
+                .ok_or("MIDI learn: the parameter is gone")?;
+            let at = spans.params[param].value;
+            let modulation = format!("{{mod: {name}.out, from: {from}, to: {to}}}");
+            out[at.line - 1] = replace_value(&lines[at.line - 1], at.column, &modulation, &learned);
+            // Nothing more to insert: the node is the only new line.
+            (0, Vec::new())
+        }
+    };
     let mut row = row;
     // The later insertion first, so the earlier one's place stands.
-    for (at, text) in sorted_desc([(node_at, vec![node_text]), cable_at]) {
+    for (at, text) in sorted_desc([(node_at, vec![node_text]), second]) {
         if at <= row {
             row += text.len();
         }
@@ -174,6 +243,24 @@ pub fn write_mapping(
         out.extend(tail);
     }
     Ok((out, row, name))
+}
+
+/// `line` with the scalar value starting at the 1-based character `column` replaced by
+/// `value`; a `# note` is added when the value ends the line (block style).
+fn replace_value(line: &str, column: usize, value: &str, note: &str) -> String {
+    let start = line
+        .char_indices()
+        .nth(column - 1)
+        .map_or(line.len(), |(i, _)| i);
+    let end = line[start..]
+        .find([' ', ',', '}', '#'])
+        .map_or(line.len(), |len| start + len);
+    let rest = &line[end..];
+    if rest.trim().is_empty() {
+        format!("{}{value}  # {note}", &line[..start])
+    } else {
+        format!("{}{value}{rest}", &line[..start])
+    }
 }
 
 fn sorted_desc(
@@ -257,23 +344,84 @@ cables:
         text.lines().position(|l| l.contains(needle)).unwrap()
     }
 
+    fn cable(target: &LearnTarget) -> (&str, f64) {
+        match &target.route {
+            LearnRoute::Cable { input, scale } => (input.as_str(), *scale),
+            LearnRoute::Modulation { .. } => panic!("a cable expected: {target:?}"),
+        }
+    }
+
     #[test]
     fn a_v_per_octave_input_gets_the_octaves_to_the_top_and_an_additive_one_the_distance() {
         let p = patch(PATCH);
         let cutoff = learn_target(&p, row_of(PATCH, "cutoff:"), 8).unwrap();
-        assert_eq!(cutoff.input, "cutoff_cv");
         // log2(20000 / 800) = 4.643856...
-        assert_eq!(cutoff.scale, 4.644);
+        assert_eq!(cable(&cutoff), ("cutoff_cv", 4.644));
         assert_eq!(cutoff.sweep, "cutoff 800..20000 Hz");
         let resonance = learn_target(&p, row_of(PATCH, "resonance:"), 8).unwrap();
-        assert_eq!(
-            (resonance.input.as_str(), resonance.scale),
-            ("resonance_cv", 0.8)
-        );
-        let sine = learn_target(&p, row_of(PATCH, "frequency:"), 8).unwrap_err();
-        assert!(sine.contains("has no CV input"), "{sine}");
+        assert_eq!(cable(&resonance), ("resonance_cv", 0.8));
         let module_line = learn_target(&p, row_of(PATCH, "module: Svf"), 6).unwrap_err();
         assert!(module_line.contains("put the cursor on a parameter line"));
+    }
+
+    #[test]
+    fn a_float_without_cv_input_is_learned_as_a_modulation_from_its_value_to_the_top() {
+        let p = patch(PATCH);
+        let row = row_of(PATCH, "frequency:");
+        let sine = learn_target(&p, row, 8).unwrap();
+        assert_eq!(
+            sine.route,
+            LearnRoute::Modulation {
+                from: 220.0,
+                to: 20000.0
+            }
+        );
+        let lines: Vec<String> = PATCH.lines().map(str::to_string).collect();
+        let cc = CcSeen {
+            channel: 0,
+            controller: 74,
+            value: 10,
+        };
+        let (out, new_row, name) = write_mapping(&lines, &p, &sine, (cc, false), row).unwrap();
+        assert_eq!((name.as_str(), new_row), ("cc74", row));
+        assert_eq!(
+            out[row],
+            "      frequency: {mod: cc74.out, from: 220, to: 20000}  # learned: CC74 ch1 moves frequency 220..20000 Hz"
+        );
+        let text = out.join("\n") + "\n";
+        assert!(text.contains("  cc74: {module: MidiCc, params: {cc: 74, channel: 1}}\n  out:"));
+        let again = patch(&text);
+        let m = again
+            .graph
+            .node("sine")
+            .unwrap()
+            .param_mod("frequency")
+            .unwrap();
+        assert_eq!((m.source.as_str(), m.from, m.to), ("cc74", 220.0, 20000.0));
+        // Learned again: refused, the modulation is edited by hand.
+        let twice = learn_target(&again, row, 8).unwrap_err();
+        assert!(twice.contains("already modulated"), "{twice}");
+    }
+
+    #[test]
+    fn an_inline_parameter_is_modulated_in_place_and_an_int_without_cv_is_refused() {
+        let text = "nodes:\n  s: {module: SineOscillator, params: {frequency: 110, }}\n  clk: {module: ClockSequencer, params: {beats_per_bar: 4}}\n  out:\n    module: AudioOut\n";
+        let p = patch(text);
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let target = learn_target(&p, 1, 45).unwrap();
+        let cc = CcSeen {
+            channel: 1,
+            controller: 1,
+            value: 0,
+        };
+        let (out, _, _) = write_mapping(&lines, &p, &target, (cc, false), 1).unwrap();
+        assert_eq!(
+            out[1],
+            "  s: {module: SineOscillator, params: {frequency: {mod: cc1.out, from: 110, to: 20000}, }}"
+        );
+        patch(&(out.join("\n") + "\n"));
+        let steps = learn_target(&p, 2, 45).unwrap_err();
+        assert!(steps.contains("whole number without a CV input"), "{steps}");
     }
 
     #[test]
