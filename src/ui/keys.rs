@@ -313,7 +313,7 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl-L",
         &[Chord(KeyCode::Char('l'), CTRL)],
         Action::MidiLearn,
-        "MIDI learn: on a parameter line, the next controller moved is cabled into it (Esc cancels)",
+        "MIDI learn: on a parameter line, the next controller moved is mapped onto it (cable or modulation; Esc cancels)",
     ),
     text(
         "Tab / Shift-Tab",
