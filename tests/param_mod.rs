@@ -4,8 +4,11 @@
 mod support;
 
 use patches_tui::dsl;
-use patches_tui::engine::{render, OfflineRenderer, StereoBuffer, ValidGraph};
-use patches_tui::modules::Registry;
+use patches_tui::engine::{render, OfflineRenderer, StereoBuffer, ValidGraph, MOD_INTERVAL};
+use patches_tui::modules::{
+    Layout, Module, ModuleType, ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ProcessIo,
+    Registry, ShapeUse,
+};
 
 const SR: f32 = 48000.0;
 
@@ -303,4 +306,122 @@ fn a_midi_knob_sets_the_pitch_through_a_modulation() {
     let hz = support::frequency(&out.left[9600..], SR as f64);
     let expected = 200.0 + 800.0 * 64.0 / 127.0;
     assert!((hz - expected).abs() < expected * 0.003, "{hz} Hz");
+}
+
+/// `Probe`: outputs its `value` parameter on `value`, and on `calls` the number of
+/// `set_param` calls it had, / 1024.
+struct Probe {
+    value: f32,
+    calls: f32,
+}
+
+impl Module for Probe {
+    fn set_param(&mut self, _index: usize, value: &ParamValue) {
+        self.value = value.as_f64().unwrap_or(0.0) as f32;
+        self.calls += 1.0;
+    }
+    fn process(&mut self, io: &mut ProcessIo<'_>) {
+        let (value, calls) = (self.value, self.calls / 1024.0);
+        let [v, c] = io.outputs::<2>();
+        v.fill(value);
+        c.fill(calls);
+    }
+}
+
+fn probe_registry() -> Registry {
+    let mut registry = Registry::standard();
+    registry.register(ModuleType {
+        name: "Probe",
+        doc: "shows its parameter and how often it was set",
+        shape_use: ShapeUse::default(),
+        describe: |_| Layout {
+            inputs: vec![],
+            outputs: vec![
+                PortDescriptor::new("value", "the parameter"),
+                PortDescriptor::new("calls", "set_param calls / 1024"),
+            ],
+            params: vec![ParamDescriptor {
+                name: "value",
+                kind: ParamKind::Float {
+                    min: 0.0,
+                    max: 1.0,
+                    default: 0.0,
+                    unit: "",
+                },
+                doc: "shown on `value`",
+            }],
+        },
+        create: |_, _| {
+            Box::new(Probe {
+                value: 0.0,
+                calls: 0.0,
+            })
+        },
+    });
+    registry
+}
+
+/// The probe's value (left) and set_param count (right) with `value` following `output` of
+/// the node `source`.
+fn probe((source, output): (&str, &str), frames: u64, block: usize) -> (Vec<f32>, Vec<usize>) {
+    let text = format!(
+        "nodes:
+  src: {source}
+  p:
+    module: Probe
+    params:
+      value: {{mod: src.{output}, from: 0, to: 1}}
+  out:
+    module: AudioOut
+cables:
+  - p.value -> out.left
+  - p.calls -> out.right
+"
+    );
+    let graph = match dsl::load(&text, &probe_registry()) {
+        Ok(patch) => patch.valid,
+        Err(errors) => panic!("{errors:?}"),
+    };
+    let out = render(graph, vec![], frames, SR, block, |_, _| {});
+    let calls = out
+        .right
+        .iter()
+        .map(|c| (c * 1024.0).round() as usize)
+        .collect();
+    (out.left, calls)
+}
+
+#[test]
+fn the_parameter_is_set_at_multiples_of_32_frames_and_only_when_it_changed() {
+    // A saw moves every sample: the value holds for 32 frames from each multiple of 32, and
+    // each boundary sets it once, whatever the block size.
+    let saw = ("{module: Lfo, params: {shape: saw, rate: 5}}", "unipolar");
+    let (values, calls) = probe(saw, 4096, 512);
+    for segment in values.chunks(MOD_INTERVAL) {
+        assert!(segment.iter().all(|v| *v == segment[0]), "{segment:?}");
+    }
+    let steps = values.chunks(MOD_INTERVAL).collect::<Vec<_>>();
+    assert!(
+        steps.windows(2).all(|w| w[1][0] > w[0][0]),
+        "rises at each boundary"
+    );
+    let per_boundary: Vec<usize> = calls.iter().step_by(MOD_INTERVAL).copied().collect();
+    assert!(
+        per_boundary.windows(2).all(|w| w[1] == w[0] + 1),
+        "one call per boundary: {per_boundary:?}"
+    );
+    for block in [1, 37, 64] {
+        assert_eq!(
+            probe(saw, 4096, block),
+            (values.clone(), calls.clone()),
+            "block {block}"
+        );
+    }
+    // A constant: set once, never again.
+    let (_, calls) = probe(
+        ("{module: Spread, params: {from: 0.5, to: 0.5}}", "out"),
+        4096,
+        64,
+    );
+    assert_eq!(calls[MOD_INTERVAL], calls[4095], "a constant is set once");
 }
