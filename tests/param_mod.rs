@@ -207,7 +207,11 @@ fn bad_modulations_get_located_errors() {
         ),
         (
             patch(source, "{mod: src.outt, from: 200, to: 1000}"),
-            "6:24: unknown output `outt` on Lfo node `src` (did you mean `out`?); expected one of out, unipolar",
+            "6:28: unknown output `outt` on Lfo node `src` (did you mean `out`?); expected one of out, unipolar",
+        ),
+        (
+            patch(source, "{mod: \"src.outt\", from: 200, to: 1000}"),
+            "6:29: unknown output `outt` on Lfo node `src` (did you mean `out`?); expected one of out, unipolar",
         ),
         (
             patch(source, "{mod: src, from: 200, to: 1000}"),

@@ -14,8 +14,8 @@ pub(crate) const MOD_FIELDS: &[&str] = &["mod", "from", "to"];
 const FORM: &str = "`{mod: NODE.OUT, from: A, to: B}`";
 
 /// The modulation written as the mapping `pairs` for parameter `param` of node `node`, and
-/// the positions of its source, `from` and `to` (in `MOD_SOURCE`, `MOD_FROM`, `MOD_TO`
-/// order); problems go to `errors`.
+/// the positions of its source, `from`, `to` and the source's output (in `MOD_SOURCE`,
+/// `MOD_FROM`, `MOD_TO`, `MOD_OUTPUT` order); problems go to `errors`.
 pub(crate) fn read_mod(
     pairs: &[(Yaml<'_>, Yaml<'_>)],
     at: Pos,
@@ -39,7 +39,8 @@ pub(crate) fn read_mod(
     let source = find("mod").and_then(|f| source(f, context, errors));
     let from = find("from").and_then(|f| number(f, context, errors));
     let to = find("to").and_then(|f| number(f, context, errors));
-    let ((source, output, source_at), (from, from_at), (to, to_at)) = (source?, from?, to?);
+    let ((source, output, source_at, output_at), (from, from_at), (to, to_at)) =
+        (source?, from?, to?);
     ok.then(|| {
         let m = ParamMod {
             param: param.to_string(),
@@ -48,21 +49,29 @@ pub(crate) fn read_mod(
             from,
             to,
         };
-        (m, vec![source_at, from_at, to_at])
+        (m, vec![source_at, from_at, to_at, output_at])
     })
 }
 
-/// `NODE.OUTPUT` of the `mod` field.
+/// `NODE.OUTPUT` of the `mod` field, with the positions of the value and of `OUTPUT`.
 fn source(
     field: &Entry<'_, '_>,
     context: Context<'_>,
     errors: &mut Vec<DslError>,
-) -> Option<(String, PortRef, Pos)> {
+) -> Option<(String, PortRef, Pos, Pos)> {
     let yaml = field.value;
     let parsed = name_text(yaml).and_then(|text| {
         let (node, port) = text.rsplit_once('.')?;
-        let port = PortRef::parse(port).filter(|_| !node.is_empty() && !port.is_empty())?;
-        Some((node.to_string(), port, yaml.pos))
+        let port_ref = PortRef::parse(port).filter(|_| !node.is_empty() && !port.is_empty())?;
+        let quote = match &yaml.value {
+            YamlValue::Scalar(s) if !s.plain => 1,
+            _ => 0,
+        };
+        let port_at = Pos {
+            line: yaml.pos.line,
+            column: yaml.pos.column + quote + node.chars().count() + 1,
+        };
+        Some((node.to_string(), port_ref, yaml.pos, port_at))
     });
     if parsed.is_none() {
         errors.push(yaml.pos.error(format!(

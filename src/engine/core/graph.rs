@@ -64,6 +64,9 @@ pub const MOD_SOURCE: usize = 0;
 pub const MOD_FROM: usize = 1;
 /// Position of `to` in the element positions of a modulated parameter.
 pub const MOD_TO: usize = 2;
+/// Position of the source's output (after the dot) in the element positions of a modulated
+/// parameter.
+pub const MOD_OUTPUT: usize = 3;
 
 impl Node {
     /// A node of type `module` with no parameters and the default shape.

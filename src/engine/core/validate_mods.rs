@@ -2,7 +2,7 @@
 //! parameters take one, `from` and `to` lie in the parameter's range, the source is a node
 //! output, and a modulation never closes a loop.
 
-use super::graph::{ModuleGraph, ParamMod, MOD_FROM, MOD_SOURCE, MOD_TO};
+use super::graph::{ModuleGraph, ParamMod, MOD_FROM, MOD_OUTPUT, MOD_SOURCE, MOD_TO};
 use super::suggest::did_you_mean;
 use super::validate::{port_message, Location, ValidCable, ValidMod, ValidNode};
 use crate::modules::{ParamDescriptor, ParamKind, ParamValue};
@@ -80,7 +80,7 @@ pub(super) fn resolve_mods(
             let Some(output) = d.output_index(&m.output.name, m.output.position()) else {
                 let written = m.output.to_string();
                 err(
-                    location,
+                    Location::ParamElement(n, p.unwrap_or(0), MOD_OUTPUT),
                     port_message("output", &written, source_node, &d.output_labels()),
                 );
                 continue;
