@@ -237,6 +237,9 @@ fn midi_learn_writes_a_modulation_for_a_float_parameter_without_cv_input() {
         ),
         "{notice}"
     );
+    // The inspector shows the modulation in place of the value.
+    let rows = screen(&mut app, 160, 45).join("\n");
+    assert!(rows.contains("frequency = ~ cc21.out 220..20000"), "{rows}");
     // One undo step takes it all back.
     app.key(ctrl('z'), Instant::now());
     assert_eq!(app.text(), text);

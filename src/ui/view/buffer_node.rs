@@ -120,6 +120,10 @@ pub fn details(app: &App, name: &str) -> Option<Vec<Line<'static>>> {
         let written = node.params.iter().find(|(n, _)| n == param.name);
         (param, written.map(|(_, value)| value))
     });
-    param_section(&mut lines, params, ui);
+    let modulation = |param: &str| {
+        node.param_mod(param)
+            .map(|m| format!("{}.{} {}..{}", m.source, m.output, m.from, m.to))
+    };
+    param_section(&mut lines, params, modulation, ui);
     Some(lines)
 }

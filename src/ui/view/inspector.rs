@@ -142,9 +142,20 @@ fn details(app: &App, name: &str) -> Vec<Line<'static>> {
         ends: targets(graph, index, o),
     });
     port_section(&mut lines, "outputs", outputs, "->", ui);
+    let modulation = |param: &str| {
+        let at = d.param_index(param)?;
+        let m = graph
+            .mods
+            .iter()
+            .find(|m| m.target == index && m.param == at)?;
+        let source = &graph.nodes[m.source];
+        let output = source.descriptor.outputs[m.output].label();
+        Some(format!("{}.{output} {}..{}", source.name, m.from, m.to))
+    };
     param_section(
         &mut lines,
         d.params.iter().zip(node.params.iter().map(Some)),
+        modulation,
         ui,
     );
     lines

@@ -49,10 +49,12 @@ pub fn port_section(
 
 /// `params`, then `  name = value  range, default d` per parameter, given with its value
 /// (`None`: not written, the default; a value that is not the default is bold, in its own
-/// colour); `  none` when there are none.
+/// colour) and its modulation when it has one (`~ lfo.out 200..2000`, shown in place of
+/// the value); `  none` when there are none.
 pub fn param_section<'p>(
     lines: &mut Vec<Line<'static>>,
     params: impl ExactSizeIterator<Item = (&'p ParamDescriptor, Option<&'p ParamValue>)>,
+    modulation: impl Fn(&str) -> Option<String>,
     ui: &UiColors,
 ) {
     let dim = Style::default().fg(ui.dim);
@@ -62,15 +64,20 @@ pub fn param_section<'p>(
     }
     for (param, value) in params {
         let default = param.default_value();
+        let modulated = modulation(param.name);
         let value_style = match value {
-            Some(value) if *value != default => Style::default()
+            Some(value) if *value != default || modulated.is_some() => Style::default()
                 .fg(ui.non_default)
                 .add_modifier(Modifier::BOLD),
             _ => Style::default(),
         };
+        let shown = match modulated {
+            Some(text) => format!("~ {text}"),
+            None => short(value.unwrap_or(&default)),
+        };
         lines.push(Line::from(vec![
             Span::raw(format!("  {} = ", param.name)),
-            Span::styled(short(value.unwrap_or(&default)), value_style),
+            Span::styled(shown, value_style),
             Span::styled(
                 format!("  {}, default {}", param.range_text(), short(&default)),
                 dim,
