@@ -160,9 +160,11 @@ fn metered(app: &App) -> Vec<(&str, PortKind)> {
         .unwrap_or_default()
 }
 
-/// Lines above the node rows: the device, a warning if any, the load, master L and R.
+/// Lines above the node rows: the device, a warning if any, the load, the MIDI line when
+/// MIDI in was asked for, master L and R.
 fn header_lines(app: &App) -> usize {
     4 + usize::from(app.sound.warning().is_some())
+        + usize::from(!matches!(app.sound.midi(), MidiIn::Off))
 }
 
 /// Which node rows the meters pane shows.
