@@ -208,6 +208,20 @@ fn a_sequencer_length_change_is_badged_reshaped_through_the_real_binary() {
     tmux.keys(&["F5"]);
     let screen = tmux.wait_text("committed: 15 kept, 0 changed, 1 reshaped, 0 added, 0 removed");
     assert!(screen.contains("reshaped bass_seq"), "{screen}");
+    // Quit before the directory goes, so that no recovery file is written into it as it is
+    // removed.
+    tmux.keys(&["C-q"]);
+    tmux.wait_text("There are unsaved changes.");
+    tmux.keys(&["d"]);
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "still running:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
