@@ -49,7 +49,7 @@ pub struct StartOptions {
     pub record: Option<PathBuf>,
     /// MIDI input ports to open: a part of a name, or `all`.
     pub midi_in: Option<String>,
-    /// How long a commit ramps changed cable scales, in milliseconds.
+    /// How long a commit fades, in milliseconds.
     pub fade_ms: f32,
 }
 

@@ -161,6 +161,7 @@ impl Engine {
             Some(graph) => Some(self.send(&graph)),
             None => {
                 self.send_refills();
+                self.retire_ghosts();
                 None
             }
         }
@@ -204,6 +205,32 @@ impl Engine {
         }
     }
 
+    /// Sends the last patch again without ghosts once the audio thread runs the last plan
+    /// and its fade is over (the ghosts are silent then).
+    fn retire_ghosts(&mut self) {
+        if self.plans.is_full() || !self.planner.has_ghosts() {
+            return;
+        }
+        if !self.ghosts_silent() {
+            return;
+        }
+        if let Some(planned) = self.planner.without_ghosts() {
+            // Cannot fail: room was checked above and only this side pushes.
+            let _ = self.plans.push(planned.update);
+            self.planner = planned.next;
+        }
+    }
+
+    /// Whether the ghosts of the last plan are silent: the audio thread runs that plan and
+    /// its fade is over.
+    fn ghosts_silent(&self) -> bool {
+        let running = self.counters.plan_id.load(Ordering::Acquire);
+        let landed = self.counters.landed.load(Ordering::Relaxed);
+        let now = self.counters.frames.load(Ordering::Relaxed);
+        let fade = u64::from(self.planner.fade_frames());
+        running == self.planner.plan_id() && now >= landed + fade
+    }
+
     /// Whether a commit is waiting for room on the plan ring.
     pub fn has_pending(&self) -> bool {
         self.pending.is_some()
@@ -211,7 +238,11 @@ impl Engine {
 
     fn send(&mut self, graph: &ValidGraph) -> CommitSummary {
         self.collect_resets();
-        let mut planned = self.planner.plan(graph);
+        let mut planned = if self.ghosts_silent() {
+            self.planner.plan_retiring_ghosts(graph)
+        } else {
+            self.planner.plan(graph)
+        };
         for slot in self.refills.drain(..) {
             planned.update.spares.extend(planned.next.refill(slot));
         }
@@ -238,7 +269,7 @@ impl Engine {
         self.quantize = quantize;
     }
 
-    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    /// Sets how long commits fade from the next one on (0: at once).
     pub fn set_fade_ms(&mut self, ms: f32) {
         self.planner.set_fade_ms(ms);
     }

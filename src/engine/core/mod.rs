@@ -3,6 +3,8 @@
 
 mod containment;
 pub mod control;
+pub mod fades;
+mod ghosts;
 pub mod graph;
 mod levels;
 mod mixing;

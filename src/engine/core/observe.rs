@@ -43,6 +43,8 @@ pub struct EngineCounters {
     pub frames: AtomicU64,
     /// Id of the plan now running (0 before the first).
     pub plan_id: AtomicU64,
+    /// Frame on which the plan now running landed (written before `plan_id`).
+    pub landed: AtomicU64,
     /// Levels dropped because the observation ring was full.
     pub dropped_levels: AtomicU64,
     /// Nodes reset because their output went non-finite.

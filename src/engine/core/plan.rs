@@ -5,6 +5,7 @@
 //! between slots, writes into preallocated arrays and sends the update back (with the
 //! retired modules and the replaced plan in it) to be dropped on the cleanup thread.
 
+use super::fades::{NodeFade, NodeGain, ParamRamp};
 use super::transport::{Quantize, TransportSettings};
 use crate::modules::{Module, ParamValue};
 use std::ops::Range;
@@ -65,6 +66,12 @@ pub struct NodeExec {
     pub input_ptrs: Box<[*const f32]>,
     /// Output pointers, resolved on the audio thread when the plan is adopted.
     pub output_ptrs: Box<[*mut f32]>,
+    /// How the node's output gain changes when the plan lands.
+    pub fade: NodeFade,
+    /// Whether each output ramps with the node's gain (audio, CV) or switches (pitch, gate).
+    pub continuous: Box<[bool]>,
+    /// Range of this node's parameter ramps in `ExecutionPlan::ramps`.
+    pub ramps: Range<u32>,
 }
 
 /// One step of a block.
@@ -126,8 +133,11 @@ pub struct ExecutionPlan {
     pub output: [u32; 2],
     /// Metered nodes.
     pub meters: Vec<Meter>,
-    /// Frames over which changed cable scales ramp from the frame the plan lands on.
+    /// Frames over which changed cable scales, node gains and parameters ramp from the frame
+    /// the plan lands on.
     pub fade_frames: u32,
+    /// Float parameters of kept nodes that ramp to their new value.
+    pub ramps: Vec<ParamRamp>,
     /// Absolute frame the plan landed on (set by the runtime on adoption).
     pub landed_at: u64,
     /// The running level of each metered node (one per entry of `meters`), written by the
@@ -162,6 +172,9 @@ pub struct ParamUpdate {
     /// Whether the patch gives it (false: the value is the default of a parameter the patch
     /// leaves out, announced with `Module::param_unset`).
     pub given: bool,
+    /// Whether the live instance gets it through a ramp of the plan (only the spare takes
+    /// it at once).
+    pub ramped: bool,
 }
 
 /// Module instances by slot.
@@ -210,6 +223,8 @@ pub struct PlanUpdate {
     /// Larger spare and poisoned pools (the size of `module_pool`); after adoption, the
     /// old ones (empty).
     pub spare_pools: Option<[ModulePool; 2]>,
+    /// A larger pool of node gains (the size of `module_pool`); after adoption, the old one.
+    pub gain_pool: Option<Vec<NodeGain>>,
     /// A larger buffer pool; after adoption, the old one.
     pub buffer_pool: Option<Vec<f32>>,
     /// A larger delay pool; after adoption, the old one.

@@ -6,13 +6,15 @@
 //! Otherwise a fresh instance is made here, on the control thread. Output buffers of kept
 //! nodes and delay slots of surviving feedback cables are stable, so their contents carry on.
 
+use super::fades::{NodeFade, ParamRamp};
+use super::ghosts::with_ghosts;
 use super::order::{order, Group};
 use super::plan::{
     Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, NodeExec, ParamUpdate,
     PlanUpdate, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
 };
 use super::validate::ValidGraph;
-use crate::modules::{Module, ModuleType, ParamValue, Shape, MAX_BLOCK, MAX_VOICES};
+use crate::modules::{Module, ModuleType, ParamValue, PortKind, Shape, MAX_BLOCK, MAX_VOICES};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -172,6 +174,12 @@ pub struct Planner {
     delays: HashMap<CableKey, Run>,
     scales: HashMap<ScaleKey, f32>,
     fade_frames: u32,
+    /// The patch's graph last planned (to plan again without ghosts).
+    patch: Option<PlannedGraph>,
+    /// The graph last planned: the patch's nodes, then its ghosts.
+    planned: Option<PlannedGraph>,
+    /// Makes ghost keys unique.
+    ghost_serial: u64,
     module_slots: Slots,
     buffers: Runs,
     delay_slots: Runs,
@@ -213,6 +221,9 @@ impl Planner {
             delays: HashMap::new(),
             scales: HashMap::new(),
             fade_frames: (DEFAULT_FADE_MS / 1000.0 * sample_rate).round() as u32,
+            patch: None,
+            planned: None,
+            ghost_serial: 0,
             module_slots: Slots::starting_at(0),
             buffers: Runs::starting_at(ZERO_BUFFER + MAX_VOICES as u32),
             delay_slots: Runs::starting_at(0),
@@ -223,7 +234,7 @@ impl Planner {
         }
     }
 
-    /// Sets how long changed cable scales ramp in later plans (0: switch at once).
+    /// Sets how long later plans fade (0: switch at once).
     pub fn set_fade_ms(&mut self, ms: f32) {
         self.fade_frames = (ms.max(0.0) / 1000.0 * self.sample_rate).round() as u32;
     }
@@ -233,8 +244,52 @@ impl Planner {
         self.plan_id
     }
 
+    /// Frames a plan's fades take (at least 1).
+    pub fn fade_frames(&self) -> u32 {
+        self.fade_frames.max(1)
+    }
+
+    /// Whether the last plan keeps ghosts (removed or retyped nodes fading out).
+    pub fn has_ghosts(&self) -> bool {
+        let users = self.patch.as_ref().map_or(0, |g| g.0.nodes.len());
+        self.planned
+            .as_ref()
+            .is_some_and(|g| g.0.nodes.len() > users)
+    }
+
+    /// Plans the last patch again without its ghosts, under the same plan id (node positions
+    /// are unchanged, so levels and reports keep their names). Send it only once the last
+    /// plan's fade is over: the ghosts are silent then, so retiring them changes no sample.
+    pub fn without_ghosts(&self) -> Option<Planned> {
+        let patch = self.patch.clone()?;
+        let mut planned = self.plan_graph(&patch.0, Carry::Nothing);
+        planned.next.plan_id = self.plan_id;
+        planned.summary.plan_id = self.plan_id;
+        if let Some(plan) = planned.update.plan.as_mut() {
+            plan.id = self.plan_id;
+        }
+        planned.update.transport = None;
+        Some(planned)
+    }
+
     /// Plans `graph` against the current state. Pure: `self` is not changed.
+    ///
+    /// With fades on and something already running, new nodes fade in, float parameters of
+    /// kept nodes ramp, new cables between kept nodes ramp up from 0, and nodes that are
+    /// removed or retyped stay as ghosts that fade out (see `ghosts`).
     pub fn plan(&self, graph: &ValidGraph) -> Planned {
+        self.plan_graph(graph, Carry::Everything)
+    }
+
+    /// `plan`, retiring the ghosts of earlier plans: call it when they are known to be
+    /// silent (the runtime runs the last plan and its fade is over). Nodes this plan
+    /// removes still fade out.
+    pub fn plan_retiring_ghosts(&self, graph: &ValidGraph) -> Planned {
+        self.plan_graph(graph, Carry::NewGhosts)
+    }
+
+    /// `plan`, carrying on what `carry` says.
+    fn plan_graph(&self, patch: &ValidGraph, carry: Carry) -> Planned {
         let started = Instant::now();
         let mut next = self.clone();
         next.plan_id += 1;
@@ -243,9 +298,40 @@ impl Planner {
             plan_id: next.plan_id,
             ..CommitSummary::default()
         };
+        let fading = self.fade_frames > 0 && !self.nodes.is_empty();
+        let users = patch.nodes.len();
+        let mut old_nodes = std::mem::take(&mut next.nodes);
+        if let Some(previous) = self.patch.as_ref().map(|g| &*g.0) {
+            for node in &previous.nodes {
+                if patch.node_index(&node.name).is_none() {
+                    summary.removed.push(node.name.clone());
+                }
+            }
+        }
+        let previous = match carry {
+            Carry::Nothing => None,
+            Carry::NewGhosts => self.patch.as_ref(),
+            Carry::Everything => self.planned.as_ref(),
+        };
+        let augmented = match (fading, previous.map(|g| &*g.0)) {
+            (true, Some(previous)) => {
+                let previous_users = self.patch.as_ref().map_or(0, |g| g.0.nodes.len());
+                let mut serial = next.ghost_serial;
+                let ghosts = with_ghosts(previous, previous_users, patch, &mut serial);
+                next.ghost_serial = serial;
+                for (name, key) in ghosts.renamed {
+                    if let Some(live) = old_nodes.remove(name.as_str()) {
+                        old_nodes.insert(key.into(), live);
+                    }
+                }
+                Some(ghosts.graph)
+            }
+            _ => None,
+        };
+        let planned = PlannedGraph(Arc::new(augmented.unwrap_or_else(|| patch.clone())));
+        let graph: &ValidGraph = &planned.0;
 
         // Retire what is gone or rebuilt; free per-plan mix buffers.
-        let mut old_nodes = std::mem::take(&mut next.nodes);
         for run in std::mem::take(&mut next.mix_buffers) {
             next.buffers.give_back(run);
         }
@@ -267,9 +353,6 @@ impl Planner {
             });
             if !survives {
                 retired.push(name.clone());
-                if index.is_none() {
-                    summary.removed.push(name.to_string());
-                }
             }
         }
         for name in retired {
@@ -290,24 +373,42 @@ impl Planner {
 
         // Keep or create every node.
         let mut fresh = vec![None; graph.nodes.len()];
+        let mut ramps: Vec<Vec<ParamRamp>> = vec![Vec::new(); graph.nodes.len()];
         for (n, node) in graph.nodes.iter().enumerate() {
             let (name, live) = match old_nodes.remove_entry(node.name.as_str()) {
                 Some((name, mut live)) => {
                     let same = *live.params == *node.params && *live.given == *node.given;
-                    if same {
-                        summary.kept.push(node.name.clone());
-                    } else {
-                        summary.changed.push(node.name.clone());
+                    if n < users {
+                        let list = if same {
+                            &mut summary.kept
+                        } else {
+                            &mut summary.changed
+                        };
+                        list.push(node.name.clone());
                     }
                     let values = live.params.iter().zip(&node.params);
                     let given = live.given.iter().zip(&node.given);
                     for (i, ((old, new), (was, is))) in values.zip(given).enumerate() {
                         if old != new || was != is {
+                            let ramp = match (old, new) {
+                                (ParamValue::Float(from), ParamValue::Float(to))
+                                    if fading && *was && *is =>
+                                {
+                                    Some(ParamRamp {
+                                        index: i as u32,
+                                        from: *from,
+                                        to: *to,
+                                    })
+                                }
+                                _ => None,
+                            };
+                            ramps[n].extend(ramp);
                             update.params.push(ParamUpdate {
                                 slot: live.slot,
                                 index: i as u32,
                                 value: new.clone(),
                                 given: *is,
+                                ramped: ramp.is_some(),
                             });
                         }
                     }
@@ -357,7 +458,18 @@ impl Planner {
             next.nodes.insert(name, live);
         }
 
-        next.build_plan(graph, &fresh, &mut update);
+        let fades = PlanFades {
+            users,
+            fading,
+            ramps,
+        };
+        next.build_plan(graph, &fresh, &fades, &mut update);
+        next.patch = Some(if graph.nodes.len() == users {
+            planned.clone()
+        } else {
+            PlannedGraph(Arc::new(patch.clone()))
+        });
+        next.planned = Some(planned.clone());
         update.transport = Some(graph.transport);
         next.grow_pools(&mut update);
         summary.plan_time = started.elapsed();
@@ -406,6 +518,7 @@ impl Planner {
         &mut self,
         graph: &ValidGraph,
         fresh: &[Option<(usize, usize)>],
+        fades: &PlanFades,
         update: &mut PlanUpdate,
     ) {
         let edges: Vec<(usize, usize)> = graph.cables.iter().map(|c| (c.from, c.to)).collect();
@@ -460,7 +573,14 @@ impl Planner {
                 *nth,
             );
             *nth += 1;
-            from_scale.push(old_scales.remove(&key).unwrap_or(cable.scale));
+            let source = &graph.nodes[cable.from];
+            let kept = |n: usize| n < fades.users && fresh[n].is_none();
+            let rises = fades.fading
+                && kept(cable.from)
+                && kept(cable.to)
+                && continuous(source.descriptor.outputs[cable.output].kind);
+            let new_from = if rises { 0.0 } else { cable.scale };
+            from_scale.push(old_scales.remove(&key).unwrap_or(new_from));
             self.scales.insert(key, cable.scale);
         }
 
@@ -492,6 +612,7 @@ impl Planner {
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
             fade_frames: self.fade_frames.max(1),
+            ramps: Vec::new(),
             landed_at: 0,
             levels: Vec::new(),
             level_frames: 0,
@@ -583,7 +704,20 @@ impl Planner {
                     }),
                 }
             }
-            if let Some(&first) = live.outputs.first() {
+            let fade = if n >= fades.users {
+                NodeFade::FadeOut
+            } else if fresh[n].is_none() {
+                NodeFade::Kept
+            } else if fades.fading {
+                NodeFade::FadeIn
+            } else {
+                NodeFade::Start
+            };
+            let ramp_start = plan.ramps.len() as u32;
+            plan.ramps.extend_from_slice(&fades.ramps[n]);
+            let kinds = node.descriptor.outputs.iter().map(|p| continuous(p.kind));
+            let output_ramps: Box<[bool]> = kinds.collect();
+            if let (Some(&first), true) = (live.outputs.first(), n < fades.users) {
                 plan.meters.push(Meter {
                     node: n as u32,
                     buffer: first,
@@ -603,6 +737,9 @@ impl Planner {
                 inputs: inputs.into_boxed_slice(),
                 outputs: live.outputs.iter().copied().collect(),
                 mixes: mix_start..plan.mixes.len() as u32,
+                fade,
+                continuous: output_ramps,
+                ramps: ramp_start..plan.ramps.len() as u32,
             });
         };
         for group in &order.groups {
@@ -653,6 +790,7 @@ impl Planner {
         if let Some(size) = grown(self.module_slots.high_water(), &mut self.module_capacity) {
             update.module_pool = Some((0..size).map(|_| None).collect());
             update.spare_pools = Some(std::array::from_fn(|_| (0..size).map(|_| None).collect()));
+            update.gain_pool = Some(vec![Default::default(); size]);
         }
         if let Some(size) = grown(self.buffers.high_water(), &mut self.buffer_capacity) {
             update.buffer_pool = Some(prefaulted_pool(size * MAX_BLOCK));
@@ -661,6 +799,43 @@ impl Planner {
             update.delay_pool = Some(prefaulted_pool(size));
         }
     }
+}
+
+/// A graph the planner planned, kept to plan from later.
+#[derive(Clone)]
+struct PlannedGraph(Arc<ValidGraph>);
+
+impl std::fmt::Debug for PlannedGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} nodes", self.0.nodes.len())
+    }
+}
+
+/// Which ghosts a plan carries on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carry {
+    /// None: every ghost retires.
+    Nothing,
+    /// Only the nodes this plan removes or retypes.
+    NewGhosts,
+    /// Those and every ghost of the last plan.
+    Everything,
+}
+
+/// What a plan fades, beside cable scales.
+struct PlanFades {
+    /// Nodes of the patch (the graph's nodes past them are ghosts).
+    users: usize,
+    /// Whether this plan fades (fades on and something already running).
+    fading: bool,
+    /// Float parameters that ramp, by node.
+    ramps: Vec<Vec<ParamRamp>>,
+}
+
+/// Whether a port of `kind` ramps with fades (audio, CV) rather than switching (pitch,
+/// gate).
+fn continuous(kind: PortKind) -> bool {
+    matches!(kind, PortKind::Audio | PortKind::Cv)
 }
 
 /// A pool of `len` zeros whose every page has been written, here on the control thread, so

@@ -6,6 +6,7 @@
 //! replaces goes back to the control side on the retire ring.
 
 use super::containment::{has_non_finite, Containment};
+use super::fades::{ramp_step, NodeGain};
 use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
 use super::mixing::{mix_block, mix_sample, Fade};
 use super::observe::{Counters, NodeReset, ObservationSender};
@@ -13,13 +14,14 @@ use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
 use super::planner::prefaulted_pool;
 use super::transport::{Clock, Quantize};
 use crate::midi::{events_in, MidiEvent, MidiReceiver};
-use crate::modules::{Module, ProcessIo, Tempo, MAX_BLOCK};
+use crate::modules::{Module, ParamValue, ProcessIo, Tempo, MAX_BLOCK};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
 
 /// The audio-thread side of the engine.
 pub struct Runtime {
     modules: Vec<Option<Box<dyn Module>>>,
+    gains: Vec<NodeGain>,
     containment: Containment,
     buffers: Vec<f32>,
     delays: Vec<f32>,
@@ -50,6 +52,7 @@ impl Runtime {
     ) -> Self {
         Runtime {
             modules: (0..sizes.modules).map(|_| None).collect(),
+            gains: vec![NodeGain::default(); sizes.modules],
             containment: Containment::new(sizes.modules, resets),
             buffers: prefaulted_pool(sizes.buffers * MAX_BLOCK),
             delays: prefaulted_pool(sizes.delays),
@@ -148,6 +151,9 @@ impl Runtime {
         let Ok(mut update) = self.updates.pop() else {
             return false;
         };
+        if update.plan.is_some() {
+            self.finish_ramps();
+        }
         if let Some(settings) = update.transport {
             self.clock.set(settings, self.position);
         }
@@ -159,6 +165,10 @@ impl Runtime {
         }
         if let Some(pools) = update.spare_pools.as_mut() {
             self.containment.grow(pools);
+        }
+        if let Some(pool) = update.gain_pool.as_mut() {
+            pool[..self.gains.len()].copy_from_slice(&self.gains);
+            std::mem::swap(pool, &mut self.gains);
         }
         if let Some(pool) = update.buffer_pool.as_mut() {
             // Nothing to copy: every buffer is written before it is read within a block
@@ -181,7 +191,8 @@ impl Runtime {
         for p in &update.params {
             let slot = p.slot as usize;
             let spare = self.containment.spare_mut(slot);
-            for m in [self.modules[slot].as_mut(), spare].into_iter().flatten() {
+            let live = self.modules[slot].as_mut().filter(|_| !p.ramped);
+            for m in [live, spare].into_iter().flatten() {
                 m.set_param(p.index as usize, &p.value);
                 if !p.given {
                     m.param_unset(p.index as usize);
@@ -216,7 +227,11 @@ impl Runtime {
                 }
             }
             plan.landed_at = self.position;
-            self.counters.plan_id.store(plan.id, Ordering::Relaxed);
+            for node in plan.nodes.iter() {
+                self.gains[node.slot as usize].land(node.fade, self.position, plan.fade_frames);
+            }
+            self.counters.landed.store(self.position, Ordering::Relaxed);
+            self.counters.plan_id.store(plan.id, Ordering::Release);
             update.replaced = self.plan.replace(plan);
         }
         // Cannot fail: a slot was checked above and only this thread pushes.
@@ -256,11 +271,7 @@ impl Runtime {
                             mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade)
                         };
                     }
-                    let tempo = self.clock.tempo(self.position);
-                    let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
-                    let at = (self.position, tempo);
-                    run_node(&mut self.modules, node, 0, frames, at, events);
-                    self.contain(plan.id, node, 0, frames);
+                    self.step_node(plan, node, 0, frames);
                 }
                 Step::Loop(range) => {
                     let members = &plan.nodes[range.start as usize..range.end as usize];
@@ -284,11 +295,7 @@ impl Runtime {
                                     )
                                 };
                             }
-                            let at = self.position + i as u64;
-                            let tempo = self.clock.tempo(at);
-                            let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
-                            run_node(&mut self.modules, node, i, 1, (at, tempo), events);
-                            self.contain(plan.id, node, i, 1);
+                            self.step_node(plan, node, i, 1);
                         }
                     }
                 }
@@ -304,6 +311,79 @@ impl Runtime {
                 )
             };
             self.delays[slot..slot + lanes].copy_from_slice(last);
+        }
+    }
+
+    /// Runs `node` for frames `offset..offset + frames` of the block: a silent ghost only
+    /// zeroes its outputs; ramping parameters take their next value at every ramp step
+    /// (the node is called piece by piece between steps); each piece is contained, then
+    /// scaled by the node's gain.
+    fn step_node(&mut self, plan: &ExecutionPlan, node: &NodeExec, offset: usize, frames: usize) {
+        let slot = node.slot as usize;
+        let lanes = node.lanes as usize;
+        let at = self.position + offset as u64;
+        if self.gains[slot].silent(at) {
+            for &ptr in node.output_ptrs.iter() {
+                // SAFETY: output buffers hold MAX_BLOCK frames of the node's lanes.
+                unsafe { std::slice::from_raw_parts_mut(ptr.add(offset * lanes), frames * lanes) }
+                    .fill(0.0);
+            }
+            return;
+        }
+        let ramps = &plan.ramps[node.ramps.start as usize..node.ramps.end as usize];
+        let mut done = 0;
+        while done < frames {
+            let from = at + done as u64;
+            let mut n = frames - done;
+            if !ramps.is_empty() {
+                let since = from - plan.landed_at;
+                if let Some((starts, left)) = ramp_step(since, plan.fade_frames) {
+                    if let (true, Some(module)) = (starts, self.modules[slot].as_mut()) {
+                        for ramp in ramps {
+                            module.set_param(
+                                ramp.index as usize,
+                                &ramp.value(since, plan.fade_frames),
+                            );
+                        }
+                    }
+                    n = n.min(left as usize);
+                }
+            }
+            let tempo = self.clock.tempo(from);
+            let events = self.midi.as_ref().map_or(&[][..], MidiReceiver::block);
+            run_node(
+                &mut self.modules,
+                node,
+                offset + done,
+                n,
+                (from, tempo),
+                events,
+            );
+            self.contain(plan.id, node, offset + done, n);
+            let piece = (offset + done, n, from);
+            // SAFETY: as above; nothing else holds the node's outputs now.
+            unsafe { self.gains[slot].apply(&node.output_ptrs, &node.continuous, lanes, piece) };
+            done += n;
+        }
+    }
+
+    /// Gives every parameter still ramping in the running plan its final value at once (a
+    /// new plan lands before the ramps are over).
+    fn finish_ramps(&mut self) {
+        let Some(plan) = self.plan.as_deref() else {
+            return;
+        };
+        let since = self.position - plan.landed_at;
+        if plan.ramps.is_empty() || ramp_step(since, plan.fade_frames).is_none() {
+            return;
+        }
+        for node in &plan.nodes {
+            let ramps = &plan.ramps[node.ramps.start as usize..node.ramps.end as usize];
+            if let Some(module) = self.modules[node.slot as usize].as_mut() {
+                for ramp in ramps {
+                    module.set_param(ramp.index as usize, &ParamValue::Float(ramp.to));
+                }
+            }
         }
     }
 

@@ -173,7 +173,7 @@ impl LiveSession {
         self.engine.set_quantize(quantize);
     }
 
-    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    /// Sets how long commits fade from the next one on (0: at once).
     pub fn set_fade_ms(&mut self, ms: f32) {
         self.engine.set_fade_ms(ms);
     }
