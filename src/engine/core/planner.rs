@@ -121,7 +121,11 @@ type CableKey = (String, usize, String, usize, usize, u32);
 /// Identity of any cable: endpoints and which of several equal cables it is.
 type ScaleKey = (String, usize, String, usize, usize);
 
-/// Default length of the ramp a changed cable scale takes, in milliseconds.
+/// Most ghosts a plan carries on from earlier plans: commits coming faster than the fade
+/// for a long time retire the older ghosts at once rather than pile them up.
+const MAX_GHOSTS: usize = 64;
+
+/// Default length of a commit's fades, in milliseconds.
 pub const DEFAULT_FADE_MS: f32 = 10.0;
 
 /// What a commit did, node by node.
@@ -251,10 +255,7 @@ impl Planner {
 
     /// Whether the last plan keeps ghosts (removed or retyped nodes fading out).
     pub fn has_ghosts(&self) -> bool {
-        let users = self.patch.as_ref().map_or(0, |g| g.0.nodes.len());
-        self.planned
-            .as_ref()
-            .is_some_and(|g| g.0.nodes.len() > users)
+        self.ghost_count() > 0
     }
 
     /// Plans the last patch again without its ghosts, under the same plan id (node positions
@@ -278,7 +279,18 @@ impl Planner {
     /// kept nodes ramp, new cables between kept nodes ramp up from 0, and nodes that are
     /// removed or retyped stay as ghosts that fade out (see `ghosts`).
     pub fn plan(&self, graph: &ValidGraph) -> Planned {
-        self.plan_graph(graph, Carry::Everything)
+        let carry = if self.ghost_count() > MAX_GHOSTS {
+            Carry::NewGhosts
+        } else {
+            Carry::Everything
+        };
+        self.plan_graph(graph, carry)
+    }
+
+    /// Ghosts in the last plan.
+    fn ghost_count(&self) -> usize {
+        let users = self.patch.as_ref().map_or(0, |g| g.0.nodes.len());
+        self.planned.as_ref().map_or(0, |g| g.0.nodes.len() - users)
     }
 
     /// `plan`, retiring the ghosts of earlier plans: call it when they are known to be
