@@ -289,6 +289,10 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
         if commits % 16 == 0 {
             std::thread::yield_now();
         }
+        if commits % 100 == 0 {
+            // A panic resets every node on the audio thread, without allocating either.
+            engine.panic();
+        }
     }
     while engine.has_pending() {
         engine.pump();
@@ -308,6 +312,10 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
     assert!(
         blocks.load(Ordering::Relaxed) > 100,
         "audio ran while committing"
+    );
+    assert!(
+        engine.counters().panics.load(Ordering::Relaxed) > 0,
+        "panics ran"
     );
     assert_eq!(
         engine.counters().plan_id.load(Ordering::Relaxed),

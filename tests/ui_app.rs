@@ -320,3 +320,26 @@ fn a_crash_writes_the_buffer_to_the_recovery_file_and_says_where() {
         "offered on the next start"
     );
 }
+
+#[test]
+fn ctrl_p_panics_and_says_so_in_the_status_line() {
+    let dir = TempDir::new("panic");
+    let mut app = open_text(&dir, SET);
+    app.key(ctrl('p'), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("panic: silenced and every node reset")),
+        "{}",
+        rows.join("\n")
+    );
+    // The help lists the key.
+    app.key(key(KeyCode::F(1)), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Ctrl-P") && r.contains("panic")),
+        "{}",
+        rows.join("\n")
+    );
+}

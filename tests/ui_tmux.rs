@@ -556,3 +556,25 @@ fn the_screen_refuses_a_file_that_is_not_text_or_too_large_and_leaves_it_as_it_w
     assert_eq!(std::fs::read(&not_text).unwrap(), bytes);
     assert_eq!(std::fs::metadata(&huge).unwrap().len(), big.len() as u64);
 }
+
+#[test]
+fn the_panic_key_through_the_real_binary() {
+    let dir = TempDir::new("tmux-panic");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("committed: 0 kept, 0 changed, 16 added, 0 removed");
+    tmux.keys(&["C-p"]);
+    let after = tmux.wait_text("panic: silenced and every node reset");
+    // The set plays on from its reset state: the meters keep moving.
+    tmux.wait_for("the meters to move after the panic", |screen| {
+        meter_rows(screen) != meter_rows(&after)
+    });
+    assert!(tmux.alive());
+}

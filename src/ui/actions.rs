@@ -83,6 +83,11 @@ impl App {
                 self.sound.set_quantize(next);
                 self.notify(NoticeKind::Info, format!("quantize {next}"), Some(now));
             }
+            Action::Panic => {
+                self.sound.panic();
+                let text = "panic: silenced and every node reset".to_string();
+                self.notify(NoticeKind::Info, text, Some(now));
+            }
             Action::ToggleMute => {
                 let state = if self.sound.toggle_mute() {
                     "muted"

@@ -35,6 +35,8 @@ pub enum Action {
     ToggleFocus,
     /// Master mute.
     ToggleMute,
+    /// Panic: silence at once (ramped), then reset every node's state.
+    Panic,
     /// Cycles when commits land: at once, on the beat, on the bar.
     CycleQuantize,
     /// Starts or stops a timestamped recording next to the patch.
@@ -191,6 +193,12 @@ pub const BINDINGS: &[Binding] = &[
         &[Chord(KeyCode::F(12), NONE)],
         Action::ToggleMute,
         "master mute on/off (ramped, no click)",
+    ),
+    global(
+        "Ctrl-P",
+        &[Chord(KeyCode::Char('p'), CTRL)],
+        Action::Panic,
+        "panic: silence within 5 ms (ramped), reset every node's state, ramp back up",
     ),
     global(
         "F4",

@@ -180,7 +180,7 @@ impl Engine {
             if !self.refills.contains(&reset.slot) {
                 self.refills.push(reset.slot);
             }
-            if self.reset_log.len() < RESET_LOG {
+            if !reset.panic && self.reset_log.len() < RESET_LOG {
                 self.reset_log.push(reset);
             }
         }
@@ -229,6 +229,13 @@ impl Engine {
         let now = self.counters.frames.load(Ordering::Relaxed);
         let fade = u64::from(self.planner.fade_frames());
         running == self.planner.plan_id() && now >= landed + fade
+    }
+
+    /// Asks the audio thread for a panic: the output ramps to silence within 5 ms, every
+    /// node is reset to its initial state (feedback delays cleared), and the output ramps
+    /// back up over 5 ms.
+    pub fn panic(&self) {
+        self.counters.panic.store(true, Ordering::Release);
     }
 
     /// Whether a commit is waiting for room on the plan ring.

@@ -36,7 +36,14 @@ pub struct Runtime {
     record: Producer<[f32; 2]>,
     /// Frame on which the quantised update at the head of the ring lands.
     landing: Option<u64>,
+    /// Frame on which a panic started, while one runs.
+    panic: Option<u64>,
+    /// Frames a panic's ramps down and back up take.
+    panic_frames: u64,
 }
+
+/// How long a panic ramps to silence (and back after the reset), in seconds.
+const PANIC_RAMP: f64 = 0.005;
 
 impl Runtime {
     /// A runtime with empty pools of the given sizes, fed by `updates`, returning on
@@ -66,6 +73,8 @@ impl Runtime {
             clock: Clock::new(sample_rate),
             record,
             landing: None,
+            panic: None,
+            panic_frames: ((PANIC_RAMP * sample_rate).round() as u64).max(1),
         }
     }
 
@@ -100,12 +109,14 @@ impl Runtime {
                 // A quantised commit waits: stop the block on its frame.
                 frames = frames.min((at - self.position) as usize);
             }
+            frames = self.start_panic(frames);
             self.run_block(frames);
             let (l, r) = (
                 &mut left[done..done + frames],
                 &mut right[done..done + frames],
             );
             self.write_output(l, r);
+            self.panic_gain(l, r);
             self.record(l, r);
             self.observe(l, r);
             self.position += frames as u64;
@@ -387,6 +398,71 @@ impl Runtime {
         }
     }
 
+    /// Starts a panic the control side asked for and, on the frame the ramp down ends,
+    /// resets every node; returns `frames` cut so that a block ends on that frame.
+    fn start_panic(&mut self, frames: usize) -> usize {
+        if self.panic.is_none() && self.counters.panic.swap(false, Ordering::AcqRel) {
+            self.panic = Some(self.position);
+        }
+        let Some(start) = self.panic else {
+            return frames;
+        };
+        let reset_at = start + self.panic_frames;
+        if self.position == reset_at {
+            self.reset_all();
+        }
+        if self.position < reset_at {
+            frames.min((reset_at - self.position) as usize)
+        } else {
+            frames
+        }
+    }
+
+    /// Puts every node of the plan back in its initial state (its spare swapped in, the
+    /// control side refills it) and clears the feedback delays.
+    fn reset_all(&mut self) {
+        let Some(plan) = self.plan.take() else {
+            return;
+        };
+        for node in &plan.nodes {
+            let slot = node.slot as usize;
+            if self.containment.reset(&mut self.modules[slot], slot) {
+                self.containment.report(NodeReset {
+                    plan_id: plan.id,
+                    node: node.node,
+                    slot: node.slot,
+                    panic: true,
+                });
+            }
+        }
+        self.plan = Some(plan);
+        self.delays.fill(0.0);
+        self.counters.panics.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Applies a running panic's gain to the block just written: down to 0 until the reset,
+    /// then back up to 1, where the panic ends.
+    fn panic_gain(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let Some(start) = self.panic else {
+            return;
+        };
+        let ramp = self.panic_frames;
+        let reset_at = start + ramp;
+        for (f, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
+            let at = self.position + f as u64;
+            let gain = if at < reset_at {
+                1.0 - (at + 1 - start) as f32 / ramp as f32
+            } else {
+                ((at + 1 - reset_at) as f32 / ramp as f32).min(1.0)
+            };
+            *l *= gain;
+            *r *= gain;
+        }
+        if self.position + left.len() as u64 >= reset_at + ramp {
+            self.panic = None;
+        }
+    }
+
     /// Pushes the guarded frames to the recording ring while a recording runs; what does not
     /// fit is counted as dropped.
     fn record(&mut self, left: &[f32], right: &[f32]) {
@@ -428,6 +504,7 @@ impl Runtime {
                 plan_id,
                 node: node.node,
                 slot: node.slot,
+                panic: false,
             });
             let position = self.position + bad as u64;
             let tempo = self.clock.tempo(position);

@@ -246,6 +246,12 @@ impl LiveSession {
         self.recording.as_ref().map(|r| (r.path(), r.dropped()))
     }
 
+    /// Silences the output at once (ramped) and resets every node's state; see
+    /// [`crate::engine::Engine::panic`].
+    pub fn panic(&self) {
+        self.engine.panic();
+    }
+
     /// Whether the master mute is on.
     pub fn muted(&self) -> bool {
         self.mute.load(Ordering::Relaxed)
