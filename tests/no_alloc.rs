@@ -293,6 +293,11 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
             // A panic resets every node on the audio thread, without allocating either.
             engine.panic();
         }
+        if commits % 10 == 0 {
+            // So do node mutes and unmutes.
+            let name = current.nodes[rng.below(current.nodes.len())].name.clone();
+            engine.set_muted(&name, commits % 20 == 0);
+        }
     }
     while engine.has_pending() {
         engine.pump();

@@ -5,7 +5,7 @@ use super::containment::RESET_RING;
 use super::observe::{observation_rings, Counters, EngineCounters, NodeReset, ObservationReceiver};
 use super::plan::PlanUpdate;
 use super::planner::{CommitSummary, Planner, PoolSizes};
-use super::runtime::Runtime;
+use super::runtime::{MuteCommand, Runtime};
 use super::transport::Quantize;
 use super::validate::ValidGraph;
 use crate::midi::{midi_ring, MidiSender};
@@ -25,6 +25,9 @@ pub const RECORD_RING: usize = 1 << 18;
 /// The control side's end of the recording ring (see `session::recorder`), while no
 /// recording holds it.
 pub type RecordRing = Consumer<[f32; 2]>;
+
+/// Mute commands that may wait for the audio thread.
+const MUTE_RING: usize = 1024;
 
 /// Fewest frames between two updates that only refill spares.
 const REFILL_GAP: u64 = 4096;
@@ -78,6 +81,7 @@ pub enum CommitOutcome {
 pub struct Engine {
     planner: Planner,
     plans: Producer<Box<PlanUpdate>>,
+    mutes: Producer<MuteCommand>,
     pending: Option<ValidGraph>,
     quantize: Quantize,
     resets: Consumer<NodeReset>,
@@ -98,6 +102,7 @@ impl Engine {
         let (retire_tx, retire_rx) = RingBuffer::new(RETIRE_RING);
         let (reset_tx, reset_rx) = RingBuffer::new(RESET_RING);
         let (record_tx, record_rx) = RingBuffer::new(RECORD_RING);
+        let (mute_tx, mute_rx) = RingBuffer::new(MUTE_RING);
         let counters = Arc::new(EngineCounters::default());
         let (midi_tx, midi_rx) = midi_ring();
         let mut runtime = Runtime::new(
@@ -110,6 +115,7 @@ impl Engine {
             record_tx,
         );
         runtime.set_midi(midi_rx);
+        runtime.set_mutes(mute_rx);
         let observations = (config.observed_levels > 0).then(|| {
             let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
             runtime.set_observer(tx);
@@ -118,6 +124,7 @@ impl Engine {
         let engine = Engine {
             planner: Planner::new(config.sample_rate, config.pools),
             plans: plan_tx,
+            mutes: mute_tx,
             pending: None,
             quantize: Quantize::Off,
             resets: reset_rx,
@@ -236,6 +243,16 @@ impl Engine {
     /// back up over 5 ms.
     pub fn panic(&self) {
         self.counters.panic.store(true, Ordering::Release);
+    }
+
+    /// Mutes or unmutes the live node `name` (ramped over 5 ms; it keeps running). A node
+    /// that a later plan rebuilds starts unmuted: send it again once that plan runs. False
+    /// when no live node has that name or the ring is full.
+    pub fn set_muted(&mut self, name: &str, muted: bool) -> bool {
+        let Some(slot) = self.planner.slot_of(name) else {
+            return false;
+        };
+        self.mutes.push(MuteCommand { slot, muted }).is_ok()
     }
 
     /// Whether a commit is waiting for room on the plan ring.

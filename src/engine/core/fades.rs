@@ -87,6 +87,20 @@ impl NodeGain {
         };
     }
 
+    /// Moves towards `to` from frame `at` on, over `frames` frames, from where it is (a
+    /// mute or unmute); nothing when it already heads there.
+    pub fn head_to(&mut self, to: f32, at: u64, frames: u32) {
+        if self.to == to {
+            return;
+        }
+        *self = NodeGain {
+            from: self.at(at.saturating_sub(1)),
+            to,
+            start: at,
+            frames,
+        };
+    }
+
     /// Applies the gain to frames `offset..offset + frames` (absolute frame `at` first) of
     /// `outputs`, each with `lanes` lanes: continuous ones ramp, the others are zero or
     /// untouched as `to` says.

@@ -223,8 +223,9 @@ pub struct PlanUpdate {
     /// Larger spare and poisoned pools (the size of `module_pool`); after adoption, the
     /// old ones (empty).
     pub spare_pools: Option<[ModulePool; 2]>,
-    /// A larger pool of node gains (the size of `module_pool`); after adoption, the old one.
-    pub gain_pool: Option<Vec<NodeGain>>,
+    /// A larger pool of node gains, fade and mute for each slot (the size of
+    /// `module_pool`); after adoption, the old one.
+    pub gain_pool: Option<Vec<[NodeGain; 2]>>,
     /// A larger buffer pool; after adoption, the old one.
     pub buffer_pool: Option<Vec<f32>>,
     /// A larger delay pool; after adoption, the old one.

@@ -248,6 +248,11 @@ impl Planner {
         self.plan_id
     }
 
+    /// Module slot of the live node `name` (not a ghost).
+    pub fn slot_of(&self, name: &str) -> Option<u32> {
+        self.nodes.get(name).map(|live| live.slot)
+    }
+
     /// Frames a plan's fades take (at least 1).
     pub fn fade_frames(&self) -> u32 {
         self.fade_frames.max(1)

@@ -6,7 +6,7 @@
 //! replaces goes back to the control side on the retire ring.
 
 use super::containment::{has_non_finite, Containment};
-use super::fades::{ramp_step, NodeGain};
+use super::fades::{ramp_step, NodeFade, NodeGain};
 use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
 use super::mixing::{mix_block, mix_sample, Fade};
 use super::observe::{Counters, NodeReset, ObservationSender};
@@ -21,7 +21,9 @@ use std::sync::atomic::Ordering;
 /// The audio-thread side of the engine.
 pub struct Runtime {
     modules: Vec<Option<Box<dyn Module>>>,
-    gains: Vec<NodeGain>,
+    /// Per module slot: the fade gain and the mute gain.
+    gains: Vec<[NodeGain; 2]>,
+    mutes: Option<Consumer<MuteCommand>>,
     containment: Containment,
     buffers: Vec<f32>,
     delays: Vec<f32>,
@@ -42,6 +44,15 @@ pub struct Runtime {
     panic_frames: u64,
 }
 
+/// Mutes or unmutes the node in a module slot (ramped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MuteCommand {
+    /// Module slot of the node.
+    pub slot: u32,
+    /// Muted or not.
+    pub muted: bool,
+}
+
 /// How long a panic ramps to silence (and back after the reset), in seconds.
 const PANIC_RAMP: f64 = 0.005;
 
@@ -59,7 +70,8 @@ impl Runtime {
     ) -> Self {
         Runtime {
             modules: (0..sizes.modules).map(|_| None).collect(),
-            gains: vec![NodeGain::default(); sizes.modules],
+            gains: vec![[NodeGain::default(); 2]; sizes.modules],
+            mutes: None,
             containment: Containment::new(sizes.modules, resets),
             buffers: prefaulted_pool(sizes.buffers * MAX_BLOCK),
             delays: prefaulted_pool(sizes.delays),
@@ -110,6 +122,7 @@ impl Runtime {
                 frames = frames.min((at - self.position) as usize);
             }
             frames = self.start_panic(frames);
+            self.take_mutes();
             self.run_block(frames);
             let (l, r) = (
                 &mut left[done..done + frames],
@@ -239,7 +252,12 @@ impl Runtime {
             }
             plan.landed_at = self.position;
             for node in plan.nodes.iter() {
-                self.gains[node.slot as usize].land(node.fade, self.position, plan.fade_frames);
+                let gains = &mut self.gains[node.slot as usize];
+                gains[0].land(node.fade, self.position, plan.fade_frames);
+                if matches!(node.fade, NodeFade::FadeIn | NodeFade::Start) {
+                    // A fresh node in a slot is not muted (the session mutes it again).
+                    gains[1] = NodeGain::default();
+                }
             }
             self.counters.landed.store(self.position, Ordering::Relaxed);
             self.counters.plan_id.store(plan.id, Ordering::Release);
@@ -333,7 +351,7 @@ impl Runtime {
         let slot = node.slot as usize;
         let lanes = node.lanes as usize;
         let at = self.position + offset as u64;
-        if self.gains[slot].silent(at) {
+        if self.gains[slot][0].silent(at) {
             for &ptr in node.output_ptrs.iter() {
                 // SAFETY: output buffers hold MAX_BLOCK frames of the node's lanes.
                 unsafe { std::slice::from_raw_parts_mut(ptr.add(offset * lanes), frames * lanes) }
@@ -373,7 +391,10 @@ impl Runtime {
             self.contain(plan.id, node, offset + done, n);
             let piece = (offset + done, n, from);
             // SAFETY: as above; nothing else holds the node's outputs now.
-            unsafe { self.gains[slot].apply(&node.output_ptrs, &node.continuous, lanes, piece) };
+            for gain in &self.gains[slot] {
+                // SAFETY: as above; nothing else holds the node's outputs now.
+                unsafe { gain.apply(&node.output_ptrs, &node.continuous, lanes, piece) };
+            }
             done += n;
         }
     }
@@ -396,6 +417,25 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// Starts the mutes and unmutes the control side sent: each ramps over 5 ms from here.
+    fn take_mutes(&mut self) {
+        let Some(mutes) = self.mutes.as_mut() else {
+            return;
+        };
+        let frames = self.panic_frames as u32;
+        while let Ok(MuteCommand { slot, muted }) = mutes.pop() {
+            if let Some(gains) = self.gains.get_mut(slot as usize) {
+                let to = if muted { 0.0 } else { 1.0 };
+                gains[1].head_to(to, self.position, frames);
+            }
+        }
+    }
+
+    /// Takes mutes from `mutes` from now on.
+    pub(crate) fn set_mutes(&mut self, mutes: Consumer<MuteCommand>) {
+        self.mutes = Some(mutes);
     }
 
     /// Starts a panic the control side asked for and, on the frame the ramp down ends,

@@ -3,4 +3,5 @@
 
 pub mod live;
 pub mod meters;
+pub mod mutes;
 pub mod recorder;
