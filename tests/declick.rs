@@ -339,7 +339,7 @@ fn commits_faster_than_the_fade_do_not_pile_up_ghosts() {
             "nodes:\n  s{i}:\n    module: SineOscillator\n  out:\n    module: AudioOut\n\
              cables:\n  - s{i}.out -> out.left\n"
         ));
-        let planned = planner.plan(&graph);
+        let planned = planner.plan(&std::sync::Arc::new(graph));
         let plan = planned.update.plan.as_ref().expect("a plan");
         largest = largest.max(plan.nodes.len());
         planner = planned.next;

@@ -384,7 +384,10 @@ fn replan_storm_on_the_null_backend_loses_no_plan_and_never_allocates() {
         "the last commit is what plays"
     );
     // The planner's picture matches the last graph: re-planning it changes nothing.
-    let replanned = engine.planner().plan(&last_graph).summary;
+    let replanned = engine
+        .planner()
+        .plan(&std::sync::Arc::new(last_graph))
+        .summary;
     assert!(
         replanned.changed.is_empty() && replanned.added.is_empty() && replanned.removed.is_empty()
     );

@@ -82,7 +82,7 @@ pub struct Engine {
     planner: Planner,
     plans: Producer<Box<PlanUpdate>>,
     mutes: Producer<MuteCommand>,
-    pending: Option<ValidGraph>,
+    pending: Option<Arc<ValidGraph>>,
     quantize: Quantize,
     resets: Consumer<NodeReset>,
     record_ring: Option<RecordRing>,
@@ -148,6 +148,7 @@ impl Engine {
     /// Plans `graph` and sends it, or queues it when the plan ring is full.
     pub fn commit(&mut self, graph: ValidGraph) -> CommitOutcome {
         self.cleanup.drain_here();
+        let graph = Arc::new(graph);
         if self.plans.is_full() {
             self.pending = Some(graph);
             return CommitOutcome::Queued;
@@ -260,7 +261,7 @@ impl Engine {
         self.pending.is_some()
     }
 
-    fn send(&mut self, graph: &ValidGraph) -> CommitSummary {
+    fn send(&mut self, graph: &Arc<ValidGraph>) -> CommitSummary {
         self.collect_resets();
         let mut planned = if self.ghosts_silent() {
             self.planner.plan_retiring_ghosts(graph)

@@ -8,6 +8,7 @@
 //! the planner plans the same graph without ghosts, which retires them.
 
 use super::validate::{ValidGraph, ValidNode};
+use std::collections::HashMap;
 
 /// The graph to plan and the live nodes that became ghosts.
 pub(crate) struct WithGhosts {
@@ -17,9 +18,10 @@ pub(crate) struct WithGhosts {
     pub renamed: Vec<(String, String)>,
 }
 
-/// Whether `node` of the previous plan lives on in `graph` under its name.
-fn kept_in(graph: &ValidGraph, node: &ValidNode) -> Option<usize> {
-    graph.node_index(&node.name).filter(|&j| {
+/// Whether `node` of the previous plan lives on in `graph` (whose positions by name are
+/// `names`) under its name.
+fn kept_in(graph: &ValidGraph, names: &HashMap<&str, usize>, node: &ValidNode) -> Option<usize> {
+    names.get(node.name.as_str()).copied().filter(|&j| {
         let new = &graph.nodes[j];
         new.module_type.name == node.module_type.name && new.shape == node.shape
     })
@@ -27,26 +29,36 @@ fn kept_in(graph: &ValidGraph, node: &ValidNode) -> Option<usize> {
 
 /// `graph` with the ghosts of `previous` (whose first `previous_users` nodes came from the
 /// patch, the rest being ghosts already): every node of `previous` that `graph` does not
-/// keep, except the old `AudioOut`. `serial` makes new ghost keys unique.
+/// keep, except the old `AudioOut`. `names` gives the positions of `graph`'s nodes by
+/// name; `serial` makes new ghost keys unique. `None` when there is no ghost.
 pub(crate) fn with_ghosts(
     previous: &ValidGraph,
     previous_users: usize,
-    graph: &ValidGraph,
+    (graph, names): (&ValidGraph, &HashMap<&str, usize>),
     serial: &mut u64,
-) -> WithGhosts {
+) -> Option<WithGhosts> {
+    let no_ghost = previous.nodes.len() == previous_users
+        && previous
+            .nodes
+            .iter()
+            .enumerate()
+            .all(|(i, node)| i == previous.audio_out || kept_in(graph, names, node).is_some());
+    if no_ghost {
+        return None;
+    }
     let mut out = graph.clone();
     let mut renamed = Vec::new();
     let mut map: Vec<Option<usize>> = Vec::with_capacity(previous.nodes.len());
     for (i, node) in previous.nodes.iter().enumerate() {
         let at = if i < previous_users {
-            match kept_in(graph, node) {
+            match kept_in(graph, names, node) {
                 Some(j) => Some(j),
                 None if i == previous.audio_out => None,
                 None => {
                     let key = loop {
                         *serial += 1;
                         let key = format!("{}\u{0}ghost{}", node.name, serial);
-                        if graph.node_index(&key).is_none() {
+                        if !names.contains_key(key.as_str()) {
                             break key;
                         }
                     };
@@ -58,7 +70,7 @@ pub(crate) fn with_ghosts(
                     Some(out.nodes.len() - 1)
                 }
             }
-        } else if graph.node_index(&node.name).is_some() {
+        } else if names.contains_key(node.name.as_str()) {
             // A patch node took the ghost's key: the ghost is retired at once.
             None
         } else {
@@ -77,8 +89,8 @@ pub(crate) fn with_ghosts(
                 .push(super::validate::ValidCable { from, to, ..*cable });
         }
     }
-    WithGhosts {
+    Some(WithGhosts {
         graph: out,
         renamed,
-    }
+    })
 }

@@ -283,7 +283,7 @@ impl Planner {
     /// With fades on and something already running, new nodes fade in, float parameters of
     /// kept nodes ramp, new cables between kept nodes ramp up from 0, and nodes that are
     /// removed or retyped stay as ghosts that fade out (see `ghosts`).
-    pub fn plan(&self, graph: &ValidGraph) -> Planned {
+    pub fn plan(&self, graph: &Arc<ValidGraph>) -> Planned {
         let carry = if self.ghost_count() > MAX_GHOSTS {
             Carry::NewGhosts
         } else {
@@ -301,12 +301,14 @@ impl Planner {
     /// `plan`, retiring the ghosts of earlier plans: call it when they are known to be
     /// silent (the runtime runs the last plan and its fade is over). Nodes this plan
     /// removes still fade out.
-    pub fn plan_retiring_ghosts(&self, graph: &ValidGraph) -> Planned {
+    pub fn plan_retiring_ghosts(&self, graph: &Arc<ValidGraph>) -> Planned {
         self.plan_graph(graph, Carry::NewGhosts)
     }
 
     /// `plan`, carrying on what `carry` says.
-    fn plan_graph(&self, patch: &ValidGraph, carry: Carry) -> Planned {
+    /// The planner keeps `patch` (shared, not copied) to make ghosts of its nodes later.
+    fn plan_graph(&self, shared: &Arc<ValidGraph>, carry: Carry) -> Planned {
+        let patch: &ValidGraph = shared;
         let started = Instant::now();
         let mut next = self.clone();
         next.plan_id += 1;
@@ -318,9 +320,15 @@ impl Planner {
         let fading = self.fade_frames > 0 && !self.nodes.is_empty();
         let users = patch.nodes.len();
         let mut old_nodes = std::mem::take(&mut next.nodes);
+        let names: HashMap<&str, usize> = patch
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.as_str(), i))
+            .collect();
         if let Some(previous) = self.patch.as_ref().map(|g| &*g.0) {
             for node in &previous.nodes {
-                if patch.node_index(&node.name).is_none() {
+                if !names.contains_key(node.name.as_str()) {
                     summary.removed.push(node.name.clone());
                 }
             }
@@ -334,18 +342,20 @@ impl Planner {
             (true, Some(previous)) => {
                 let previous_users = self.patch.as_ref().map_or(0, |g| g.0.nodes.len());
                 let mut serial = next.ghost_serial;
-                let ghosts = with_ghosts(previous, previous_users, patch, &mut serial);
+                let ghosts = with_ghosts(previous, previous_users, (patch, &names), &mut serial);
                 next.ghost_serial = serial;
-                for (name, key) in ghosts.renamed {
-                    if let Some(live) = old_nodes.remove(name.as_str()) {
-                        old_nodes.insert(key.into(), live);
+                ghosts.map(|ghosts| {
+                    for (name, key) in ghosts.renamed {
+                        if let Some(live) = old_nodes.remove(name.as_str()) {
+                            old_nodes.insert(key.into(), live);
+                        }
                     }
-                }
-                Some(ghosts.graph)
+                    ghosts.graph
+                })
             }
             _ => None,
         };
-        let planned = PlannedGraph(Arc::new(augmented.unwrap_or_else(|| patch.clone())));
+        let planned = PlannedGraph(augmented.map_or_else(|| shared.clone(), Arc::new));
         let graph: &ValidGraph = &planned.0;
 
         // Retire what is gone or rebuilt; free per-plan mix buffers.
@@ -484,7 +494,7 @@ impl Planner {
         next.patch = Some(if graph.nodes.len() == users {
             planned.clone()
         } else {
-            PlannedGraph(Arc::new(patch.clone()))
+            PlannedGraph(shared.clone())
         });
         next.planned = Some(planned.clone());
         update.transport = Some(graph.transport);
