@@ -28,6 +28,7 @@ use patches_tui::engine::{
 };
 use patches_tui::modules::Registry;
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Sample rate of every render.
@@ -178,10 +179,10 @@ fn bench_render(c: &mut Criterion, workloads: &mut [Workload]) {
 struct PlanInputs {
     /// The generated 200-node patch as text.
     text: String,
-    /// The same patch, validated.
-    running: ValidGraph,
+    /// The same patch, validated (shared, as the engine hands it to the planner).
+    running: Arc<ValidGraph>,
     /// The same with one parameter changed.
-    changed: ValidGraph,
+    changed: Arc<ValidGraph>,
 }
 
 impl PlanInputs {
@@ -198,8 +199,8 @@ impl PlanInputs {
             .expect("the changed patch is valid");
         PlanInputs {
             text,
-            running: loaded.valid,
-            changed,
+            running: Arc::new(loaded.valid),
+            changed: Arc::new(changed),
         }
     }
 
@@ -228,8 +229,7 @@ fn bench_plan(c: &mut Criterion, registry: &Registry, inputs: &PlanInputs) {
     group.bench_function("parse_plan_200", |b| {
         b.iter(|| {
             let patch = dsl::load(black_box(&inputs.text), registry).expect("loads");
-            let planned = fresh.plan(&patch.valid);
-            (patch, planned)
+            fresh.plan(&Arc::new(patch.valid))
         })
     });
     group.bench_function("replan_one_param_200", |b| {
@@ -315,7 +315,7 @@ fn print_summary(registry: &Registry, workloads: &mut [Workload], inputs: &PlanI
     });
     let parse_plan = time(SUMMARY_PLANS, || {
         let patch = dsl::load(&inputs.text, registry).expect("loads");
-        black_box(fresh.plan(&patch.valid));
+        black_box(fresh.plan(&Arc::new(patch.valid)));
     });
     let replan = time(SUMMARY_PLANS, || {
         black_box(running.plan(&inputs.changed));

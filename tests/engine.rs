@@ -32,7 +32,9 @@ fn two_sines(right_freq: f64) -> ModuleGraph {
         .with_cable(Cable::new("b", "out", "out", "right").with_scale(0.5))
 }
 
-/// Renders `before` for `switch` frames, then `after` (if any) for the rest of `total`.
+/// Renders `before` for `switch` frames, then `after` (if any) for the rest of `total`,
+/// with fades off: these tests are about which instance plays from the switching frame on
+/// (tests/declick.rs covers the fades).
 fn render_switch(
     before: &ModuleGraph,
     after: Option<&ModuleGraph>,
@@ -42,6 +44,7 @@ fn render_switch(
 ) -> StereoBuffer {
     let registry = test_registry();
     let mut r = OfflineRenderer::new(SR, block);
+    r.engine_mut().set_fade_ms(0.0);
     let mut out = StereoBuffer::default();
     r.commit(valid(before, &registry));
     r.render_into(&mut out, switch);
@@ -215,6 +218,8 @@ fn retired_modules_are_dropped_on_the_cleanup_thread() {
         r.commit(valid(&tracer(&format!("t{i}")), &registry));
         r.render_into(&mut out, 64);
     }
+    // The renamed tracers fade out as ghosts; once the fade is over they retire.
+    r.render_into(&mut out, 1024);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while TRACER_DROPS.lock().unwrap().len() < 19 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(5));

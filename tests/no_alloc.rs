@@ -289,6 +289,15 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
         if commits % 16 == 0 {
             std::thread::yield_now();
         }
+        if commits % 100 == 0 {
+            // A panic resets every node on the audio thread, without allocating either.
+            engine.panic();
+        }
+        if commits % 10 == 0 {
+            // So do node mutes and unmutes.
+            let name = current.nodes[rng.below(current.nodes.len())].name.clone();
+            engine.set_muted(&name, commits % 20 == 0);
+        }
     }
     while engine.has_pending() {
         engine.pump();
@@ -308,6 +317,10 @@ fn audio_thread_never_allocates_or_frees_across_random_commits() {
     assert!(
         blocks.load(Ordering::Relaxed) > 100,
         "audio ran while committing"
+    );
+    assert!(
+        engine.counters().panics.load(Ordering::Relaxed) > 0,
+        "panics ran"
     );
     assert_eq!(
         engine.counters().plan_id.load(Ordering::Relaxed),
@@ -371,7 +384,10 @@ fn replan_storm_on_the_null_backend_loses_no_plan_and_never_allocates() {
         "the last commit is what plays"
     );
     // The planner's picture matches the last graph: re-planning it changes nothing.
-    let replanned = engine.planner().plan(&last_graph).summary;
+    let replanned = engine
+        .planner()
+        .plan(&std::sync::Arc::new(last_graph))
+        .summary;
     assert!(
         replanned.changed.is_empty() && replanned.added.is_empty() && replanned.removed.is_empty()
     );

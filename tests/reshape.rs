@@ -60,8 +60,8 @@ cables:
     ))
 }
 
-/// Renders `before` for `at` frames, commits `after`, renders `rest` frames more; cable
-/// scale changes switch at once.
+/// Renders `before` for `at` frames, commits `after`, renders `rest` frames more; commits
+/// switch at once.
 fn switch(
     before: ValidGraph,
     after: ValidGraph,
@@ -69,8 +69,19 @@ fn switch(
     rest: usize,
     block: usize,
 ) -> (StereoBuffer, Vec<String>) {
+    switch_fading(before, after, (at, rest), block, 0.0)
+}
+
+/// `switch` with commits fading over `fade_ms`.
+fn switch_fading(
+    before: ValidGraph,
+    after: ValidGraph,
+    (at, rest): (usize, usize),
+    block: usize,
+    fade_ms: f32,
+) -> (StereoBuffer, Vec<String>) {
     let mut r = OfflineRenderer::new(SR, block);
-    r.engine_mut().set_fade_ms(0.0);
+    r.engine_mut().set_fade_ms(fade_ms);
     let mut out = StereoBuffer::default();
     r.commit(before);
     r.render_into(&mut out, at);
@@ -123,6 +134,36 @@ fn a_sequencer_at_step_k_going_from_8_to_16_steps_plays_k_plus_1_next() {
         assert!(
             out == reference,
             "block size {block} renders the reshape bit-identically"
+        );
+    }
+}
+
+#[test]
+fn with_the_fade_on_a_reshaped_sequencer_crossfades_from_its_old_self_and_keeps_its_place() {
+    // The old instance plays on as a ghost through the 10 ms crossfade; the new one took
+    // over its position on the landing frame, so the pattern runs on from step 3.
+    let at = 62_400;
+    let (out, reshaped) = switch_fading(
+        sequencer(8),
+        sequencer(16),
+        (at, 20 * STEP_FRAMES),
+        64,
+        10.0,
+    );
+    assert_eq!(reshaped, ["seq"]);
+    let expected: Vec<usize> = (3..16).chain(0..7).collect();
+    assert_eq!(steps_after(&out, at), expected);
+    for block in [1, 37, 512] {
+        let (other, _) = switch_fading(
+            sequencer(8),
+            sequencer(16),
+            (at, 20 * STEP_FRAMES),
+            block,
+            10.0,
+        );
+        assert!(
+            other == out,
+            "block size {block} renders it bit-identically"
         );
     }
 }

@@ -320,3 +320,71 @@ fn a_crash_writes_the_buffer_to_the_recovery_file_and_says_where() {
         "offered on the next start"
     );
 }
+
+#[test]
+fn ctrl_p_panics_and_says_so_in_the_status_line() {
+    let dir = TempDir::new("panic");
+    let mut app = open_text(&dir, SET);
+    app.key(ctrl('p'), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("panic: silenced and every node reset")),
+        "{}",
+        rows.join("\n")
+    );
+    // The help lists the key.
+    app.key(key(KeyCode::F(1)), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Ctrl-P") && r.contains("panic")),
+        "{}",
+        rows.join("\n")
+    );
+}
+
+fn alt(c: char) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::ALT)
+}
+
+/// The meter row of node `name` (its name, padded to 10 columns, follows the frame).
+fn meter_row<'a>(rows: &'a [String], name: &str) -> &'a str {
+    let label = format!("││{name:<10} ");
+    rows.iter()
+        .find(|r| r.contains(&label))
+        .unwrap_or_else(|| panic!("no row for {name}:\n{}", rows.join("\n")))
+}
+
+#[test]
+fn alt_m_mutes_and_alt_s_solos_the_node_under_the_cursor_on_its_meter_row() {
+    let dir = TempDir::new("mute");
+    let mut app = open_text(&dir, SET);
+    app.set_cursor(line_of(SET, "  bass:") - 1, 2);
+    app.key(alt('m'), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(
+        meter_row(&rows, "bass").contains(" muted"),
+        "{}",
+        rows.join("\n")
+    );
+    assert!(!meter_row(&rows, "drone").contains(" muted"));
+    assert!(rows.iter().any(|r| r.contains("muted bass")));
+    app.key(alt('m'), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(!meter_row(&rows, "bass").contains(" muted"));
+
+    // Solo the drone: it and what it feeds play, everything else is muted.
+    app.set_cursor(line_of(SET, "  drone:") - 1, 2);
+    app.key(alt('s'), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(meter_row(&rows, "drone").contains(" solo"));
+    assert!(!meter_row(&rows, "mix").contains(" muted"));
+    for other in ["bass", "lead", "clock", "lfo"] {
+        assert!(meter_row(&rows, other).contains(" muted"), "{other}");
+    }
+    app.key(alt('s'), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(!meter_row(&rows, "bass").contains(" muted"));
+    assert!(!meter_row(&rows, "drone").contains(" solo"));
+}

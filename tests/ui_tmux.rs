@@ -208,6 +208,20 @@ fn a_sequencer_length_change_is_badged_reshaped_through_the_real_binary() {
     tmux.keys(&["F5"]);
     let screen = tmux.wait_text("committed: 15 kept, 0 changed, 1 reshaped, 0 added, 0 removed");
     assert!(screen.contains("reshaped bass_seq"), "{screen}");
+    // Quit before the directory goes, so that no recovery file is written into it as it is
+    // removed.
+    tmux.keys(&["C-q"]);
+    tmux.wait_text("There are unsaved changes.");
+    tmux.keys(&["d"]);
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "still running:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
@@ -606,4 +620,69 @@ fn midi_in_sync_and_learn_say_what_they_can_through_the_real_binary() {
         tmux.wait_text("MIDI learn needs MIDI in, which is off");
     }
     tmux.keys(&["C-q"]);
+}
+
+#[test]
+fn the_panic_key_through_the_real_binary() {
+    let dir = TempDir::new("tmux-panic");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("committed: 0 kept, 0 changed, 16 added, 0 removed");
+    tmux.keys(&["C-p"]);
+    let after = tmux.wait_text("panic: silenced and every node reset");
+    // The set plays on from its reset state: the meters keep moving.
+    tmux.wait_for("the meters to move after the panic", |screen| {
+        meter_rows(screen) != meter_rows(&after)
+    });
+    assert!(tmux.alive());
+}
+
+#[test]
+fn mute_and_solo_keys_through_the_real_binary() {
+    let dir = TempDir::new("tmux-mute");
+    let file = dir.join("set.yaml");
+    std::fs::write(&file, SET).unwrap();
+    let command = format!(
+        "env PATCHES_TUI_DATA_DIR={} {} --null {}",
+        quoted(&dir.join("data")),
+        quoted(Path::new(env!("CARGO_BIN_EXE_patches-tui"))),
+        quoted(&file)
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_text("committed: 0 kept, 0 changed, 16 added, 0 removed");
+    // Line 4 is `  clock:`.
+    tmux.keys(&["Down", "Down", "Down"]);
+    tmux.keys(&["M-m"]);
+    let screen = tmux.wait_text("muted clock");
+    let row = meter_rows(&screen)
+        .into_iter()
+        .find(|r| r.contains("clock "))
+        .unwrap_or_else(|| panic!("no clock row:\n{screen}"));
+    assert!(row.contains("muted"), "{row}");
+    tmux.keys(&["M-m"]);
+    tmux.wait_text("unmuted clock");
+    // Line 15 is `  bass:`: its chain is the clock, its sequencer, the filter and VCA it
+    // feeds and the mix; the envelope (which feeds the VCA, not the saw) is muted.
+    tmux.keys(&["Down"; 11]);
+    tmux.keys(&["M-s"]);
+    let screen = tmux.wait_text("solo bass: every node outside its chain is muted");
+    let rows = meter_rows(&screen);
+    let row = |name: &str| {
+        let label = format!("{name:<10} ");
+        rows.iter()
+            .find(|r| r.contains(&label))
+            .unwrap_or_else(|| panic!("no {name} row:\n{screen}"))
+            .clone()
+    };
+    assert!(row("bass").contains("solo"), "{screen}");
+    assert!(row("bass_env").contains("muted"), "{screen}");
+    assert!(!row("clock").contains("muted"), "{screen}");
+    assert!(!row("bass_vca").contains("muted"), "{screen}");
 }

@@ -13,7 +13,8 @@ pub struct CommitArgs {
     /// or bar of the transport (off, beat, bar; F4 cycles it on the screen).
     #[arg(long, default_value_t = Quantize::Off)]
     pub quantize: Quantize,
-    /// How long a commit ramps changed cable scales, in milliseconds (0: at once).
+    /// How long a commit fades (scales, parameters, new and removed nodes), in milliseconds
+    /// (0: at once).
     #[arg(long, default_value_t = 10.0, value_parser = parse_fade_ms)]
     pub fade_ms: f32,
 }

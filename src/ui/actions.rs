@@ -83,6 +83,28 @@ impl App {
                 self.sound.set_quantize(next);
                 self.notify(NoticeKind::Info, format!("quantize {next}"), Some(now));
             }
+            Action::MuteNode | Action::SoloNode => match self.selected() {
+                Some(name) => {
+                    let text = if action == Action::MuteNode {
+                        let muted = self.sound.toggle_node_mute(&name);
+                        format!("{} {name}", if muted { "muted" } else { "unmuted" })
+                    } else if self.sound.toggle_solo(&name) {
+                        format!("solo {name}: every node outside its chain is muted")
+                    } else {
+                        format!("solo {name} ended")
+                    };
+                    self.notify(NoticeKind::Info, text, Some(now));
+                }
+                None => {
+                    let text = "put the cursor on a node to mute or solo it".to_string();
+                    self.notify(NoticeKind::Info, text, Some(now));
+                }
+            },
+            Action::Panic => {
+                self.sound.panic();
+                let text = "panic: silenced and every node reset".to_string();
+                self.notify(NoticeKind::Info, text, Some(now));
+            }
             Action::ToggleMute => {
                 let state = if self.sound.toggle_mute() {
                     "muted"

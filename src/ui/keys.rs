@@ -35,6 +35,12 @@ pub enum Action {
     ToggleFocus,
     /// Master mute.
     ToggleMute,
+    /// Panic: silence at once (ramped), then reset every node's state.
+    Panic,
+    /// Mute or unmute the node under the cursor (ramped).
+    MuteNode,
+    /// Solo the node under the cursor, or end its solo (ramped).
+    SoloNode,
     /// Cycles when commits land: at once, on the beat, on the bar.
     CycleQuantize,
     /// Starts or stops a timestamped recording next to the patch.
@@ -125,6 +131,7 @@ pub struct Binding {
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const ALT: KeyModifiers = KeyModifiers::ALT;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 const CTRL_SHIFT: KeyModifiers = CTRL.union(SHIFT);
 
@@ -193,6 +200,24 @@ pub const BINDINGS: &[Binding] = &[
         &[Chord(KeyCode::F(12), NONE)],
         Action::ToggleMute,
         "master mute on/off (ramped, no click)",
+    ),
+    global(
+        "Ctrl-P",
+        &[Chord(KeyCode::Char('p'), CTRL)],
+        Action::Panic,
+        "panic: silence within 5 ms (ramped), reset every node's state, ramp back up",
+    ),
+    global(
+        "Alt-M",
+        &[Chord(KeyCode::Char('m'), ALT)],
+        Action::MuteNode,
+        "mute / unmute the node under the cursor (ramped; it keeps running)",
+    ),
+    global(
+        "Alt-S",
+        &[Chord(KeyCode::Char('s'), ALT)],
+        Action::SoloNode,
+        "solo the node under the cursor and its chain / end the solo (ramped)",
     ),
     global(
         "F4",

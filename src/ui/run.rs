@@ -53,7 +53,7 @@ pub struct StartOptions {
     pub sync_midi: bool,
     /// Join the Ableton Link session.
     pub link: bool,
-    /// How long a commit ramps changed cable scales, in milliseconds.
+    /// How long a commit fades, in milliseconds.
     pub fade_ms: f32,
 }
 

@@ -6,7 +6,7 @@ use super::follow::TransportFollow;
 use super::observe::{observation_rings, Counters, EngineCounters, NodeReset, ObservationReceiver};
 use super::plan::PlanUpdate;
 use super::planner::{CommitSummary, Planner, PoolSizes};
-use super::runtime::Runtime;
+use super::runtime::{MuteCommand, Runtime};
 use super::transport::Quantize;
 use super::validate::ValidGraph;
 use crate::midi::{midi_ring, MidiSender};
@@ -26,6 +26,9 @@ pub const RECORD_RING: usize = 1 << 18;
 /// The control side's end of the recording ring (see `session::recorder`), while no
 /// recording holds it.
 pub type RecordRing = Consumer<[f32; 2]>;
+
+/// Mute commands that may wait for the audio thread.
+const MUTE_RING: usize = 1024;
 
 /// Fewest frames between two updates that only refill spares.
 const REFILL_GAP: u64 = 4096;
@@ -79,7 +82,8 @@ pub enum CommitOutcome {
 pub struct Engine {
     planner: Planner,
     plans: Producer<Box<PlanUpdate>>,
-    pending: Option<ValidGraph>,
+    mutes: Producer<MuteCommand>,
+    pending: Option<Arc<ValidGraph>>,
     quantize: Quantize,
     resets: Consumer<NodeReset>,
     record_ring: Option<RecordRing>,
@@ -100,6 +104,7 @@ impl Engine {
         let (retire_tx, retire_rx) = RingBuffer::new(RETIRE_RING);
         let (reset_tx, reset_rx) = RingBuffer::new(RESET_RING);
         let (record_tx, record_rx) = RingBuffer::new(RECORD_RING);
+        let (mute_tx, mute_rx) = RingBuffer::new(MUTE_RING);
         let counters = Arc::new(EngineCounters::default());
         let (midi_tx, midi_rx) = midi_ring();
         let follow = Arc::new(TransportFollow::default());
@@ -114,6 +119,7 @@ impl Engine {
         );
         runtime.set_follow(follow.clone());
         runtime.set_midi(midi_rx);
+        runtime.set_mutes(mute_rx);
         let observations = (config.observed_levels > 0).then(|| {
             let (tx, rx) = observation_rings(config.observed_levels, config.observed_samples);
             runtime.set_observer(tx);
@@ -122,6 +128,7 @@ impl Engine {
         let engine = Engine {
             planner: Planner::new(config.sample_rate, config.pools),
             plans: plan_tx,
+            mutes: mute_tx,
             pending: None,
             quantize: Quantize::Off,
             resets: reset_rx,
@@ -157,6 +164,7 @@ impl Engine {
     /// Plans `graph` and sends it, or queues it when the plan ring is full.
     pub fn commit(&mut self, graph: ValidGraph) -> CommitOutcome {
         self.cleanup.drain_here();
+        let graph = Arc::new(graph);
         if self.plans.is_full() {
             self.pending = Some(graph);
             return CommitOutcome::Queued;
@@ -177,6 +185,7 @@ impl Engine {
             Some(graph) => Some(self.send(&graph)),
             None => {
                 self.send_refills();
+                self.retire_ghosts();
                 None
             }
         }
@@ -195,7 +204,7 @@ impl Engine {
             if !self.refills.contains(&reset.slot) {
                 self.refills.push(reset.slot);
             }
-            if self.reset_log.len() < RESET_LOG {
+            if !reset.panic && self.reset_log.len() < RESET_LOG {
                 self.reset_log.push(reset);
             }
         }
@@ -220,14 +229,61 @@ impl Engine {
         }
     }
 
+    /// Sends the last patch again without ghosts once the audio thread runs the last plan
+    /// and its fade is over (the ghosts are silent then).
+    fn retire_ghosts(&mut self) {
+        if self.plans.is_full() || !self.planner.has_ghosts() {
+            return;
+        }
+        if !self.ghosts_silent() {
+            return;
+        }
+        if let Some(planned) = self.planner.without_ghosts() {
+            // Cannot fail: room was checked above and only this side pushes.
+            let _ = self.plans.push(planned.update);
+            self.planner = planned.next;
+        }
+    }
+
+    /// Whether the ghosts of the last plan are silent: the audio thread runs that plan and
+    /// its fade is over.
+    fn ghosts_silent(&self) -> bool {
+        let running = self.counters.plan_id.load(Ordering::Acquire);
+        let landed = self.counters.landed.load(Ordering::Relaxed);
+        let now = self.counters.frames.load(Ordering::Relaxed);
+        let fade = u64::from(self.planner.fade_frames());
+        running == self.planner.plan_id() && now >= landed + fade
+    }
+
+    /// Asks the audio thread for a panic: the output ramps to silence within 5 ms, every
+    /// node is reset to its initial state (feedback delays cleared), and the output ramps
+    /// back up over 5 ms.
+    pub fn panic(&self) {
+        self.counters.panic.store(true, Ordering::Release);
+    }
+
+    /// Mutes or unmutes the live node `name` (ramped over 5 ms; it keeps running). A node
+    /// that a later plan rebuilds starts unmuted: send it again once that plan runs. False
+    /// when no live node has that name or the ring is full.
+    pub fn set_muted(&mut self, name: &str, muted: bool) -> bool {
+        let Some(slot) = self.planner.slot_of(name) else {
+            return false;
+        };
+        self.mutes.push(MuteCommand { slot, muted }).is_ok()
+    }
+
     /// Whether a commit is waiting for room on the plan ring.
     pub fn has_pending(&self) -> bool {
         self.pending.is_some()
     }
 
-    fn send(&mut self, graph: &ValidGraph) -> CommitSummary {
+    fn send(&mut self, graph: &Arc<ValidGraph>) -> CommitSummary {
         self.collect_resets();
-        let mut planned = self.planner.plan(graph);
+        let mut planned = if self.ghosts_silent() {
+            self.planner.plan_retiring_ghosts(graph)
+        } else {
+            self.planner.plan(graph)
+        };
         for slot in self.refills.drain(..) {
             planned.update.spares.extend(planned.next.refill(slot));
         }
@@ -254,7 +310,7 @@ impl Engine {
         self.quantize = quantize;
     }
 
-    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    /// Sets how long commits fade from the next one on (0: at once).
     pub fn set_fade_ms(&mut self, ms: f32) {
         self.planner.set_fade_ms(ms);
     }

@@ -3,7 +3,9 @@
 
 mod containment;
 pub mod control;
+pub mod fades;
 pub mod follow;
+mod ghosts;
 pub mod graph;
 mod levels;
 mod midi_sync;

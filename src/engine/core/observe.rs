@@ -30,6 +30,8 @@ pub struct NodeReset {
     pub node: u32,
     /// Module slot of the node (its spare needs a refill).
     pub slot: u32,
+    /// Reset by the panic key rather than because its output went non-finite.
+    pub panic: bool,
 }
 
 /// Counters the audio thread updates with relaxed atomic stores.
@@ -43,6 +45,13 @@ pub struct EngineCounters {
     pub frames: AtomicU64,
     /// Id of the plan now running (0 before the first).
     pub plan_id: AtomicU64,
+    /// Frame on which the plan now running landed (written before `plan_id`).
+    pub landed: AtomicU64,
+    /// Set by the control side to ask for a panic; the audio thread clears it when it starts
+    /// one.
+    pub panic: std::sync::atomic::AtomicBool,
+    /// Panics done: the output ramped to silence and every node was reset.
+    pub panics: AtomicU64,
     /// Levels dropped because the observation ring was full.
     pub dropped_levels: AtomicU64,
     /// Nodes reset because their output went non-finite.

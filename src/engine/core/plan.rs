@@ -5,6 +5,7 @@
 //! between slots, writes into preallocated arrays and sends the update back (with the
 //! retired modules and the replaced plan in it) to be dropped on the cleanup thread.
 
+use super::fades::{NodeFade, NodeGain, ParamRamp};
 use super::transport::{Quantize, TransportSettings};
 use crate::modules::{Module, ParamValue};
 use std::ops::Range;
@@ -87,6 +88,12 @@ pub struct NodeExec {
     pub input_ptrs: Box<[*const f32]>,
     /// Output pointers, resolved on the audio thread when the plan is adopted.
     pub output_ptrs: Box<[*mut f32]>,
+    /// How the node's output gain changes when the plan lands.
+    pub fade: NodeFade,
+    /// Whether each output ramps with the node's gain (audio, CV) or switches (pitch, gate).
+    pub continuous: Box<[bool]>,
+    /// Range of this node's parameter ramps in `ExecutionPlan::ramps`.
+    pub ramps: Range<u32>,
 }
 
 /// One step of a block.
@@ -148,8 +155,11 @@ pub struct ExecutionPlan {
     pub output: [u32; 2],
     /// Metered nodes.
     pub meters: Vec<Meter>,
-    /// Frames over which changed cable scales ramp from the frame the plan lands on.
+    /// Frames over which changed cable scales, node gains and parameters ramp from the frame
+    /// the plan lands on.
     pub fade_frames: u32,
+    /// Float parameters of kept nodes that ramp to their new value.
+    pub ramps: Vec<ParamRamp>,
     /// Absolute frame the plan landed on (set by the runtime on adoption).
     pub landed_at: u64,
     /// The running level of each metered node (one per entry of `meters`), written by the
@@ -184,6 +194,9 @@ pub struct ParamUpdate {
     /// Whether the patch gives it (false: the value is the default of a parameter the patch
     /// leaves out, announced with `Module::param_unset`).
     pub given: bool,
+    /// Whether the live instance gets it through a ramp of the plan (only the spare takes
+    /// it at once).
+    pub ramped: bool,
 }
 
 /// Module instances by slot.
@@ -201,13 +214,22 @@ pub struct SpareSwap {
 }
 
 /// A node whose shape changed: its new instance (an entry of `PlanUpdate::installs`) takes
-/// over what it keeps of the old one (an entry of `PlanUpdate::retires`).
+/// over what it keeps of the old one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reshape {
-    /// Index into `retires` of the old instance.
-    pub retire: u32,
+    /// Where the old instance is.
+    pub from: ReshapeFrom,
     /// Index into `installs` of the new instance.
     pub install: u32,
+}
+
+/// Where a reshaped node's old instance is when the plan lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReshapeFrom {
+    /// Retired at once (no fade): this index into `retires`.
+    Retired(u32),
+    /// Still in this module slot, fading out as a ghost while the new instance fades in.
+    Ghost(u32),
 }
 
 /// Everything the audio thread does to switch to a new plan. Sent on the plan ring and
@@ -244,6 +266,9 @@ pub struct PlanUpdate {
     /// Larger spare and poisoned pools (the size of `module_pool`); after adoption, the
     /// old ones (empty).
     pub spare_pools: Option<[ModulePool; 2]>,
+    /// A larger pool of node gains, fade and mute for each slot (the size of
+    /// `module_pool`); after adoption, the old one.
+    pub gain_pool: Option<Vec<[NodeGain; 2]>>,
     /// A larger buffer pool; after adoption, the old one.
     pub buffer_pool: Option<Vec<f32>>,
     /// A larger delay pool; after adoption, the old one.
@@ -256,11 +281,38 @@ impl PlanUpdate {
     /// keeps from its old one (state advanced up to this very frame), in place.
     pub fn carry_reshaped(&self, modules: &mut [Option<Box<dyn Module>>]) {
         for r in &self.reshapes {
-            let old = self.retires[r.retire as usize].1.as_deref();
             let slot = self.installs[r.install as usize].0 as usize;
-            if let (Some(old), Some(new)) = (old, modules[slot].as_deref_mut()) {
-                new.reshape_from(old);
+            match r.from {
+                ReshapeFrom::Retired(retire) => {
+                    let old = self.retires[retire as usize].1.as_deref();
+                    if let (Some(old), Some(new)) = (old, modules[slot].as_deref_mut()) {
+                        new.reshape_from(old);
+                    }
+                }
+                ReshapeFrom::Ghost(old_slot) => {
+                    if let (Some(old), Some(new)) = two_slots(modules, old_slot as usize, slot) {
+                        new.reshape_from(old);
+                    }
+                }
             }
         }
+    }
+}
+
+/// The modules in two different slots, the first shared and the second mutable.
+fn two_slots(
+    modules: &mut [Option<Box<dyn Module>>],
+    shared: usize,
+    mutable: usize,
+) -> (Option<&dyn Module>, Option<&mut dyn Module>) {
+    if shared == mutable {
+        return (None, None);
+    }
+    if shared < mutable {
+        let (low, high) = modules.split_at_mut(mutable);
+        (low[shared].as_deref(), high[0].as_deref_mut())
+    } else {
+        let (low, high) = modules.split_at_mut(shared);
+        (high[0].as_deref(), low[mutable].as_deref_mut())
     }
 }

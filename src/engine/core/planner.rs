@@ -8,13 +8,15 @@
 //! frame the plan lands (`Module::reshape_from`). Output buffers of kept nodes and delay
 //! slots of surviving feedback cables are stable, so their contents carry on.
 
+use super::fades::{NodeFade, ParamRamp};
+use super::ghosts::with_ghosts;
 use super::order::{order, Group};
 use super::plan::{
     Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, ModExec, NodeExec, ParamUpdate,
-    PlanUpdate, Reshape, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
+    PlanUpdate, Reshape, ReshapeFrom, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
 };
 use super::validate::ValidGraph;
-use crate::modules::{Module, ModuleType, ParamValue, Shape, MAX_BLOCK, MAX_VOICES};
+use crate::modules::{Module, ModuleType, ParamValue, PortKind, Shape, MAX_BLOCK, MAX_VOICES};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -127,7 +129,11 @@ type CableKey = (String, usize, String, usize, usize, u32);
 /// Identity of any cable: endpoints and which of several equal cables it is.
 type ScaleKey = (String, usize, String, usize, usize);
 
-/// Default length of the ramp a changed cable scale takes, in milliseconds.
+/// Most ghosts a plan carries on from earlier plans: commits coming faster than the fade
+/// for a long time retire the older ghosts at once rather than pile them up.
+const MAX_GHOSTS: usize = 64;
+
+/// Default length of a commit's fades, in milliseconds.
 pub const DEFAULT_FADE_MS: f32 = 10.0;
 
 /// What a commit did, node by node.
@@ -190,6 +196,12 @@ pub struct Planner {
     delays: HashMap<CableKey, Run>,
     scales: HashMap<ScaleKey, f32>,
     fade_frames: u32,
+    /// The patch's graph last planned (to plan again without ghosts).
+    patch: Option<PlannedGraph>,
+    /// The graph last planned: the patch's nodes, then its ghosts.
+    planned: Option<PlannedGraph>,
+    /// Makes ghost keys unique.
+    ghost_serial: u64,
     module_slots: Slots,
     buffers: Runs,
     delay_slots: Runs,
@@ -231,6 +243,9 @@ impl Planner {
             delays: HashMap::new(),
             scales: HashMap::new(),
             fade_frames: (DEFAULT_FADE_MS / 1000.0 * sample_rate).round() as u32,
+            patch: None,
+            planned: None,
+            ghost_serial: 0,
             module_slots: Slots::starting_at(0),
             buffers: Runs::starting_at(ZERO_BUFFER + MAX_VOICES as u32),
             delay_slots: Runs::starting_at(0),
@@ -241,7 +256,7 @@ impl Planner {
         }
     }
 
-    /// Sets how long changed cable scales ramp in later plans (0: switch at once).
+    /// Sets how long later plans fade (0: switch at once).
     pub fn set_fade_ms(&mut self, ms: f32) {
         self.fade_frames = (ms.max(0.0) / 1000.0 * self.sample_rate).round() as u32;
     }
@@ -251,8 +266,67 @@ impl Planner {
         self.plan_id
     }
 
+    /// Module slot of the live node `name` (not a ghost).
+    pub fn slot_of(&self, name: &str) -> Option<u32> {
+        self.nodes.get(name).map(|live| live.slot)
+    }
+
+    /// Frames a plan's fades take (at least 1).
+    pub fn fade_frames(&self) -> u32 {
+        self.fade_frames.max(1)
+    }
+
+    /// Whether the last plan keeps ghosts (removed or retyped nodes fading out).
+    pub fn has_ghosts(&self) -> bool {
+        self.ghost_count() > 0
+    }
+
+    /// Plans the last patch again without its ghosts, under the same plan id (node positions
+    /// are unchanged, so levels and reports keep their names). Send it only once the last
+    /// plan's fade is over: the ghosts are silent then, so retiring them changes no sample.
+    pub fn without_ghosts(&self) -> Option<Planned> {
+        let patch = self.patch.clone()?;
+        let mut planned = self.plan_graph(&patch.0, Carry::Nothing);
+        planned.next.plan_id = self.plan_id;
+        planned.summary.plan_id = self.plan_id;
+        if let Some(plan) = planned.update.plan.as_mut() {
+            plan.id = self.plan_id;
+        }
+        planned.update.transport = None;
+        Some(planned)
+    }
+
     /// Plans `graph` against the current state. Pure: `self` is not changed.
-    pub fn plan(&self, graph: &ValidGraph) -> Planned {
+    ///
+    /// With fades on and something already running, new nodes fade in, float parameters of
+    /// kept nodes ramp, new cables between kept nodes ramp up from 0, and nodes that are
+    /// removed or retyped stay as ghosts that fade out (see `ghosts`).
+    pub fn plan(&self, graph: &Arc<ValidGraph>) -> Planned {
+        let carry = if self.ghost_count() > MAX_GHOSTS {
+            Carry::NewGhosts
+        } else {
+            Carry::Everything
+        };
+        self.plan_graph(graph, carry)
+    }
+
+    /// Ghosts in the last plan.
+    fn ghost_count(&self) -> usize {
+        let users = self.patch.as_ref().map_or(0, |g| g.0.nodes.len());
+        self.planned.as_ref().map_or(0, |g| g.0.nodes.len() - users)
+    }
+
+    /// `plan`, retiring the ghosts of earlier plans: call it when they are known to be
+    /// silent (the runtime runs the last plan and its fade is over). Nodes this plan
+    /// removes still fade out.
+    pub fn plan_retiring_ghosts(&self, graph: &Arc<ValidGraph>) -> Planned {
+        self.plan_graph(graph, Carry::NewGhosts)
+    }
+
+    /// `plan`, carrying on what `carry` says.
+    /// The planner keeps `patch` (shared, not copied) to make ghosts of its nodes later.
+    fn plan_graph(&self, shared: &Arc<ValidGraph>, carry: Carry) -> Planned {
+        let patch: &ValidGraph = shared;
         let started = Instant::now();
         let mut next = self.clone();
         next.plan_id += 1;
@@ -261,9 +335,54 @@ impl Planner {
             plan_id: next.plan_id,
             ..CommitSummary::default()
         };
+        let fading = self.fade_frames > 0 && !self.nodes.is_empty();
+        let users = patch.nodes.len();
+        let mut old_nodes = std::mem::take(&mut next.nodes);
+        let names: HashMap<&str, usize> = patch
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.as_str(), i))
+            .collect();
+        if let Some(previous) = self.patch.as_ref().map(|g| &*g.0) {
+            for node in &previous.nodes {
+                if !names.contains_key(node.name.as_str()) {
+                    summary.removed.push(node.name.clone());
+                }
+            }
+        }
+        let previous = match carry {
+            Carry::Nothing => None,
+            Carry::NewGhosts => self.patch.as_ref(),
+            Carry::Everything => self.planned.as_ref(),
+        };
+        // Reshaped nodes whose old instance plays on as a ghost through the crossfade: its slot.
+        let mut ghost_reshapes: HashMap<String, u32> = HashMap::new();
+        let augmented = match (fading, previous.map(|g| &*g.0)) {
+            (true, Some(previous)) => {
+                let previous_users = self.patch.as_ref().map_or(0, |g| g.0.nodes.len());
+                let mut serial = next.ghost_serial;
+                let ghosts = with_ghosts(previous, previous_users, (patch, &names), &mut serial);
+                next.ghost_serial = serial;
+                ghosts.map(|ghosts| {
+                    for (name, key) in ghosts.renamed {
+                        if let Some(live) = old_nodes.remove(name.as_str()) {
+                            let new = names.get(name.as_str()).map(|&i| &patch.nodes[i]);
+                            if new.is_some_and(|n| n.module_type.name == live.module) {
+                                ghost_reshapes.insert(name, live.slot);
+                            }
+                            old_nodes.insert(key.into(), live);
+                        }
+                    }
+                    ghosts.graph
+                })
+            }
+            _ => None,
+        };
+        let planned = PlannedGraph(augmented.map_or_else(|| shared.clone(), Arc::new));
+        let graph: &ValidGraph = &planned.0;
 
         // Retire what is gone or rebuilt; free per-plan mix buffers.
-        let mut old_nodes = std::mem::take(&mut next.nodes);
         for run in std::mem::take(&mut next.mix_buffers) {
             next.buffers.give_back(run);
         }
@@ -283,12 +402,9 @@ impl Planner {
             let survives = same_type.is_some_and(|i| graph.nodes[i].shape == live.shape);
             if !survives {
                 retired.push((name.clone(), same_type.is_some()));
-                if index.is_none() {
-                    summary.removed.push(name.to_string());
-                }
             }
         }
-        // Reshaped nodes by name: the position of their old instance in `retires`.
+        // Reshaped nodes retired at once (no fade) by name: their old instance in `retires`.
         let mut reshaped: HashMap<Arc<str>, u32> = HashMap::new();
         for (name, reshape) in retired {
             if let Some(live) = old_nodes.remove(&name) {
@@ -311,6 +427,7 @@ impl Planner {
 
         // Keep or create every node.
         let mut fresh = vec![None; graph.nodes.len()];
+        let mut ramps: Vec<Vec<ParamRamp>> = vec![Vec::new(); graph.nodes.len()];
         for (n, node) in graph.nodes.iter().enumerate() {
             let mut modulated: Vec<Option<ModKey>> = vec![None; node.params.len()];
             for m in graph.mods.iter().filter(|m| m.target == n) {
@@ -322,10 +439,13 @@ impl Planner {
                     let same = *live.params == *node.params
                         && *live.given == *node.given
                         && *live.modulated == *modulated;
-                    if same {
-                        summary.kept.push(node.name.clone());
-                    } else {
-                        summary.changed.push(node.name.clone());
+                    if n < users {
+                        let list = if same {
+                            &mut summary.kept
+                        } else {
+                            &mut summary.changed
+                        };
+                        list.push(node.name.clone());
                     }
                     let values = live.params.iter().zip(&node.params);
                     let given = live.given.iter().zip(&node.given);
@@ -334,11 +454,25 @@ impl Planner {
                         // modulated gets its written value back.
                         let unmodulated = live.modulated[i].is_some() && modulated[i].is_none();
                         if modulated[i].is_none() && (old != new || was != is || unmodulated) {
+                            let ramp = match (old, new) {
+                                (ParamValue::Float(from), ParamValue::Float(to))
+                                    if fading && *was && *is =>
+                                {
+                                    Some(ParamRamp {
+                                        index: i as u32,
+                                        from: *from,
+                                        to: *to,
+                                    })
+                                }
+                                _ => None,
+                            };
+                            ramps[n].extend(ramp);
                             update.params.push(ParamUpdate {
                                 slot: live.slot,
                                 index: i as u32,
                                 value: new.clone(),
                                 given: *is,
+                                ramped: ramp.is_some(),
                             });
                         }
                     }
@@ -356,9 +490,15 @@ impl Planner {
                         self.instance(&node.module_type, node.shape, params, given)
                     };
                     fresh[n] = Some((update.installs.len(), update.spares.len()));
-                    if let Some(&retire) = reshaped.get(node.name.as_str()) {
+                    let from = match reshaped.get(node.name.as_str()) {
+                        Some(&retire) => Some(ReshapeFrom::Retired(retire)),
+                        None => ghost_reshapes
+                            .get(&node.name)
+                            .map(|&slot| ReshapeFrom::Ghost(slot)),
+                    };
+                    if let Some(from) = from {
                         update.reshapes.push(Reshape {
-                            retire,
+                            from,
                             install: update.installs.len() as u32,
                         });
                         summary.reshaped.push(node.name.clone());
@@ -398,7 +538,18 @@ impl Planner {
             next.nodes.insert(name, live);
         }
 
-        next.build_plan(graph, &fresh, &mut update);
+        let fades = PlanFades {
+            users,
+            fading,
+            ramps,
+        };
+        next.build_plan(graph, &fresh, &fades, &mut update);
+        next.patch = Some(if graph.nodes.len() == users {
+            planned.clone()
+        } else {
+            PlannedGraph(shared.clone())
+        });
+        next.planned = Some(planned.clone());
         update.transport = Some(graph.transport);
         next.grow_pools(&mut update);
         summary.plan_time = started.elapsed();
@@ -447,6 +598,7 @@ impl Planner {
         &mut self,
         graph: &ValidGraph,
         fresh: &[Option<(usize, usize)>],
+        fades: &PlanFades,
         update: &mut PlanUpdate,
     ) {
         // Cables first (their feedback flags are read by position), then modulations, which
@@ -505,7 +657,14 @@ impl Planner {
                 *nth,
             );
             *nth += 1;
-            from_scale.push(old_scales.remove(&key).unwrap_or(cable.scale));
+            let source = &graph.nodes[cable.from];
+            let kept = |n: usize| n < fades.users && fresh[n].is_none();
+            let rises = fades.fading
+                && kept(cable.from)
+                && kept(cable.to)
+                && continuous(source.descriptor.outputs[cable.output].kind);
+            let new_from = if rises { 0.0 } else { cable.scale };
+            from_scale.push(old_scales.remove(&key).unwrap_or(new_from));
             self.scales.insert(key, cable.scale);
         }
 
@@ -537,6 +696,7 @@ impl Planner {
             output: [ZERO_BUFFER; 2],
             meters: Vec::new(),
             fade_frames: self.fade_frames.max(1),
+            ramps: Vec::new(),
             landed_at: 0,
             levels: Vec::new(),
             level_frames: 0,
@@ -642,7 +802,20 @@ impl Planner {
                     }),
                 }
             }
-            if let Some(&first) = live.outputs.first() {
+            let fade = if n >= fades.users {
+                NodeFade::FadeOut
+            } else if fresh[n].is_none() {
+                NodeFade::Kept
+            } else if fades.fading {
+                NodeFade::FadeIn
+            } else {
+                NodeFade::Start
+            };
+            let ramp_start = plan.ramps.len() as u32;
+            plan.ramps.extend_from_slice(&fades.ramps[n]);
+            let kinds = node.descriptor.outputs.iter().map(|p| continuous(p.kind));
+            let output_ramps: Box<[bool]> = kinds.collect();
+            if let (Some(&first), true) = (live.outputs.first(), n < fades.users) {
                 plan.meters.push(Meter {
                     node: n as u32,
                     buffer: first,
@@ -663,6 +836,9 @@ impl Planner {
                 outputs: live.outputs.iter().copied().collect(),
                 mixes: mix_start..plan.mixes.len() as u32,
                 mods,
+                fade,
+                continuous: output_ramps,
+                ramps: ramp_start..plan.ramps.len() as u32,
             });
         };
         for group in &order.groups {
@@ -713,6 +889,7 @@ impl Planner {
         if let Some(size) = grown(self.module_slots.high_water(), &mut self.module_capacity) {
             update.module_pool = Some((0..size).map(|_| None).collect());
             update.spare_pools = Some(std::array::from_fn(|_| (0..size).map(|_| None).collect()));
+            update.gain_pool = Some(vec![Default::default(); size]);
         }
         if let Some(size) = grown(self.buffers.high_water(), &mut self.buffer_capacity) {
             update.buffer_pool = Some(prefaulted_pool(size * MAX_BLOCK));
@@ -721,6 +898,43 @@ impl Planner {
             update.delay_pool = Some(prefaulted_pool(size));
         }
     }
+}
+
+/// A graph the planner planned, kept to plan from later.
+#[derive(Clone)]
+struct PlannedGraph(Arc<ValidGraph>);
+
+impl std::fmt::Debug for PlannedGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} nodes", self.0.nodes.len())
+    }
+}
+
+/// Which ghosts a plan carries on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carry {
+    /// None: every ghost retires.
+    Nothing,
+    /// Only the nodes this plan removes or retypes.
+    NewGhosts,
+    /// Those and every ghost of the last plan.
+    Everything,
+}
+
+/// What a plan fades, beside cable scales.
+struct PlanFades {
+    /// Nodes of the patch (the graph's nodes past them are ghosts).
+    users: usize,
+    /// Whether this plan fades (fades on and something already running).
+    fading: bool,
+    /// Float parameters that ramp, by node.
+    ramps: Vec<Vec<ParamRamp>>,
+}
+
+/// Whether a port of `kind` ramps with fades (audio, CV) rather than switching (pitch,
+/// gate).
+fn continuous(kind: PortKind) -> bool {
+    matches!(kind, PortKind::Audio | PortKind::Cv)
 }
 
 /// A pool of `len` zeros whose every page has been written, here on the control thread, so

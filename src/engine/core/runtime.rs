@@ -8,6 +8,7 @@
 mod following;
 
 use super::containment::{has_non_finite, Containment};
+use super::fades::{ramp_step, NodeFade, NodeGain};
 use super::follow::TransportFollow;
 use super::graph::MOD_INTERVAL;
 use super::levels::{publish, LevelSum, PUBLISH_FRAMES};
@@ -26,6 +27,9 @@ use std::sync::Arc;
 /// The audio-thread side of the engine.
 pub struct Runtime {
     modules: Vec<Option<Box<dyn Module>>>,
+    /// Per module slot: the fade gain and the mute gain.
+    gains: Vec<[NodeGain; 2]>,
+    mutes: Option<Consumer<MuteCommand>>,
     containment: Containment,
     buffers: Vec<f32>,
     delays: Vec<f32>,
@@ -50,7 +54,23 @@ pub struct Runtime {
     tempo_requests: u64,
     /// The tempo of the last patch adopted.
     patch_bpm: Option<f64>,
+    /// Frame on which a panic started, while one runs.
+    panic: Option<u64>,
+    /// Frames a panic's ramps down and back up take.
+    panic_frames: u64,
 }
+
+/// Mutes or unmutes the node in a module slot (ramped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MuteCommand {
+    /// Module slot of the node.
+    pub slot: u32,
+    /// Muted or not.
+    pub muted: bool,
+}
+
+/// How long a panic ramps to silence (and back after the reset), in seconds.
+const PANIC_RAMP: f64 = 0.005;
 
 impl Runtime {
     /// A runtime with empty pools of the given sizes, fed by `updates`, returning on
@@ -66,6 +86,8 @@ impl Runtime {
     ) -> Self {
         Runtime {
             modules: (0..sizes.modules).map(|_| None).collect(),
+            gains: vec![[NodeGain::default(); 2]; sizes.modules],
+            mutes: None,
             containment: Containment::new(sizes.modules, resets),
             buffers: prefaulted_pool(sizes.buffers * MAX_BLOCK),
             delays: prefaulted_pool(sizes.delays),
@@ -84,6 +106,8 @@ impl Runtime {
             follow_seen: 0,
             tempo_requests: 0,
             patch_bpm: None,
+            panic: None,
+            panic_frames: ((PANIC_RAMP * sample_rate).round() as u64).max(1),
         }
     }
 
@@ -127,12 +151,15 @@ impl Runtime {
                 // A quantised commit waits: stop the block on its frame.
                 frames = frames.min((at - self.position) as usize);
             }
+            frames = self.start_panic(frames);
+            self.take_mutes();
             self.run_block(frames);
             let (l, r) = (
                 &mut left[done..done + frames],
                 &mut right[done..done + frames],
             );
             self.write_output(l, r);
+            self.panic_gain(l, r);
             self.record(l, r);
             self.observe(l, r);
             self.position += frames as u64;
@@ -209,6 +236,9 @@ impl Runtime {
         let Ok(mut update) = self.updates.pop() else {
             return false;
         };
+        if update.plan.is_some() {
+            self.finish_ramps();
+        }
         if let Some(settings) = update.transport {
             self.adopt_transport(settings);
         }
@@ -220,6 +250,10 @@ impl Runtime {
         }
         if let Some(pools) = update.spare_pools.as_mut() {
             self.containment.grow(pools);
+        }
+        if let Some(pool) = update.gain_pool.as_mut() {
+            pool[..self.gains.len()].copy_from_slice(&self.gains);
+            std::mem::swap(pool, &mut self.gains);
         }
         if let Some(pool) = update.buffer_pool.as_mut() {
             // Nothing to copy: every buffer is written before it is read within a block
@@ -243,7 +277,8 @@ impl Runtime {
         for p in &update.params {
             let slot = p.slot as usize;
             let spare = self.containment.spare_mut(slot);
-            for m in [self.modules[slot].as_mut(), spare].into_iter().flatten() {
+            let live = self.modules[slot].as_mut().filter(|_| !p.ramped);
+            for m in [live, spare].into_iter().flatten() {
                 m.set_param(p.index as usize, &p.value);
                 if !p.given {
                     m.param_unset(p.index as usize);
@@ -278,7 +313,16 @@ impl Runtime {
                 }
             }
             plan.landed_at = self.position;
-            self.counters.plan_id.store(plan.id, Ordering::Relaxed);
+            for node in plan.nodes.iter() {
+                let gains = &mut self.gains[node.slot as usize];
+                gains[0].land(node.fade, self.position, plan.fade_frames);
+                if matches!(node.fade, NodeFade::FadeIn | NodeFade::Start) {
+                    // A fresh node in a slot is not muted (the session mutes it again).
+                    gains[1] = NodeGain::default();
+                }
+            }
+            self.counters.landed.store(self.position, Ordering::Relaxed);
+            self.counters.plan_id.store(plan.id, Ordering::Release);
             update.replaced = self.plan.replace(plan);
         }
         // Cannot fail: a slot was checked above and only this thread pushes.
@@ -323,13 +367,7 @@ impl Runtime {
                             mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade)
                         };
                     }
-                    if node.mods.is_empty() {
-                        let at = (self.position, block_tempo);
-                        run_node(&mut self.modules, node, 0, frames, at, events);
-                        self.contain(plan.id, node, 0, frames, events);
-                    } else {
-                        self.run_modulated(plan.id, node, frames, block_tempo, events);
-                    }
+                    self.step_node(plan, node, (0, frames), block_tempo, events);
                 }
                 Step::Loop(range) => {
                     let members = &plan.nodes[range.start as usize..range.end as usize];
@@ -355,11 +393,7 @@ impl Runtime {
                                     )
                                 };
                             }
-                            if position.is_multiple_of(MOD_INTERVAL as u64) {
-                                self.modulate(node, i);
-                            }
-                            run_node(&mut self.modules, node, i, 1, at, events);
-                            self.contain(plan.id, node, i, 1, events);
+                            self.step_node(plan, node, (i, 1), at.1, events);
                         }
                     }
                 }
@@ -375,38 +409,6 @@ impl Runtime {
                 )
             };
             self.delays[slot..slot + lanes].copy_from_slice(last);
-        }
-    }
-
-    /// Runs a node with modulated parameters for the block, in pieces that start at the
-    /// absolute multiples of `MOD_INTERVAL`, setting its parameters at each.
-    fn run_modulated(
-        &mut self,
-        plan_id: u64,
-        node: &NodeExec,
-        frames: usize,
-        tempo: Tempo,
-        events: &[MidiEvent],
-    ) {
-        let interval = MOD_INTERVAL as u64;
-        let mut offset = 0;
-        while offset < frames {
-            let position = self.position + offset as u64;
-            let to_boundary = (interval - position % interval) as usize;
-            let len = to_boundary.min(frames - offset);
-            if position.is_multiple_of(interval) {
-                self.modulate(node, offset);
-            }
-            run_node(
-                &mut self.modules,
-                node,
-                offset,
-                len,
-                (position, tempo),
-                events,
-            );
-            self.contain(plan_id, node, offset, len, events);
-            offset += len;
         }
     }
 
@@ -427,6 +429,185 @@ impl Runtime {
             for module in [self.modules[slot].as_mut(), spare].into_iter().flatten() {
                 module.set_param(m.param as usize, &param);
             }
+        }
+    }
+
+    /// Runs `node` for frames `offset..offset + frames` of the block: a silent ghost only
+    /// zeroes its outputs; ramping parameters take their next value at every ramp step
+    /// (the node is called piece by piece between steps); each piece is contained, then
+    /// scaled by the node's gain.
+    /// `tempo` is the transport at the first of those frames; `events` the block's MIDI.
+    fn step_node(
+        &mut self,
+        plan: &ExecutionPlan,
+        node: &NodeExec,
+        (offset, frames): (usize, usize),
+        tempo: Tempo,
+        events: &[MidiEvent],
+    ) {
+        let slot = node.slot as usize;
+        let lanes = node.lanes as usize;
+        let at = self.position + offset as u64;
+        if self.gains[slot][0].silent(at) {
+            for &ptr in node.output_ptrs.iter() {
+                // SAFETY: output buffers hold MAX_BLOCK frames of the node's lanes.
+                unsafe { std::slice::from_raw_parts_mut(ptr.add(offset * lanes), frames * lanes) }
+                    .fill(0.0);
+            }
+            return;
+        }
+        let ramps = &plan.ramps[node.ramps.start as usize..node.ramps.end as usize];
+        let mut done = 0;
+        while done < frames {
+            let from = at + done as u64;
+            let mut n = frames - done;
+            if !node.mods.is_empty() {
+                // Modulated parameters are set at the multiples of MOD_INTERVAL.
+                let interval = MOD_INTERVAL as u64;
+                if from.is_multiple_of(interval) {
+                    self.modulate(node, offset + done);
+                }
+                n = n.min((interval - from % interval) as usize);
+            }
+            if !ramps.is_empty() {
+                let since = from - plan.landed_at;
+                if let Some((starts, left)) = ramp_step(since, plan.fade_frames) {
+                    if let (true, Some(module)) = (starts, self.modules[slot].as_mut()) {
+                        for ramp in ramps {
+                            module.set_param(
+                                ramp.index as usize,
+                                &ramp.value(since, plan.fade_frames),
+                            );
+                        }
+                    }
+                    n = n.min(left as usize);
+                }
+            }
+            let tempo = if done == 0 {
+                tempo
+            } else {
+                self.clock.tempo(from)
+            };
+            run_node(
+                &mut self.modules,
+                node,
+                offset + done,
+                n,
+                (from, tempo),
+                events,
+            );
+            self.contain(plan.id, node, offset + done, n, events);
+            let piece = (offset + done, n, from);
+            // SAFETY: as above; nothing else holds the node's outputs now.
+            for gain in &self.gains[slot] {
+                // SAFETY: as above; nothing else holds the node's outputs now.
+                unsafe { gain.apply(&node.output_ptrs, &node.continuous, lanes, piece) };
+            }
+            done += n;
+        }
+    }
+
+    /// Gives every parameter still ramping in the running plan its final value at once (a
+    /// new plan lands before the ramps are over).
+    fn finish_ramps(&mut self) {
+        let Some(plan) = self.plan.as_deref() else {
+            return;
+        };
+        let since = self.position - plan.landed_at;
+        if plan.ramps.is_empty() || ramp_step(since, plan.fade_frames).is_none() {
+            return;
+        }
+        for node in &plan.nodes {
+            let ramps = &plan.ramps[node.ramps.start as usize..node.ramps.end as usize];
+            if let Some(module) = self.modules[node.slot as usize].as_mut() {
+                for ramp in ramps {
+                    module.set_param(ramp.index as usize, &ParamValue::Float(ramp.to));
+                }
+            }
+        }
+    }
+
+    /// Starts the mutes and unmutes the control side sent: each ramps over 5 ms from here.
+    fn take_mutes(&mut self) {
+        let Some(mutes) = self.mutes.as_mut() else {
+            return;
+        };
+        let frames = self.panic_frames as u32;
+        while let Ok(MuteCommand { slot, muted }) = mutes.pop() {
+            if let Some(gains) = self.gains.get_mut(slot as usize) {
+                let to = if muted { 0.0 } else { 1.0 };
+                gains[1].head_to(to, self.position, frames);
+            }
+        }
+    }
+
+    /// Takes mutes from `mutes` from now on.
+    pub(crate) fn set_mutes(&mut self, mutes: Consumer<MuteCommand>) {
+        self.mutes = Some(mutes);
+    }
+
+    /// Starts a panic the control side asked for and, on the frame the ramp down ends,
+    /// resets every node; returns `frames` cut so that a block ends on that frame.
+    fn start_panic(&mut self, frames: usize) -> usize {
+        if self.panic.is_none() && self.counters.panic.swap(false, Ordering::AcqRel) {
+            self.panic = Some(self.position);
+        }
+        let Some(start) = self.panic else {
+            return frames;
+        };
+        let reset_at = start + self.panic_frames;
+        if self.position == reset_at {
+            self.reset_all();
+        }
+        if self.position < reset_at {
+            frames.min((reset_at - self.position) as usize)
+        } else {
+            frames
+        }
+    }
+
+    /// Puts every node of the plan back in its initial state (its spare swapped in, the
+    /// control side refills it) and clears the feedback delays.
+    fn reset_all(&mut self) {
+        let Some(plan) = self.plan.take() else {
+            return;
+        };
+        for node in &plan.nodes {
+            let slot = node.slot as usize;
+            if self.containment.reset(&mut self.modules[slot], slot) {
+                self.containment.report(NodeReset {
+                    plan_id: plan.id,
+                    node: node.node,
+                    slot: node.slot,
+                    panic: true,
+                });
+            }
+        }
+        self.plan = Some(plan);
+        self.delays.fill(0.0);
+        self.counters.panics.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Applies a running panic's gain to the block just written: down to 0 until the reset,
+    /// then back up to 1, where the panic ends.
+    fn panic_gain(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let Some(start) = self.panic else {
+            return;
+        };
+        let ramp = self.panic_frames;
+        let reset_at = start + ramp;
+        for (f, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
+            let at = self.position + f as u64;
+            let gain = if at < reset_at {
+                1.0 - (at + 1 - start) as f32 / ramp as f32
+            } else {
+                ((at + 1 - reset_at) as f32 / ramp as f32).min(1.0)
+            };
+            *l *= gain;
+            *r *= gain;
+        }
+        if self.position + left.len() as u64 >= reset_at + ramp {
+            self.panic = None;
         }
     }
 
@@ -477,6 +658,7 @@ impl Runtime {
                 plan_id,
                 node: node.node,
                 slot: node.slot,
+                panic: false,
             });
             let position = self.position + bad as u64;
             let at = (position, self.clock.tempo(position));

@@ -3,6 +3,7 @@
 //! DSP load and the master mute.
 
 use super::link::{LinkSession, LinkStatus};
+use super::mutes::NodeMutes;
 use super::recorder::Recording;
 use crate::dsl::Patch;
 use crate::engine::backends::output::OutputStream;
@@ -11,6 +12,7 @@ use crate::engine::core::observe::Counters;
 use crate::engine::core::transport::Quantize;
 use crate::engine::{
     CommitOutcome, CommitSummary, Engine, LiveOutput, LoadShared, LoadStats, Meters, OutputInfo,
+    ValidGraph,
 };
 use crate::midi::activity::MidiActivity;
 use crate::midi::input::{MidiInput, MidiSystem};
@@ -60,6 +62,11 @@ pub struct LiveSession {
     recording: Option<Recording>,
     midi: MidiIn,
     link: Option<LinkSession>,
+    node_mutes: NodeMutes,
+    /// The graph last committed (for mute and solo).
+    graph: Option<ValidGraph>,
+    /// The plan running when the node mutes were last sent in full.
+    mutes_plan: u64,
 }
 
 /// The session's live MIDI input.
@@ -90,6 +97,9 @@ impl LiveSession {
             recording: None,
             midi: MidiIn::Off,
             link: None,
+            node_mutes: NodeMutes::default(),
+            graph: None,
+            mutes_plan: 0,
         }
     }
 
@@ -147,6 +157,7 @@ impl LiveSession {
     /// sends it).
     pub fn commit(&mut self, patch: &Patch) -> Option<CommitSummary> {
         let names: Vec<String> = patch.valid.nodes.iter().map(|n| n.name.clone()).collect();
+        self.graph = Some(patch.valid.clone());
         match self.engine.commit(patch.valid.clone()) {
             CommitOutcome::Sent(summary) => {
                 self.queued = None;
@@ -169,6 +180,11 @@ impl LiveSession {
                 self.meters.register_plan(summary.plan_id, names);
             }
             tick.sent = Some(summary);
+        }
+        let running = self.engine.counters().plan_id.load(Ordering::Acquire);
+        if running != self.mutes_plan {
+            self.mutes_plan = running;
+            self.send_mutes(true);
         }
         tick.errors = self.error_reader.new_messages(&self.errors);
         if let Some(observations) = self.engine.observations() {
@@ -250,7 +266,7 @@ impl LiveSession {
         self.engine.counters().sync_midi.load(Ordering::Relaxed)
     }
 
-    /// Sets how long changed cable scales ramp from the next commit on (0: at once).
+    /// Sets how long commits fade from the next one on (0: at once).
     pub fn set_fade_ms(&mut self, ms: f32) {
         self.engine.set_fade_ms(ms);
     }
@@ -321,6 +337,44 @@ impl LiveSession {
     /// The file being recorded and the frames dropped so far, while recording.
     pub fn recording(&self) -> Option<(&Path, u64)> {
         self.recording.as_ref().map(|r| (r.path(), r.dropped()))
+    }
+
+    /// Silences the output at once (ramped) and resets every node's state; see
+    /// [`crate::engine::Engine::panic`].
+    pub fn panic(&self) {
+        self.engine.panic();
+    }
+
+    /// Mutes the node `name` (ramped; it keeps running), or unmutes it; the new state.
+    pub fn toggle_node_mute(&mut self, name: &str) -> bool {
+        let muted = self.node_mutes.toggle_mute(name);
+        self.send_mutes(false);
+        muted
+    }
+
+    /// Solos the node `name` (every node outside its chain is muted, ramped), or ends its
+    /// solo; whether it is soloed now.
+    pub fn toggle_solo(&mut self, name: &str) -> bool {
+        let soloed = self.node_mutes.toggle_solo(name);
+        self.send_mutes(false);
+        soloed
+    }
+
+    /// Whether the node `name` is silenced by a mute or by another node's solo.
+    pub fn node_muted(&self, name: &str) -> bool {
+        self.node_mutes.is_muted(name)
+    }
+
+    /// The soloed node.
+    pub fn soloed(&self) -> Option<&str> {
+        self.node_mutes.solo()
+    }
+
+    /// Sends the node mutes to the engine: the changes, or all of them.
+    fn send_mutes(&mut self, all: bool) {
+        if let Some(graph) = self.graph.as_ref() {
+            self.node_mutes.send(&mut self.engine, graph, all);
+        }
     }
 
     /// Whether the master mute is on.

@@ -4,4 +4,5 @@
 pub mod link;
 pub mod live;
 pub mod meters;
+pub mod mutes;
 pub mod recorder;

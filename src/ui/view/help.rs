@@ -59,11 +59,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let height = usize::from(inner.height);
     let module_line = left.len() - types.len() + module;
     let max_scroll = left.len().saturating_sub(height);
-    let scroll = keep_visible(app.detail_scroll.min(max_scroll), module_line, height);
+    // Scrolled by hand: as scrolled. Browsing the modules: the chosen one in view. Just
+    // opened (on the first module): the keys from the top.
     let scroll = if app.detail_scroll > 0 {
         app.detail_scroll.min(max_scroll)
+    } else if module > 0 {
+        keep_visible(0, module_line, height)
     } else {
-        scroll
+        0
     };
     frame.render_widget(
         Paragraph::new(left)

@@ -113,6 +113,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } = window(app, inner.height);
     for (name, kind) in metered.iter().skip(first).take(rows) {
         let level = sound.meters().node(name).unwrap_or_default();
+        let marker = if sound.soloed() == Some(*name) {
+            " solo"
+        } else if sound.node_muted(name) {
+            " muted"
+        } else {
+            ""
+        };
+        let width = width.saturating_sub(marker.len());
         let mut line = match kind {
             PortKind::Audio => {
                 let hold = app.holds.get(*name).copied();
@@ -120,6 +128,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             kind => control_line(app, name, *kind, level, width),
         };
+        if !marker.is_empty() {
+            line.spans
+                .push(Span::styled(marker, Style::default().fg(ui.warning)));
+        }
         if let Some(count) = sound.resets().get(*name) {
             line.spans.push(Span::styled(
                 format!(" reset {count}x"),
@@ -161,10 +173,10 @@ fn metered(app: &App) -> Vec<(&str, PortKind)> {
 }
 
 /// Lines above the node rows: the device, a warning if any, the load, the MIDI line when
-/// MIDI in is on (or failed), master L and R.
+/// MIDI in was asked for, master L and R.
 fn header_lines(app: &App) -> usize {
-    let midi = !matches!(app.sound.midi(), MidiIn::Off);
-    4 + usize::from(app.sound.warning().is_some()) + usize::from(midi)
+    4 + usize::from(app.sound.warning().is_some())
+        + usize::from(!matches!(app.sound.midi(), MidiIn::Off))
 }
 
 /// Which node rows the meters pane shows.
