@@ -3,6 +3,10 @@
 //! step after the commit stays near the signal's own steady step (the issue measured 5.6x,
 //! 6.8x and 34x without the fades).
 
+mod support;
+
+use support::step_ratio;
+
 use patches_tui::dsl;
 use patches_tui::engine::{
     OfflineRenderer, Planner, PoolSizes, Quantize, StereoBuffer, ValidGraph,
@@ -40,22 +44,6 @@ fn switch(before: ValidGraph, after: ValidGraph, at: usize, block: usize) -> Vec
     r.commit(after);
     r.render_into(&mut out, 4800);
     out.left
-}
-
-fn largest_step(x: &[f32]) -> f32 {
-    x.windows(2)
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(0.0, f32::max)
-}
-
-/// Largest step in the 20 ms after the commit over the larger steady step in the 20 ms
-/// before it and in 20 ms well after the fade.
-fn step_ratio(x: &[f32], at: usize) -> f32 {
-    let window = 960;
-    let after = largest_step(&x[at - 1..at + window]);
-    let steady_before = largest_step(&x[at - window..at]);
-    let steady_after = largest_step(&x[at + 2 * window..at + 3 * window]);
-    after / steady_before.max(steady_after)
 }
 
 #[test]

@@ -2,6 +2,10 @@
 //! default 10 ms fade keeps the largest step right after the commit within 1.5x the steady
 //! one, and `--fade-ms 0` shows the click each case makes without it.
 
+mod support;
+
+use support::step_ratio;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -76,22 +80,6 @@ fn render(dir: &Path, before: &str, after: &str, fade: &str) -> Vec<f32> {
     samples.iter().step_by(2).copied().collect()
 }
 
-fn largest_step(x: &[f32]) -> f32 {
-    x.windows(2)
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(0.0, f32::max)
-}
-
-/// Largest step in the 20 ms after the commit over the larger steady step in the 20 ms
-/// before it and in 20 ms well after the fade.
-fn step_ratio(x: &[f32]) -> f32 {
-    let (at, window) = (AT_FRAME, 960);
-    let after = largest_step(&x[at - 1..at + window]);
-    let before = largest_step(&x[at - window..at]);
-    let later = largest_step(&x[at + 2 * window..at + 3 * window]);
-    after / before.max(later)
-}
-
 #[test]
 fn commits_through_the_binary_stay_within_the_step_bar() {
     let dir = tempfile::Builder::new()
@@ -113,9 +101,9 @@ fn commits_through_the_binary_stay_within_the_step_bar() {
         ("gain 1.0 -> 0.1", attenuated("1.0"), attenuated("0.1")),
     ];
     for (what, before, after) in cases {
-        let faded = step_ratio(&render(dir.path(), &before, &after, "10"));
+        let faded = step_ratio(&render(dir.path(), &before, &after, "10"), AT_FRAME);
         assert!(faded <= 1.5, "{what}: step ratio {faded} with the fade");
-        let abrupt = step_ratio(&render(dir.path(), &before, &after, "0"));
+        let abrupt = step_ratio(&render(dir.path(), &before, &after, "0"), AT_FRAME);
         assert!(abrupt > 5.0, "{what}: step ratio {abrupt} without it");
     }
 }

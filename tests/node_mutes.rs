@@ -1,33 +1,22 @@
 //! Muting a node: its outputs ramp to 0 over 5 ms while it keeps running, and ramp back
 //! when unmuted.
 
-use patches_tui::dsl;
-use patches_tui::engine::{OfflineRenderer, StereoBuffer, ValidGraph};
-use patches_tui::modules::Registry;
+mod support;
+
+use support::{largest_step, sine_graph};
+
+use patches_tui::engine::{OfflineRenderer, StereoBuffer};
 
 const SR: f32 = 48000.0;
 /// 5 ms at 48 kHz.
 const RAMP: usize = 240;
-
-fn sine() -> ValidGraph {
-    let text =
-        "nodes:\n  osc:\n    module: SineOscillator\n    params:\n      frequency: 110.0\n  \
-                out:\n    module: AudioOut\ncables:\n  - osc.out -> out.left\n";
-    dsl::load(text, &Registry::seed()).expect("valid").valid
-}
-
-fn largest_step(x: &[f32]) -> f32 {
-    x.windows(2)
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(0.0, f32::max)
-}
 
 #[test]
 fn a_muted_node_ramps_to_silence_keeps_running_and_comes_back_in_phase() {
     let (at, back) = (12100, 16900);
     let mut r = OfflineRenderer::new(SR, 64);
     let mut out = StereoBuffer::default();
-    r.commit(sine());
+    r.commit(sine_graph());
     r.render_into(&mut out, at);
     assert!(r.engine_mut().set_muted("osc", true));
     assert!(!r.engine_mut().set_muted("nobody", true), "no such node");
@@ -37,7 +26,7 @@ fn a_muted_node_ramps_to_silence_keeps_running_and_comes_back_in_phase() {
     let x = &out.left;
     let mut plain = OfflineRenderer::new(SR, 64);
     let mut p = StereoBuffer::default();
-    plain.commit(sine());
+    plain.commit(sine_graph());
     plain.render_into(&mut p, back + 4800);
     let steady = largest_step(&p.left[at - 960..at]);
     assert!(

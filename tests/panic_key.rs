@@ -1,34 +1,23 @@
 //! The panic: the output ramps to silence within 5 ms, every node is reset to its initial
 //! state on the audio thread, and the output ramps back up.
 
-use patches_tui::dsl;
-use patches_tui::engine::{OfflineRenderer, StereoBuffer, ValidGraph};
-use patches_tui::modules::Registry;
+mod support;
+
+use support::{largest_step, sine_graph};
+
+use patches_tui::engine::{OfflineRenderer, StereoBuffer};
 use std::sync::atomic::Ordering;
 
 const SR: f32 = 48000.0;
 /// 5 ms at 48 kHz.
 const RAMP: usize = 240;
 
-fn sine() -> ValidGraph {
-    let text =
-        "nodes:\n  osc:\n    module: SineOscillator\n    params:\n      frequency: 110.0\n  \
-                out:\n    module: AudioOut\ncables:\n  - osc.out -> out.left\n";
-    dsl::load(text, &Registry::seed()).expect("valid").valid
-}
-
-fn largest_step(x: &[f32]) -> f32 {
-    x.windows(2)
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(0.0, f32::max)
-}
-
 #[test]
 fn a_panic_ramps_to_silence_resets_every_node_and_ramps_back() {
     let at = 12100;
     let mut r = OfflineRenderer::new(SR, 64);
     let mut out = StereoBuffer::default();
-    r.commit(sine());
+    r.commit(sine_graph());
     r.render_into(&mut out, at);
     r.engine().panic();
     r.render_into(&mut out, 9600);
@@ -43,7 +32,7 @@ fn a_panic_ramps_to_silence_resets_every_node_and_ramps_back() {
     // is over, bit-identical to a fresh sine started on the reset frame.
     let mut fresh = OfflineRenderer::new(SR, 64);
     let mut f = StereoBuffer::default();
-    fresh.commit(sine());
+    fresh.commit(sine_graph());
     fresh.render_into(&mut f, 4800);
     assert!(x[reset_at + RAMP..reset_at + 4800] == f.left[RAMP..4800]);
     assert_eq!(r.engine().counters().panics.load(Ordering::Relaxed), 1);

@@ -3,6 +3,10 @@
 //! commit lands. Measured through the engine (a sequencer's next step, a sine's phase) and
 //! for every library module through the harness (surviving lanes bit-identical).
 
+mod support;
+
+use support::largest_step;
+
 use patches_tui::dsl;
 use patches_tui::engine::{OfflineRenderer, StereoBuffer, ValidGraph};
 use patches_tui::midi::{MidiEvent, MidiMessage};
@@ -198,12 +202,6 @@ cables:
     scale: {scale}
 "
     ))
-}
-
-fn largest_step(x: &[f32]) -> f32 {
-    x.windows(2)
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(0.0, f32::max)
 }
 
 #[test]

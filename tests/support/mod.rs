@@ -191,3 +191,30 @@ pub fn frequency(x: &[f32], sample_rate: f64) -> f64 {
     let (first, last) = (ups[0], ups[ups.len() - 1]);
     (ups.len() - 1) as f64 * sample_rate / (last - first) as f64
 }
+
+/// The largest sample-to-sample step of `x`.
+pub fn largest_step(x: &[f32]) -> f32 {
+    x.windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f32::max)
+}
+
+/// The issues' click measure: the largest step in the 20 ms (at 48 kHz) after frame `at`
+/// over the larger steady step in the 20 ms before it and in 20 ms well after a fade.
+pub fn step_ratio(x: &[f32], at: usize) -> f32 {
+    let window = 960;
+    let after = largest_step(&x[at - 1..at + window]);
+    let before = largest_step(&x[at - window..at]);
+    let later = largest_step(&x[at + 2 * window..at + 3 * window]);
+    after / before.max(later)
+}
+
+/// A 110 Hz sine into the left output (seed modules).
+pub fn sine_graph() -> ValidGraph {
+    let text =
+        "nodes:\n  osc:\n    module: SineOscillator\n    params:\n      frequency: 110.0\n  \
+                out:\n    module: AudioOut\ncables:\n  - osc.out -> out.left\n";
+    patches_tui::dsl::load(text, &Registry::seed())
+        .expect("valid")
+        .valid
+}
