@@ -216,11 +216,6 @@ impl MidiReceiver {
         }
         &self.block
     }
-
-    /// The events taken by the last [`MidiReceiver::take_block`].
-    pub fn block(&self) -> &[MidiEvent] {
-        &self.block
-    }
 }
 
 /// A ring of [`MIDI_RING`] events (made on the control thread).

@@ -181,15 +181,13 @@ impl Runtime {
     /// quantised commit waiting to land is placed again on the moved transport.
     fn follow_midi(&mut self, frames: usize) -> usize {
         let start = self.position;
-        let Some(midi) = self.midi.as_mut() else {
+        // Taken out of `self` for the loop, as in `run_block`, so that the events can be read
+        // while the transport moves.
+        let Some(mut midi) = self.midi.take() else {
             return frames;
         };
-        midi.take_block(start, start + frames as u64);
         let (mut moved, mut until) = (false, frames);
-        for i in 0.. {
-            let Some(event) = self.midi.as_ref().and_then(|m| m.block().get(i).copied()) else {
-                break;
-            };
+        for event in midi.take_block(start, start + frames as u64) {
             if !MidiSync::moves_transport(&event.message) {
                 continue;
             }
@@ -200,6 +198,7 @@ impl Runtime {
             self.midi_sync.apply(event.message, start, &mut self.clock);
             moved = true;
         }
+        self.midi = Some(midi);
         if moved {
             self.landing = None;
         }
