@@ -31,6 +31,16 @@ const TRIGGER: usize = 0;
 const ACCENT: usize = 1;
 const CHOKE: usize = 2;
 
+/// Parameter indices: every drum's parameters start with `tune` and `decay`.
+const TUNE: usize = 0;
+const DECAY: usize = 1;
+/// The pitched drums' (Kick, Tom) parameters after those.
+const SWEEP: usize = 2;
+const SWEEP_TIME: usize = 3;
+const CLICK: usize = 4;
+/// The snare's parameter after those.
+const SNAPPY: usize = 2;
+
 /// Level of an unaccented strike; a full accent adds the rest up to 1.
 const BASE_LEVEL: f32 = 0.7;
 
@@ -139,12 +149,12 @@ impl Module for PitchedDrum {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.tune = v,
-            1 => self.decay = t60_coefficient(v, self.sample_rate),
-            2 => self.sweep = v,
+            TUNE => self.tune = v,
+            DECAY => self.decay = t60_coefficient(v, self.sample_rate),
+            SWEEP => self.sweep = v,
             // The sweep time is a time constant: the pitch excess falls by 1/e in it.
-            3 => self.sweep_coefficient = (-1.0 / (v * self.sample_rate)).exp(),
-            4 => self.click_level = v,
+            SWEEP_TIME => self.sweep_coefficient = (-1.0 / (v * self.sample_rate)).exp(),
+            CLICK => self.click_level = v,
             _ => {}
         }
     }
@@ -270,12 +280,12 @@ impl Module for Snare {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.tune = v,
-            1 => {
+            TUNE => self.tune = v,
+            DECAY => {
                 self.noise_decay = t60_coefficient(v, self.sample_rate);
                 self.tone_decay = t60_coefficient(0.5 * v, self.sample_rate);
             }
-            2 => self.snappy = v,
+            SNAPPY => self.snappy = v,
             _ => {}
         }
     }
@@ -396,8 +406,8 @@ impl Module for HiHat {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.tune = v,
-            1 => self.decay = t60_coefficient(v, self.sample_rate),
+            TUNE => self.tune = v,
+            DECAY => self.decay = t60_coefficient(v, self.sample_rate),
             _ => {}
         }
     }
@@ -516,8 +526,8 @@ impl Module for Clap {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.tune = v,
-            1 => self.decay = t60_coefficient(v, self.sample_rate),
+            TUNE => self.tune = v,
+            DECAY => self.decay = t60_coefficient(v, self.sample_rate),
             _ => {}
         }
     }
@@ -652,8 +662,8 @@ impl Module for TwoToneDrum {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.tune = v,
-            1 => self.decay = t60_coefficient(v, self.sample_rate),
+            TUNE => self.tune = v,
+            DECAY => self.decay = t60_coefficient(v, self.sample_rate),
             _ => {}
         }
     }
