@@ -13,6 +13,11 @@ use super::registry::{Layout, ModuleType};
 use super::reshape::same_type;
 use std::f32::consts::{FRAC_PI_2, PI, TAU};
 
+/// Parameter indices, in the descriptor's order.
+const RATE: usize = 0;
+const DEPTH: usize = 1;
+const MIX: usize = 2;
+
 const BASE_SECONDS: f32 = 0.012;
 const DEPTH_SECONDS: f32 = 0.005;
 
@@ -31,9 +36,9 @@ impl Module for Chorus {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.rate = v,
-            1 => self.depth = v,
-            2 => self.mix = v,
+            RATE => self.rate = v,
+            DEPTH => self.depth = v,
+            MIX => self.mix = v,
             _ => {}
         }
     }

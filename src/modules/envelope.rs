@@ -28,6 +28,12 @@ use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 
+/// Parameter indices, in the descriptor's order.
+const ATTACK: usize = 0;
+const DECAY: usize = 1;
+const SUSTAIN: usize = 2;
+const RELEASE: usize = 3;
+
 /// Levels this close to a segment's end count as having reached it (absorbs rounding).
 const EPSILON: f64 = 1e-9;
 
@@ -221,10 +227,10 @@ impl Module for Adsr {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let Some(v) = value.as_f64() else { return };
         match index {
-            0 => self.attack = v * self.sample_rate,
-            1 => self.decay = v * self.sample_rate,
-            2 => self.sustain = v,
-            3 => self.release = v * self.sample_rate,
+            ATTACK => self.attack = v * self.sample_rate,
+            DECAY => self.decay = v * self.sample_rate,
+            SUSTAIN => self.sustain = v,
+            RELEASE => self.release = v * self.sample_rate,
             _ => {}
         }
     }

@@ -15,6 +15,11 @@ use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 use std::f32::consts::PI;
 
+/// Parameter indices, in the descriptor's order.
+const CUTOFF: usize = 0;
+const RESONANCE: usize = 1;
+const DRIVE: usize = 2;
+
 const IN: usize = 0;
 const CUTOFF_CV: usize = 1;
 const RESONANCE_CV: usize = 2;
@@ -44,9 +49,9 @@ impl Module for Ladder {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.cutoff = v,
-            1 => self.resonance = v,
-            2 => self.drive = db_to_gain(v),
+            CUTOFF => self.cutoff = v,
+            RESONANCE => self.resonance = v,
+            DRIVE => self.drive = db_to_gain(v),
             _ => {}
         }
     }

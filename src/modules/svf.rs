@@ -13,6 +13,10 @@ use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 use std::f32::consts::PI;
 
+/// Parameter indices, in the descriptor's order.
+const CUTOFF: usize = 0;
+const RESONANCE: usize = 1;
+
 const IN: usize = 0;
 const CUTOFF_CV: usize = 1;
 const RESONANCE_CV: usize = 2;
@@ -64,8 +68,8 @@ struct Svf {
 impl Module for Svf {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         match index {
-            0 => self.cutoff = number(value),
-            1 => self.resonance = number(value),
+            CUTOFF => self.cutoff = number(value),
+            RESONANCE => self.resonance = number(value),
             _ => {}
         }
     }
