@@ -13,6 +13,15 @@ use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 
+/// Index of the `divide` parameter.
+const DIVIDE: usize = 0;
+/// Index of the `multiply` parameter.
+const MULTIPLY: usize = 1;
+/// Index of the `clock` input.
+const CLOCK: usize = 0;
+/// Index of the `reset` input.
+const RESET: usize = 1;
+
 struct ClockDivider {
     divide: u64,
     multiply: u64,
@@ -32,8 +41,8 @@ impl Module for ClockDivider {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = whole(value).max(1) as u64;
         match index {
-            0 => self.divide = v,
-            1 => self.multiply = v,
+            DIVIDE => self.divide = v,
+            MULTIPLY => self.multiply = v,
             _ => {}
         }
     }
@@ -53,7 +62,7 @@ impl Module for ClockDivider {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
-        let (clock, reset) = (io.input(0), io.input(1));
+        let (clock, reset) = (io.input(CLOCK), io.input(RESET));
         let out = io.output(0);
         for i in 0..out.len() {
             let l = i % lanes;
@@ -124,5 +133,18 @@ pub fn clock_divider_type() -> ModuleType {
                 emitted: vec![0; n],
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = clock_divider_type();
+        assert_params(&module, &[(DIVIDE, "divide"), (MULTIPLY, "multiply")]);
+        assert_inputs(&module, &[(CLOCK, "clock"), (RESET, "reset")]);
     }
 }

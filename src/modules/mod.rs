@@ -32,6 +32,8 @@ pub mod ladder;
 pub mod lfo;
 pub mod mixer;
 pub mod modulation;
+#[cfg(test)]
+mod named_indices;
 pub mod noise;
 pub mod oscillator;
 pub mod quantizer;
