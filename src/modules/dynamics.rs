@@ -19,6 +19,40 @@ use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 
+/// `Compressor`'s parameter and port indices, in its descriptor's order.
+mod compressor {
+    /// Index of the `threshold` parameter.
+    pub const THRESHOLD: usize = 0;
+    /// Index of the `ratio` parameter.
+    pub const RATIO: usize = 1;
+    /// Index of the `knee` parameter.
+    pub const KNEE: usize = 2;
+    /// Index of the `attack` parameter.
+    pub const ATTACK: usize = 3;
+    /// Index of the `release` parameter.
+    pub const RELEASE: usize = 4;
+    /// Index of the `makeup` parameter.
+    pub const MAKEUP: usize = 5;
+    /// Index of the `in` input.
+    pub const IN: usize = 0;
+    /// Index of the `sidechain` input.
+    pub const SIDECHAIN: usize = 1;
+}
+
+/// `Limiter`'s parameter and port indices, in its descriptor's order.
+mod limiter {
+    /// Index of the `ceiling` parameter.
+    pub const CEILING: usize = 0;
+    /// Index of the `gain` parameter.
+    pub const GAIN: usize = 1;
+    /// Index of the `release` parameter.
+    pub const RELEASE: usize = 2;
+    /// Index of the `left` input.
+    pub const LEFT: usize = 0;
+    /// Index of the `right` input.
+    pub const RIGHT: usize = 1;
+}
+
 /// Levels below this (in dB) are treated as this (log of 0 guard).
 const FLOOR_DB: f32 = -120.0;
 
@@ -55,18 +89,20 @@ impl Module for Compressor {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.threshold = v,
-            1 => self.ratio = v.max(1.0),
-            2 => self.knee = v,
-            3 => self.attack = one_pole_coefficient(v / 1000.0, self.sample_rate),
-            4 => self.release = one_pole_coefficient(v / 1000.0, self.sample_rate),
-            5 => self.makeup = v,
+            compressor::THRESHOLD => self.threshold = v,
+            compressor::RATIO => self.ratio = v.max(1.0),
+            compressor::KNEE => self.knee = v,
+            compressor::ATTACK => self.attack = one_pole_coefficient(v / 1000.0, self.sample_rate),
+            compressor::RELEASE => {
+                self.release = one_pole_coefficient(v / 1000.0, self.sample_rate)
+            }
+            compressor::MAKEUP => self.makeup = v,
             _ => {}
         }
     }
 
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
-        self.sidechain_connected = inputs.get(1) == Some(&true);
+        self.sidechain_connected = inputs.get(compressor::SIDECHAIN) == Some(&true);
     }
 
     fn reshape_from(&mut self, old: &dyn Module) {
@@ -78,7 +114,7 @@ impl Module for Compressor {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
-        let (input, sidechain) = (io.input(0), io.input(1));
+        let (input, sidechain) = (io.input(compressor::IN), io.input(compressor::SIDECHAIN));
         let detector = if self.sidechain_connected {
             sidechain
         } else {
@@ -215,9 +251,9 @@ impl Module for Limiter {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.ceiling = db_to_gain(v),
-            1 => self.input_gain = db_to_gain(v),
-            2 => self.release = one_pole_coefficient(v / 1000.0, self.sample_rate),
+            limiter::CEILING => self.ceiling = db_to_gain(v),
+            limiter::GAIN => self.input_gain = db_to_gain(v),
+            limiter::RELEASE => self.release = one_pole_coefficient(v / 1000.0, self.sample_rate),
             _ => {}
         }
     }
@@ -225,7 +261,7 @@ impl Module for Limiter {
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let frames = io.frames();
         let lanes = io.lanes();
-        let (in_left, in_right) = (io.input(0), io.input(1));
+        let (in_left, in_right) = (io.input(limiter::LEFT), io.input(limiter::RIGHT));
         let [out_left, out_right] = io.outputs::<2>();
         let w = self.window;
         let mut slot = (self.time % w as u64) as usize;
@@ -312,5 +348,42 @@ pub fn limiter_type() -> ModuleType {
                 sample_rate: sr,
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_outputs, assert_params};
+
+    #[test]
+    fn compressor_named_indices_match_the_descriptor() {
+        use compressor::*;
+        let module = compressor_type();
+        assert_params(
+            &module,
+            &[
+                (THRESHOLD, "threshold"),
+                (RATIO, "ratio"),
+                (KNEE, "knee"),
+                (ATTACK, "attack"),
+                (RELEASE, "release"),
+                (MAKEUP, "makeup"),
+            ],
+        );
+        assert_inputs(&module, &[(IN, "in"), (SIDECHAIN, "sidechain")]);
+        assert_outputs(&module, &[(0, "out"), (1, "reduction")]);
+    }
+
+    #[test]
+    fn limiter_named_indices_match_the_descriptor() {
+        use limiter::*;
+        let module = limiter_type();
+        assert_params(
+            &module,
+            &[(CEILING, "ceiling"), (GAIN, "gain"), (RELEASE, "release")],
+        );
+        assert_inputs(&module, &[(LEFT, "left"), (RIGHT, "right")]);
+        assert_outputs(&module, &[(0, "left"), (1, "right")]);
     }
 }
