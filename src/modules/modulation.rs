@@ -13,6 +13,30 @@ use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 
+/// `SampleAndHold`'s port indices, in its descriptor's order.
+mod sample_and_hold {
+    /// Index of the `in` input.
+    pub const IN: usize = 0;
+    /// Index of the `trigger` input.
+    pub const TRIGGER: usize = 1;
+}
+
+/// `Slew`'s parameter indices, in its descriptor's order.
+mod slew {
+    /// Index of the `rise_ms` parameter.
+    pub const RISE_MS: usize = 0;
+    /// Index of the `fall_ms` parameter.
+    pub const FALL_MS: usize = 1;
+}
+
+/// `DecayEnvelope`'s parameter indices, in its descriptor's order.
+mod decay_envelope {
+    /// Index of the `attack` parameter.
+    pub const ATTACK: usize = 0;
+    /// Index of the `decay` parameter.
+    pub const DECAY: usize = 1;
+}
+
 struct SampleAndHold {
     held: Vec<f32>,
     trigger: Edges,
@@ -24,7 +48,7 @@ impl Module for SampleAndHold {
     fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
 
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
-        self.input_connected = inputs.first() == Some(&true);
+        self.input_connected = inputs.get(sample_and_hold::IN) == Some(&true);
     }
 
     fn reshape_from(&mut self, old: &dyn Module) {
@@ -38,7 +62,10 @@ impl Module for SampleAndHold {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
-        let (input, trigger) = (io.input(0), io.input(1));
+        let (input, trigger) = (
+            io.input(sample_and_hold::IN),
+            io.input(sample_and_hold::TRIGGER),
+        );
         let out = io.output(0);
         for i in 0..out.len() {
             let lane = i % lanes;
@@ -107,8 +134,8 @@ impl Module for Slew {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let ms = number(value);
         match index {
-            0 => self.up = self.step(ms),
-            1 => self.down = self.step(ms),
+            slew::RISE_MS => self.up = self.step(ms),
+            slew::FALL_MS => self.down = self.step(ms),
             _ => {}
         }
     }
@@ -174,8 +201,10 @@ impl Module for DecayEnvelope {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let seconds = number(value);
         match index {
-            0 => self.attack_step = 1.0 / (seconds * self.sample_rate).max(1.0),
-            1 => self.decay = t60_coefficient(seconds, self.sample_rate),
+            decay_envelope::ATTACK => {
+                self.attack_step = 1.0 / (seconds * self.sample_rate).max(1.0)
+            }
+            decay_envelope::DECAY => self.decay = t60_coefficient(seconds, self.sample_rate),
             _ => {}
         }
     }
@@ -237,5 +266,30 @@ pub fn decay_envelope_type() -> ModuleType {
                 sample_rate,
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn sample_and_hold_named_indices_match_the_descriptor() {
+        use sample_and_hold::{IN, TRIGGER};
+        assert_inputs(&sample_and_hold_type(), &[(IN, "in"), (TRIGGER, "trigger")]);
+    }
+
+    #[test]
+    fn slew_named_indices_match_the_descriptor() {
+        use slew::{FALL_MS, RISE_MS};
+        assert_params(&slew_type(), &[(RISE_MS, "rise_ms"), (FALL_MS, "fall_ms")]);
+    }
+
+    #[test]
+    fn decay_envelope_named_indices_match_the_descriptor() {
+        use decay_envelope::{ATTACK, DECAY};
+        let module = decay_envelope_type();
+        assert_params(&module, &[(ATTACK, "attack"), (DECAY, "decay")]);
     }
 }
