@@ -15,6 +15,46 @@ use super::reshape::{keep_lanes, same_type};
 use std::f32::consts::FRAC_PI_2;
 
 const MODES: &[&str] = &["soft", "hard", "fold"];
+/// Index of `soft` in `MODES`.
+const SOFT: usize = 0;
+/// Index of `hard` in `MODES`.
+const HARD: usize = 1;
+
+/// `Drive`'s parameter indices, in its descriptor's order.
+mod drive {
+    /// Index of the `drive` parameter.
+    pub const DRIVE: usize = 0;
+    /// Index of the `mode` parameter.
+    pub const MODE: usize = 1;
+    /// Index of the `level` parameter.
+    pub const LEVEL: usize = 2;
+    /// Index of the `mix` parameter.
+    pub const MIX: usize = 3;
+}
+
+/// `Wavefolder`'s parameter and port indices, in its descriptor's order.
+mod wavefolder {
+    /// Index of the `gain` parameter.
+    pub const GAIN: usize = 0;
+    /// Index of the `symmetry` parameter.
+    pub const SYMMETRY: usize = 1;
+    /// Index of the `mix` parameter.
+    pub const MIX: usize = 2;
+    /// Index of the `in` input.
+    pub const IN: usize = 0;
+    /// Index of the `gain_cv` input.
+    pub const GAIN_CV: usize = 1;
+}
+
+/// `Bitcrusher`'s parameter indices, in its descriptor's order.
+mod bitcrusher {
+    /// Index of the `bits` parameter.
+    pub const BITS: usize = 0;
+    /// Index of the `rate` parameter.
+    pub const RATE: usize = 1;
+    /// Index of the `mix` parameter.
+    pub const MIX: usize = 2;
+}
 
 /// Triangle fold: the identity on [-1, 1], reflected at +-1 beyond.
 #[inline]
@@ -33,10 +73,10 @@ struct Drive {
 impl Module for Drive {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         match index {
-            0 => self.gain = db_to_gain(number(value)),
-            1 => self.mode = variant(MODES, value),
-            2 => self.level = db_to_gain(number(value)),
-            3 => self.mix = number(value),
+            drive::DRIVE => self.gain = db_to_gain(number(value)),
+            drive::MODE => self.mode = variant(MODES, value),
+            drive::LEVEL => self.level = db_to_gain(number(value)),
+            drive::MIX => self.mix = number(value),
             _ => {}
         }
     }
@@ -46,8 +86,8 @@ impl Module for Drive {
         let out = io.output(0);
         let (g, level, mix) = (self.gain, self.level, self.mix);
         let shape = |x: f32| match self.mode {
-            0 => (g * x).tanh(),
-            1 => (g * x).clamp(-1.0, 1.0),
+            SOFT => (g * x).tanh(),
+            HARD => (g * x).clamp(-1.0, 1.0),
             _ => triangle_fold((g * x).clamp(-1e6, 1e6)),
         };
         for (o, &x) in out.iter_mut().zip(input) {
@@ -81,7 +121,7 @@ pub fn drive_type() -> ModuleType {
         create: |_, _| {
             Box::new(Drive {
                 gain: db_to_gain(12.0),
-                mode: 0,
+                mode: SOFT,
                 level: 1.0,
                 mix: 1.0,
             })
@@ -99,15 +139,15 @@ impl Module for Wavefolder {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.gain = v,
-            1 => self.symmetry = v,
-            2 => self.mix = v,
+            wavefolder::GAIN => self.gain = v,
+            wavefolder::SYMMETRY => self.symmetry = v,
+            wavefolder::MIX => self.mix = v,
             _ => {}
         }
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
-        let (input, gain_cv) = (io.input(0), io.input(1));
+        let (input, gain_cv) = (io.input(wavefolder::IN), io.input(wavefolder::GAIN_CV));
         let out = io.output(0);
         for ((o, &x), &cv) in out.iter_mut().zip(input).zip(gain_cv) {
             let x = finite(x).clamp(-100.0, 100.0);
@@ -173,9 +213,9 @@ impl Module for Bitcrusher {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = number(value);
         match index {
-            0 => self.levels = (v - 1.0).exp2(),
-            1 => self.step = (v / self.sample_rate).min(1.0),
-            2 => self.mix = v,
+            bitcrusher::BITS => self.levels = (v - 1.0).exp2(),
+            bitcrusher::RATE => self.step = (v / self.sample_rate).min(1.0),
+            bitcrusher::MIX => self.mix = v,
             _ => {}
         }
     }
@@ -240,5 +280,45 @@ pub fn bitcrusher_type() -> ModuleType {
                 sample_rate: sr,
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn drive_named_indices_match_the_descriptor() {
+        use drive::{DRIVE, LEVEL, MIX, MODE};
+        let module = drive_type();
+        assert_params(
+            &module,
+            &[
+                (DRIVE, "drive"),
+                (MODE, "mode"),
+                (LEVEL, "level"),
+                (MIX, "mix"),
+            ],
+        );
+        assert_eq!((MODES[SOFT], MODES[HARD]), ("soft", "hard"));
+    }
+
+    #[test]
+    fn wavefolder_named_indices_match_the_descriptor() {
+        use wavefolder::{GAIN, GAIN_CV, IN, MIX, SYMMETRY};
+        let module = wavefolder_type();
+        assert_params(
+            &module,
+            &[(GAIN, "gain"), (SYMMETRY, "symmetry"), (MIX, "mix")],
+        );
+        assert_inputs(&module, &[(IN, "in"), (GAIN_CV, "gain_cv")]);
+    }
+
+    #[test]
+    fn bitcrusher_named_indices_match_the_descriptor() {
+        use bitcrusher::{BITS, MIX, RATE};
+        let module = bitcrusher_type();
+        assert_params(&module, &[(BITS, "bits"), (RATE, "rate"), (MIX, "mix")]);
     }
 }
