@@ -11,6 +11,40 @@ use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use std::f32::consts::FRAC_PI_2;
 
+/// `Attenuverter`'s parameter and port indices, in its descriptor's order.
+mod attenuverter {
+    /// Index of the `gain` parameter.
+    pub const GAIN: usize = 0;
+    /// Index of the `offset` parameter.
+    pub const OFFSET: usize = 1;
+    /// Index of the `in` input.
+    pub const IN: usize = 0;
+    /// Index of the `gain_cv` input.
+    pub const GAIN_CV: usize = 1;
+}
+
+/// `Math`'s port indices, in its descriptor's order.
+mod math {
+    /// Index of the `a` input.
+    pub const A: usize = 0;
+    /// Index of the `b` input.
+    pub const B: usize = 1;
+}
+
+/// `Crossfade`'s parameter and port indices, in its descriptor's order.
+mod crossfade {
+    /// Index of the `mix` parameter.
+    pub const MIX: usize = 0;
+    /// Index of the `curve` parameter.
+    pub const CURVE: usize = 1;
+    /// Index of the `a` input.
+    pub const A: usize = 0;
+    /// Index of the `b` input.
+    pub const B: usize = 1;
+    /// Index of the `mix_cv` input.
+    pub const MIX_CV: usize = 2;
+}
+
 struct Constant {
     value: f32,
 }
@@ -48,14 +82,14 @@ struct Attenuverter {
 impl Module for Attenuverter {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         match index {
-            0 => self.gain = number(value),
-            1 => self.offset = number(value),
+            attenuverter::GAIN => self.gain = number(value),
+            attenuverter::OFFSET => self.offset = number(value),
             _ => {}
         }
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
-        let (input, gain_cv) = (io.input(0), io.input(1));
+        let (input, gain_cv) = (io.input(attenuverter::IN), io.input(attenuverter::GAIN_CV));
         let out = io.output(0);
         for ((o, &x), &g) in out.iter_mut().zip(input).zip(gain_cv) {
             *o = x * (self.gain + g) + self.offset;
@@ -91,6 +125,22 @@ pub fn attenuverter_type() -> ModuleType {
 
 const OPS: &[&str] = &["add", "subtract", "multiply", "min", "max", "abs", "negate"];
 
+/// Indices of the operations in `OPS`.
+mod op {
+    /// `add`.
+    pub const ADD: usize = 0;
+    /// `subtract`.
+    pub const SUBTRACT: usize = 1;
+    /// `multiply`.
+    pub const MULTIPLY: usize = 2;
+    /// `min`.
+    pub const MIN: usize = 3;
+    /// `max`.
+    pub const MAX: usize = 4;
+    /// `abs`.
+    pub const ABS: usize = 5;
+}
+
 struct Math {
     op: usize,
 }
@@ -101,16 +151,16 @@ impl Module for Math {
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
-        let (a, b) = (io.input(0), io.input(1));
+        let (a, b) = (io.input(math::A), io.input(math::B));
         let out = io.output(0);
         let pairs = out.iter_mut().zip(a.iter().zip(b));
         match self.op {
-            0 => pairs.for_each(|(o, (&a, &b))| *o = a + b),
-            1 => pairs.for_each(|(o, (&a, &b))| *o = a - b),
-            2 => pairs.for_each(|(o, (&a, &b))| *o = a * b),
-            3 => pairs.for_each(|(o, (&a, &b))| *o = a.min(b)),
-            4 => pairs.for_each(|(o, (&a, &b))| *o = a.max(b)),
-            5 => pairs.for_each(|(o, (&a, _))| *o = a.abs()),
+            op::ADD => pairs.for_each(|(o, (&a, &b))| *o = a + b),
+            op::SUBTRACT => pairs.for_each(|(o, (&a, &b))| *o = a - b),
+            op::MULTIPLY => pairs.for_each(|(o, (&a, &b))| *o = a * b),
+            op::MIN => pairs.for_each(|(o, (&a, &b))| *o = a.min(b)),
+            op::MAX => pairs.for_each(|(o, (&a, &b))| *o = a.max(b)),
+            op::ABS => pairs.for_each(|(o, (&a, _))| *o = a.abs()),
             _ => pairs.for_each(|(o, (&a, _))| *o = -a),
         }
     }
@@ -134,11 +184,13 @@ pub fn math_type() -> ModuleType {
             outputs: vec![port("out", PortKind::Cv, "The result")],
             params: vec![choice("op", OPS, "add", "The operation")],
         },
-        create: |_, _| Box::new(Math { op: 0 }),
+        create: |_, _| Box::new(Math { op: op::ADD }),
     }
 }
 
 const CURVES: &[&str] = &["equal_power", "linear"];
+/// Index of `equal_power` in `CURVES`.
+const EQUAL_POWER: usize = 0;
 
 struct Crossfade {
     mix: f32,
@@ -148,14 +200,18 @@ struct Crossfade {
 impl Module for Crossfade {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         match index {
-            0 => self.mix = number(value),
-            1 => self.equal_power = variant(CURVES, value) == 0,
+            crossfade::MIX => self.mix = number(value),
+            crossfade::CURVE => self.equal_power = variant(CURVES, value) == EQUAL_POWER,
             _ => {}
         }
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
-        let (a, b, cv) = (io.input(0), io.input(1), io.input(2));
+        let (a, b, cv) = (
+            io.input(crossfade::A),
+            io.input(crossfade::B),
+            io.input(crossfade::MIX_CV),
+        );
         let out = io.output(0);
         for i in 0..out.len() {
             let t = (self.mix + cv[i]).clamp(0.0, 1.0);
@@ -195,5 +251,45 @@ pub fn crossfade_type() -> ModuleType {
                 equal_power: true,
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn attenuverter_named_indices_match_the_descriptor() {
+        use attenuverter::{GAIN, GAIN_CV, IN, OFFSET};
+        let module = attenuverter_type();
+        assert_params(&module, &[(GAIN, "gain"), (OFFSET, "offset")]);
+        assert_inputs(&module, &[(IN, "in"), (GAIN_CV, "gain_cv")]);
+    }
+
+    #[test]
+    fn math_named_indices_match_the_descriptor() {
+        assert_inputs(&math_type(), &[(math::A, "a"), (math::B, "b")]);
+        let named = [
+            (op::ADD, "add"),
+            (op::SUBTRACT, "subtract"),
+            (op::MULTIPLY, "multiply"),
+            (op::MIN, "min"),
+            (op::MAX, "max"),
+            (op::ABS, "abs"),
+        ];
+        for (index, name) in named {
+            assert_eq!(OPS[index], name);
+        }
+        assert_eq!(OPS.len(), op::ABS + 2, "negate is the one op after abs");
+    }
+
+    #[test]
+    fn crossfade_named_indices_match_the_descriptor() {
+        use crossfade::{A, B, CURVE, MIX, MIX_CV};
+        let module = crossfade_type();
+        assert_params(&module, &[(MIX, "mix"), (CURVE, "curve")]);
+        assert_inputs(&module, &[(A, "a"), (B, "b"), (MIX_CV, "mix_cv")]);
+        assert_eq!(CURVES[EQUAL_POWER], "equal_power");
     }
 }
