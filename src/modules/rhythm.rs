@@ -21,8 +21,36 @@ use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 
+/// Index of the `clock` input (both sequencers).
 const CLOCK: usize = 0;
+/// Index of the `reset` input (both sequencers).
 const RESET: usize = 1;
+
+/// `EuclideanSequencer`'s parameter indices, in its descriptor's order.
+mod euclidean {
+    /// Index of the `steps` parameter.
+    pub const STEPS: usize = 0;
+    /// Index of the `pulses` parameter.
+    pub const PULSES: usize = 1;
+    /// Index of the `rotation` parameter.
+    pub const ROTATION: usize = 2;
+}
+
+/// `DrumSequencer`'s parameter and output indices, in its descriptor's order.
+mod drum_sequencer {
+    /// Index of the `rows` parameter.
+    pub const ROWS: usize = 0;
+
+    /// Index of row `row`'s `trigger` output.
+    pub fn trigger_output(row: usize) -> usize {
+        2 * row
+    }
+
+    /// Index of row `row`'s `accent` output.
+    pub fn accent_output(row: usize) -> usize {
+        2 * row + 1
+    }
+}
 
 /// Whether step `step` of E(`pulses`, `steps`) rotated by `rotation` is a hit.
 pub fn euclidean_hit(step: u64, steps: u64, pulses: u64, rotation: u64) -> bool {
@@ -46,9 +74,9 @@ impl Module for Euclidean {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let v = whole(value).max(0) as u64;
         match index {
-            0 => self.steps = v.max(1),
-            1 => self.pulses = v,
-            2 => self.rotation = v,
+            euclidean::STEPS => self.steps = v.max(1),
+            euclidean::PULSES => self.pulses = v,
+            euclidean::ROTATION => self.rotation = v,
             _ => {}
         }
     }
@@ -188,7 +216,7 @@ struct DrumSequencer {
 
 impl Module for DrumSequencer {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
-        if let (0, ParamValue::Array(rows)) = (index, value) {
+        if let (drum_sequencer::ROWS, ParamValue::Array(rows)) = (index, value) {
             self.lengths.fill(0);
             for (r, text) in rows.iter().enumerate().take(self.lengths.len()) {
                 let mut n = 0;
@@ -246,8 +274,10 @@ impl Module for DrumSequencer {
                         hit = self.steps[r * MAX_STEPS + p];
                         self.accent[at] = hit == Hit::Accent;
                     }
-                    io.output(2 * r)[i] = if hit == Hit::Rest { 0.0 } else { 1.0 };
-                    io.output(2 * r + 1)[i] = if self.accent[at] { 1.0 } else { 0.0 };
+                    io.output(drum_sequencer::trigger_output(r))[i] =
+                        if hit == Hit::Rest { 0.0 } else { 1.0 };
+                    io.output(drum_sequencer::accent_output(r))[i] =
+                        if self.accent[at] { 1.0 } else { 0.0 };
                 }
             }
         }
@@ -311,5 +341,40 @@ pub fn drum_sequencer_type() -> ModuleType {
                 accent: vec![false; rows * n],
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_outputs, assert_params};
+
+    #[test]
+    fn euclidean_named_indices_match_the_descriptor() {
+        use euclidean::{PULSES, ROTATION, STEPS};
+        let module = euclidean_type();
+        assert_params(
+            &module,
+            &[(STEPS, "steps"), (PULSES, "pulses"), (ROTATION, "rotation")],
+        );
+        assert_inputs(&module, &[(CLOCK, "clock"), (RESET, "reset")]);
+        assert_outputs(&module, &[(0, "trigger"), (1, "gate")]);
+    }
+
+    #[test]
+    fn drum_sequencer_named_indices_match_the_descriptor() {
+        use drum_sequencer::{accent_output, trigger_output, ROWS};
+        let module = drum_sequencer_type();
+        assert_params(&module, &[(ROWS, "rows")]);
+        assert_inputs(&module, &[(CLOCK, "clock"), (RESET, "reset")]);
+        assert_outputs(
+            &module,
+            &[
+                (trigger_output(0), "trigger/0"),
+                (accent_output(0), "accent/0"),
+                (trigger_output(1), "trigger/1"),
+                (accent_output(1), "accent/1"),
+            ],
+        );
     }
 }
