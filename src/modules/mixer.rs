@@ -30,6 +30,14 @@ pub fn equal_power(pan: f32) -> (f32, f32) {
     (c, s)
 }
 
+/// `Pan`'s input indices, in its descriptor's order.
+mod pan {
+    /// Index of the `in` input.
+    pub const IN: usize = 0;
+    /// Index of the `pan_cv` input.
+    pub const PAN_CV: usize = 1;
+}
+
 struct Pan {
     pan: f32,
 }
@@ -40,7 +48,7 @@ impl Module for Pan {
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
-        let (input, cv) = (io.input(0), io.input(1));
+        let (input, cv) = (io.input(pan::IN), io.input(pan::PAN_CV));
         let [left, right] = io.outputs::<2>();
         for i in 0..input.len() {
             let (gl, gr) = equal_power(self.pan + cv[i]);
@@ -80,11 +88,36 @@ pub fn pan_type() -> ModuleType {
     }
 }
 
+/// Index of the `Mixer`'s `level` parameter.
 const LEVEL: usize = 0;
+/// Index of the `Mixer`'s `pan` parameter.
 const PAN: usize = 1;
+/// Index of the `Mixer`'s `mute` parameter.
 const MUTE: usize = 2;
+/// Index of the `Mixer`'s `send` parameter.
 const SEND: usize = 3;
+/// Index of the `Mixer`'s `master` parameter.
 const MASTER: usize = 4;
+
+/// Index of the `Mixer`'s `left/channel` input.
+fn left_input(channel: usize) -> usize {
+    2 * channel
+}
+
+/// Index of the `Mixer`'s `right/channel` input.
+fn right_input(channel: usize) -> usize {
+    2 * channel + 1
+}
+
+/// Index of the `Mixer`'s `return_left` input.
+fn return_left_input(channels: usize) -> usize {
+    2 * channels
+}
+
+/// Index of the `Mixer`'s `return_right` input.
+fn return_right_input(channels: usize) -> usize {
+    2 * channels + 1
+}
 
 /// Time constant of gain changes.
 const SMOOTHING_SECONDS: f32 = 0.005;
@@ -197,7 +230,7 @@ impl Module for Mixer {
 
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
         for (c, stereo) in self.stereo.iter_mut().enumerate() {
-            *stereo = inputs.get(2 * c + 1) != Some(&false);
+            *stereo = inputs.get(right_input(c)) != Some(&false);
         }
     }
 
@@ -205,7 +238,10 @@ impl Module for Mixer {
         self.started = true;
         let channels = self.strips.len();
         let (lanes, frames) = (io.lanes(), io.frames());
-        let (return_left, return_right) = (io.input(2 * channels), io.input(2 * channels + 1));
+        let (return_left, return_right) = (
+            io.input(return_left_input(channels)),
+            io.input(return_right_input(channels)),
+        );
         {
             let [left, right, send_left, send_right] = io.outputs::<4>();
             left.copy_from_slice(return_left);
@@ -215,7 +251,7 @@ impl Module for Mixer {
         }
         let k = self.smoothing;
         for c in 0..channels {
-            let (in_left, in_right) = (io.input(2 * c), io.input(2 * c + 1));
+            let (in_left, in_right) = (io.input(left_input(c)), io.input(right_input(c)));
             let [left, right, send_left, send_right] = io.outputs::<4>();
             let (gains, target) = (&mut self.gains[c], self.targets[c]);
             let stereo = self.stereo[c];
@@ -345,5 +381,53 @@ pub fn mixer_type() -> ModuleType {
             mixer.update_targets();
             Box::new(mixer)
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_outputs, assert_params};
+    use crate::modules::DEFAULT_CHANNELS;
+
+    #[test]
+    fn pan_named_indices_match_the_descriptor() {
+        let module = pan_type();
+        assert_inputs(&module, &[(pan::IN, "in"), (pan::PAN_CV, "pan_cv")]);
+        assert_outputs(&module, &[(0, "left"), (1, "right")]);
+    }
+
+    #[test]
+    fn mixer_named_indices_match_the_descriptor() {
+        let module = mixer_type();
+        assert_params(
+            &module,
+            &[
+                (LEVEL, "level"),
+                (PAN, "pan"),
+                (MUTE, "mute"),
+                (SEND, "send"),
+                (MASTER, "master"),
+            ],
+        );
+        let channels = DEFAULT_CHANNELS;
+        assert_inputs(
+            &module,
+            &[
+                (left_input(0), "left/0"),
+                (right_input(0), "right/0"),
+                (left_input(1), "left/1"),
+                (right_input(1), "right/1"),
+                (return_left_input(channels), "return_left"),
+                (return_right_input(channels), "return_right"),
+            ],
+        );
+        let outputs = [
+            (0, "left"),
+            (1, "right"),
+            (2, "send_left"),
+            (3, "send_right"),
+        ];
+        assert_outputs(&module, &outputs);
     }
 }
