@@ -58,6 +58,30 @@ use super::notes::{check_step, parse_note};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 
+/// `StepSequencer`'s parameter and input indices, in its descriptor's order.
+mod step_sequencer {
+    /// Index of the `steps` parameter.
+    pub const STEPS: usize = 0;
+    /// Index of the `clock` input.
+    pub const CLOCK: usize = 0;
+    /// Index of the `start` input.
+    pub const START: usize = 1;
+    /// Index of the `stop` input.
+    pub const STOP: usize = 2;
+    /// Index of the `reset` input.
+    pub const RESET: usize = 3;
+}
+
+/// `ClockSequencer`'s parameter indices, in its descriptor's order.
+mod clock_sequencer {
+    /// Index of the `bpm` parameter.
+    pub const BPM: usize = 0;
+    /// Index of the `beats_per_bar` parameter.
+    pub const BEATS_PER_BAR: usize = 1;
+    /// Index of the `quavers_per_beat` parameter.
+    pub const QUAVERS_PER_BEAT: usize = 2;
+}
+
 /// One parsed step.
 #[derive(Clone, Copy)]
 enum Step {
@@ -122,7 +146,7 @@ impl SequencerLane {
 
 impl Module for StepSequencer {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
-        if let (0, ParamValue::Array(items)) = (index, value) {
+        if let (step_sequencer::STEPS, ParamValue::Array(items)) = (index, value) {
             let capacity = self.steps.capacity();
             self.steps.clear();
             self.steps
@@ -152,7 +176,12 @@ impl Module for StepSequencer {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
-        let (clock, start, stop, reset) = (io.input(0), io.input(1), io.input(2), io.input(3));
+        let (clock, start, stop, reset) = (
+            io.input(step_sequencer::CLOCK),
+            io.input(step_sequencer::START),
+            io.input(step_sequencer::STOP),
+            io.input(step_sequencer::RESET),
+        );
         let [pitch, trigger, gate] = io.outputs::<3>();
         for (l, lane) in self.lanes.iter_mut().enumerate() {
             for i in (l..clock.len()).step_by(lanes) {
@@ -265,15 +294,15 @@ impl ClockSequencer {
 impl Module for ClockSequencer {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         match (index, value) {
-            (0, v) => {
+            (clock_sequencer::BPM, v) => {
                 self.bpm = v.as_f64().unwrap_or(self.bpm);
                 self.follows = false;
             }
-            (1, ParamValue::Int(n)) => {
+            (clock_sequencer::BEATS_PER_BAR, ParamValue::Int(n)) => {
                 self.beats_per_bar = (*n).max(1) as u64;
                 self.settle();
             }
-            (2, ParamValue::Int(n)) => {
+            (clock_sequencer::QUAVERS_PER_BEAT, ParamValue::Int(n)) => {
                 let old = self.semiquavers_per_beat() as f64;
                 self.quavers_per_beat = (*n).max(1) as u64;
                 self.position *= self.semiquavers_per_beat() as f64 / old;
@@ -284,7 +313,7 @@ impl Module for ClockSequencer {
     }
 
     fn param_unset(&mut self, index: usize) {
-        if index == 0 {
+        if index == clock_sequencer::BPM {
             self.follows = true;
         }
     }
@@ -412,5 +441,42 @@ pub fn clock_sequencer_type() -> ModuleType {
                 sample_rate: f64::from(sample_rate),
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_outputs, assert_params};
+
+    #[test]
+    fn step_sequencer_named_indices_match_the_descriptor() {
+        use step_sequencer::{CLOCK, RESET, START, STEPS, STOP};
+        let module = step_sequencer_type();
+        assert_params(&module, &[(STEPS, "steps")]);
+        assert_inputs(
+            &module,
+            &[
+                (CLOCK, "clock"),
+                (START, "start"),
+                (STOP, "stop"),
+                (RESET, "reset"),
+            ],
+        );
+        assert_outputs(&module, &[(0, "pitch"), (1, "trigger"), (2, "gate")]);
+    }
+
+    #[test]
+    fn clock_sequencer_named_indices_match_the_descriptor() {
+        use clock_sequencer::{BEATS_PER_BAR, BPM, QUAVERS_PER_BEAT};
+        let module = clock_sequencer_type();
+        let params = [
+            (BPM, "bpm"),
+            (BEATS_PER_BAR, "beats_per_bar"),
+            (QUAVERS_PER_BEAT, "quavers_per_beat"),
+        ];
+        assert_params(&module, &params);
+        let outputs = [(0, "bar"), (1, "beat"), (2, "quaver"), (3, "semiquaver")];
+        assert_outputs(&module, &outputs);
     }
 }
