@@ -21,6 +21,14 @@ use super::descriptor::{ParamValue, PortDescriptor, PortKind, ShapeUse};
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 
+/// `Vca`'s input indices, in its descriptor's order.
+mod vca {
+    /// Index of the `in` input.
+    pub const IN: usize = 0;
+    /// Index of the `cv` input.
+    pub const CV: usize = 1;
+}
+
 struct Sum {
     /// Which inputs are connected; unconnected ones read zero and are skipped.
     connected: Vec<bool>,
@@ -85,8 +93,8 @@ impl Module for Vca {
     fn set_param(&mut self, _index: usize, _value: &ParamValue) {}
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
-        let input = io.input(0);
-        let cv = io.input(1);
+        let input = io.input(vca::IN);
+        let cv = io.input(vca::CV);
         for ((o, &x), &g) in io.output(0).iter_mut().zip(input).zip(cv) {
             *o = x * g;
         }
@@ -109,5 +117,16 @@ pub fn vca_type() -> ModuleType {
             params: vec![],
         },
         create: |_, _| Box::new(Vca),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::assert_inputs;
+
+    #[test]
+    fn vca_named_indices_match_the_descriptor() {
+        assert_inputs(&vca_type(), &[(vca::IN, "in"), (vca::CV, "cv")]);
     }
 }
