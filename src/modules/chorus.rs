@@ -17,6 +17,10 @@ use std::f32::consts::{FRAC_PI_2, PI, TAU};
 const RATE: usize = 0;
 const DEPTH: usize = 1;
 const MIX: usize = 2;
+/// Index of the `left` input.
+const LEFT: usize = 0;
+/// Index of the `right` input.
+const RIGHT: usize = 1;
 
 const BASE_SECONDS: f32 = 0.012;
 const DEPTH_SECONDS: f32 = 0.005;
@@ -44,7 +48,7 @@ impl Module for Chorus {
     }
 
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
-        self.right_connected = inputs.get(1) != Some(&false);
+        self.right_connected = inputs.get(RIGHT) != Some(&false);
     }
 
     fn reshape_from(&mut self, old: &dyn Module) {
@@ -59,7 +63,7 @@ impl Module for Chorus {
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let frames = io.frames();
         let lanes = io.lanes();
-        let (in_left, in_right) = (io.input(0), io.input(1));
+        let (in_left, in_right) = (io.input(LEFT), io.input(RIGHT));
         let [out_left, out_right] = io.outputs::<2>();
         let step = self.rate / self.sample_rate;
         let base = BASE_SECONDS * self.sample_rate;
@@ -136,5 +140,18 @@ pub fn chorus_type() -> ModuleType {
                 sample_rate: sr,
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = chorus_type();
+        assert_params(&module, &[(RATE, "rate"), (DEPTH, "depth"), (MIX, "mix")]);
+        assert_inputs(&module, &[(LEFT, "left"), (RIGHT, "right")]);
     }
 }

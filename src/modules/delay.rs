@@ -24,11 +24,20 @@ const MAX_SECONDS: f32 = 2.0;
 /// Time constant of the glide to a new delay time.
 const GLIDE_SECONDS: f32 = 0.06;
 
+/// Index of the `time_ms` parameter (both delays).
 const TIME: usize = 0;
+/// Index of the `feedback` parameter (both delays).
 const FEEDBACK: usize = 1;
+/// Index of the `mix` parameter (both delays).
 const MIX: usize = 2;
+/// Index of the `tone` parameter (both delays).
 const TONE: usize = 3;
+/// Index of the `sync` parameter (both delays).
 const SYNC: usize = 4;
+/// Index of `PingPongDelay`'s `left` input.
+const LEFT: usize = 0;
+/// Index of `PingPongDelay`'s `right` input.
+const RIGHT: usize = 1;
 
 /// Parameters and the gliding read time shared by both delays.
 struct DelayCore {
@@ -224,7 +233,7 @@ impl Module for PingPong {
         let frames = io.frames();
         self.core.start_block(io);
         let lanes = io.lanes();
-        let (in_left, in_right) = (io.input(0), io.input(1));
+        let (in_left, in_right) = (io.input(LEFT), io.input(RIGHT));
         let [out_left, out_right] = io.outputs::<2>();
         let (fb, mix, pole) = (self.core.feedback, self.core.mix, self.core.tone);
         for f in 0..frames {
@@ -279,5 +288,25 @@ pub fn ping_pong_type() -> ModuleType {
                 lowpass: vec![[0.0; 2]; shape.voices],
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let params = [
+            (TIME, "time_ms"),
+            (FEEDBACK, "feedback"),
+            (MIX, "mix"),
+            (TONE, "tone"),
+            (SYNC, "sync"),
+        ];
+        assert_params(&delay_type(), &params);
+        assert_params(&ping_pong_type(), &params);
+        assert_inputs(&ping_pong_type(), &[(LEFT, "left"), (RIGHT, "right")]);
     }
 }

@@ -31,10 +31,18 @@ const WET_GAIN: f32 = 0.3;
 const LEFT_SIGNS: [f32; 8] = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0];
 const RIGHT_SIGNS: [f32; 8] = [1.0, 1.0, -1.0, -1.0, 1.0, 1.0, -1.0, -1.0];
 
+/// Index of the `decay` parameter.
 const DECAY: usize = 0;
+/// Index of the `damping` parameter.
 const DAMPING: usize = 1;
+/// Index of the `mix` parameter.
 const MIX: usize = 2;
+/// Index of the `pre_delay` parameter.
 const PRE_DELAY: usize = 3;
+/// Index of the `left` input.
+const LEFT: usize = 0;
+/// Index of the `right` input.
+const RIGHT: usize = 1;
 
 /// In-place fast Walsh-Hadamard transform of 8 values, scaled to be orthogonal.
 #[inline]
@@ -121,7 +129,7 @@ impl Module for Reverb {
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let frames = io.frames();
         let lanes = io.lanes();
-        let (in_left, in_right) = (io.input(0), io.input(1));
+        let (in_left, in_right) = (io.input(LEFT), io.input(RIGHT));
         let [out_left, out_right] = io.outputs::<2>();
         let damping = self.damping;
         for f in 0..frames {
@@ -220,5 +228,24 @@ pub fn reverb_type() -> ModuleType {
             reverb.update_gains();
             Box::new(reverb)
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = reverb_type();
+        let params = [
+            (DECAY, "decay"),
+            (DAMPING, "damping"),
+            (MIX, "mix"),
+            (PRE_DELAY, "pre_delay"),
+        ];
+        assert_params(&module, &params);
+        assert_inputs(&module, &[(LEFT, "left"), (RIGHT, "right")]);
     }
 }
