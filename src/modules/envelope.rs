@@ -33,6 +33,10 @@ const ATTACK: usize = 0;
 const DECAY: usize = 1;
 const SUSTAIN: usize = 2;
 const RELEASE: usize = 3;
+/// Index of the `trigger` input.
+const TRIGGER: usize = 0;
+/// Index of the `gate` input.
+const GATE: usize = 1;
 
 /// Levels this close to a segment's end count as having reached it (absorbs rounding).
 const EPSILON: f64 = 1e-9;
@@ -245,8 +249,8 @@ impl Module for Adsr {
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
         let frames = io.frames();
-        let trigger = io.input(0);
-        let gate = io.input(1);
+        let trigger = io.input(TRIGGER);
+        let gate = io.input(GATE);
         let out = io.output(0);
         let steps = self.steps();
         self.scan_edges(trigger, gate, frames);
@@ -344,5 +348,24 @@ pub fn adsr_type() -> ModuleType {
                 sample_rate: sr,
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = adsr_type();
+        let params = [
+            (ATTACK, "attack"),
+            (DECAY, "decay"),
+            (SUSTAIN, "sustain"),
+            (RELEASE, "release"),
+        ];
+        assert_params(&module, &params);
+        assert_inputs(&module, &[(TRIGGER, "trigger"), (GATE, "gate")]);
     }
 }

@@ -38,6 +38,8 @@ use std::f32::consts::{FRAC_1_SQRT_2, PI};
 const CUTOFF: usize = 0;
 /// Index of the `resonance` parameter.
 const RESONANCE: usize = 1;
+/// Index of the `in` input.
+const IN: usize = 0;
 /// Index of the `cutoff_cv` input.
 const CUTOFF_CV: usize = 1;
 /// Index of the `resonance_cv` input.
@@ -259,7 +261,7 @@ impl Module for Lowpass {
         let lanes = io.lanes();
         let frames = io.frames();
         let mut position = io.position();
-        let input = io.input(0);
+        let input = io.input(IN);
         let (cutoff_cv, resonance_cv) = (io.input(CUTOFF_CV), io.input(RESONANCE_CV));
         let out = io.output(0);
         let mut f = 0;
@@ -338,5 +340,23 @@ pub fn resonant_lowpass_type() -> ModuleType {
             filter.retune_all();
             Box::new(filter)
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = resonant_lowpass_type();
+        assert_params(&module, &[(CUTOFF, "cutoff"), (RESONANCE, "resonance")]);
+        let inputs = [
+            (IN, "in"),
+            (CUTOFF_CV, "cutoff_cv"),
+            (RESONANCE_CV, "resonance_cv"),
+        ];
+        assert_inputs(&module, &inputs);
     }
 }

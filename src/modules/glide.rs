@@ -19,6 +19,8 @@ use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 
+/// Index of the `glide_ms` parameter.
+const GLIDE_MS: usize = 0;
 /// Fraction of a jump left after `glide_ms`.
 const REMAINING: f64 = 0.05;
 /// Closer to the target than this, the glide is on it.
@@ -44,7 +46,7 @@ impl Glide {
 
 impl Module for Glide {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
-        if let (0, Some(ms)) = (index, value.as_f64()) {
+        if let (GLIDE_MS, Some(ms)) = (index, value.as_f64()) {
             self.set_time(ms);
         }
     }
@@ -113,5 +115,16 @@ pub fn glide_type() -> ModuleType {
             glide.set_time(100.0);
             Box::new(glide)
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::assert_params;
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        assert_params(&glide_type(), &[(GLIDE_MS, "glide_ms")]);
     }
 }

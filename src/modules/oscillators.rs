@@ -44,6 +44,14 @@ use super::notes::voct_to_hz;
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
 
+/// Index of `SineOscillator`'s `frequency` parameter.
+const FREQUENCY: usize = 0;
+/// Index of the `base_voct` parameter (`SawtoothOscillator`, `SquareOscillator`).
+const BASE_VOCT: usize = 0;
+/// Index of the `voct` input (all three oscillators).
+const VOCT: usize = 0;
+/// Index of `SquareOscillator`'s `pulse_width` input.
+const PULSE_WIDTH: usize = 1;
 /// Shortest duty cycle of the square (and, mirrored, the longest).
 const MIN_DUTY: f32 = 0.02;
 /// One cycle of a fixed-point phase.
@@ -64,7 +72,7 @@ struct Sine {
 
 impl Module for Sine {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
-        if let (0, Some(f)) = (index, value.as_f64()) {
+        if let (FREQUENCY, Some(f)) = (index, value.as_f64()) {
             self.frequency = f;
         }
     }
@@ -78,7 +86,7 @@ impl Module for Sine {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
-        let voct = io.input(0);
+        let voct = io.input(VOCT);
         let out = io.output(0);
         let step = self.frequency * self.sample_period;
         for (frame, pitches) in out.chunks_exact_mut(lanes).zip(voct.chunks_exact(lanes)) {
@@ -263,7 +271,7 @@ impl Saw {
 
 impl Module for Saw {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
-        if index == 0 {
+        if index == BASE_VOCT {
             self.phases.set_base(value);
         }
     }
@@ -277,7 +285,7 @@ impl Module for Saw {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
-        let voct = io.input(0);
+        let voct = io.input(VOCT);
         let out = io.output(0);
         if self.phases.steady(voct) {
             return self.steady(out);
@@ -319,7 +327,7 @@ struct Square {
 
 impl Module for Square {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
-        if index == 0 {
+        if index == BASE_VOCT {
             self.phases.set_base(value);
         }
     }
@@ -333,8 +341,8 @@ impl Module for Square {
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
-        let voct = io.input(0);
-        let width = io.input(1);
+        let voct = io.input(VOCT);
+        let width = io.input(PULSE_WIDTH);
         let out = io.output(0);
         let p = &mut self.phases;
         if p.steady(voct) {
@@ -401,5 +409,24 @@ pub fn square_type() -> ModuleType {
                 phases: Phases::new(shape, sample_rate),
             })
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        assert_params(&sine_type(), &[(FREQUENCY, "frequency")]);
+        assert_inputs(&sine_type(), &[(VOCT, "voct")]);
+        assert_params(&sawtooth_type(), &[(BASE_VOCT, "base_voct")]);
+        assert_inputs(&sawtooth_type(), &[(VOCT, "voct")]);
+        assert_params(&square_type(), &[(BASE_VOCT, "base_voct")]);
+        assert_inputs(
+            &square_type(),
+            &[(VOCT, "voct"), (PULSE_WIDTH, "pulse_width")],
+        );
     }
 }
