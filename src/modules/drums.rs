@@ -757,3 +757,31 @@ pub fn cowbell_type() -> ModuleType {
         create: |shape, sr| Box::new(TwoToneDrum::new(TwoTone::Cowbell, shape.voices, sr)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let pitched = [
+            (TUNE, "tune"),
+            (DECAY, "decay"),
+            (SWEEP, "sweep"),
+            (SWEEP_TIME, "sweep_time"),
+            (CLICK, "click"),
+        ];
+        assert_params(&kick_type(), &pitched);
+        assert_params(&tom_type(), &pitched);
+        let snare = [(TUNE, "tune"), (DECAY, "decay"), (SNAPPY, "snappy")];
+        assert_params(&snare_type(), &snare);
+        for module in [clap_type(), rimshot_type(), cowbell_type()] {
+            assert_params(&module, &[(TUNE, "tune"), (DECAY, "decay")]);
+            assert_inputs(&module, &[(TRIGGER, "trigger"), (ACCENT, "accent")]);
+        }
+        assert_params(&hihat_type(), &[(TUNE, "tune"), (DECAY, "decay")]);
+        let hihat = [(TRIGGER, "trigger"), (ACCENT, "accent"), (CHOKE, "choke")];
+        assert_inputs(&hihat_type(), &hihat);
+    }
+}

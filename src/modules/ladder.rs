@@ -121,3 +121,26 @@ pub fn ladder_type() -> ModuleType {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = ladder_type();
+        let params = [
+            (CUTOFF, "cutoff"),
+            (RESONANCE, "resonance"),
+            (DRIVE, "drive"),
+        ];
+        assert_params(&module, &params);
+        let inputs = [
+            (IN, "in"),
+            (CUTOFF_CV, "cutoff_cv"),
+            (RESONANCE_CV, "resonance_cv"),
+        ];
+        assert_inputs(&module, &inputs);
+    }
+}

@@ -200,3 +200,23 @@ pub fn lfo_type() -> ModuleType {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_outputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = lfo_type();
+        let params = [
+            (SHAPE, "shape"),
+            (RATE, "rate"),
+            (PHASE, "phase"),
+            (SYNC, "sync"),
+        ];
+        assert_params(&module, &params);
+        assert_inputs(&module, &[(RATE_CV, "rate_cv"), (RESET, "reset")]);
+        assert_outputs(&module, &[(0, "out"), (1, "unipolar")]);
+    }
+}

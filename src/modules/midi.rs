@@ -717,3 +717,24 @@ pub fn midi_clock_type() -> ModuleType {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::assert_params;
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let params = [
+            (CHANNEL, "channel"),
+            (SECOND, "bend_range"),
+            (PRIORITY, "priority"),
+            (LEGATO, "legato"),
+        ];
+        assert_params(&midi_to_cv_type(), &params);
+        let params = [(CHANNEL, "channel"), (SECOND, "bend_range")];
+        assert_params(&poly_midi_to_cv_type(), &params);
+        let params = [(CHANNEL, "channel"), (SECOND, "cc"), (FINE, "fine")];
+        assert_params(&midi_cc_type(), &params);
+    }
+}

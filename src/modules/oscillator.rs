@@ -185,3 +185,35 @@ pub fn oscillator_type() -> ModuleType {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_outputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = oscillator_type();
+        let params = [
+            (BASE_VOCT, "base_voct"),
+            (FINE, "fine"),
+            (FM_DEPTH, "fm_depth"),
+            (PULSE_WIDTH, "pulse_width"),
+        ];
+        assert_params(&module, &params);
+        let inputs = [
+            (VOCT, "voct"),
+            (FM, "fm"),
+            (SYNC, "sync"),
+            (PULSE_WIDTH_CV, "pulse_width"),
+        ];
+        assert_inputs(&module, &inputs);
+        let outputs = [
+            (SINE, "sine"),
+            (TRIANGLE, "triangle"),
+            (SAW, "saw"),
+            (PULSE, "pulse"),
+        ];
+        assert_outputs(&module, &outputs);
+    }
+}

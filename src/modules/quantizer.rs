@@ -201,3 +201,19 @@ pub fn quantizer_type() -> ModuleType {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_outputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = quantizer_type();
+        assert_params(
+            &module,
+            &[(SCALE, "scale"), (ROOT, "root"), (DEGREES, "degrees")],
+        );
+        assert_outputs(&module, &[(0, "out"), (1, "trigger")]);
+    }
+}

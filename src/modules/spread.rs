@@ -99,3 +99,14 @@ pub fn spread_type() -> ModuleType {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::assert_params;
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        assert_params(&spread_type(), &[(FROM, "from"), (TO, "to")]);
+    }
+}

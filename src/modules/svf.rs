@@ -168,3 +168,28 @@ pub fn svf_type() -> ModuleType {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::named_indices::{assert_inputs, assert_outputs, assert_params};
+
+    #[test]
+    fn named_indices_match_the_descriptor() {
+        let module = svf_type();
+        assert_params(&module, &[(CUTOFF, "cutoff"), (RESONANCE, "resonance")]);
+        let inputs = [
+            (IN, "in"),
+            (CUTOFF_CV, "cutoff_cv"),
+            (RESONANCE_CV, "resonance_cv"),
+        ];
+        assert_inputs(&module, &inputs);
+        let outputs = [
+            (0, "lowpass"),
+            (1, "bandpass"),
+            (2, "highpass"),
+            (3, "notch"),
+        ];
+        assert_outputs(&module, &outputs);
+    }
+}
