@@ -4,12 +4,13 @@
 //! that request is ignored.
 
 use patches_tui::engine::follow::Target;
+use patches_tui::engine::runtime::CallbackStart;
 use patches_tui::engine::{
     validate, Engine, EngineConfig, ModuleGraph, Node, Quantize, Runtime, TransportSettings,
 };
 use patches_tui::modules::{ParamValue, Registry};
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const SR: f32 = 48000.0;
 const BLOCK: usize = 64;
@@ -31,7 +32,11 @@ fn graph(bpm: f64, frequency: f64) -> ModuleGraph {
 /// One callback of `BLOCK` frames.
 fn callback(runtime: &mut Runtime) {
     let (mut left, mut right) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
-    runtime.begin_callback(Instant::now());
+    runtime.begin_callback(CallbackStart {
+        started: Instant::now(),
+        latency: Duration::ZERO,
+        frames: BLOCK,
+    });
     runtime.process(&mut left, &mut right);
 }
 

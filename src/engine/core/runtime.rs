@@ -7,6 +7,8 @@
 
 mod following;
 
+pub use following::CallbackStart;
+
 use super::containment::{has_non_finite, Containment};
 use super::fades::{ramp_step, NodeFade, NodeGain};
 use super::follow::TransportFollow;
@@ -58,6 +60,8 @@ pub struct Runtime {
     panic: Option<u64>,
     /// Frames a panic's ramps down and back up take.
     panic_frames: u64,
+    /// Frames per second.
+    sample_rate: f64,
 }
 
 /// Mutes or unmutes the node in a module slot (ramped).
@@ -108,6 +112,7 @@ impl Runtime {
             patch_bpm: None,
             panic: None,
             panic_frames: ((PANIC_RAMP * sample_rate).round() as u64).max(1),
+            sample_rate,
         }
     }
 

@@ -1,17 +1,40 @@
-//! The runtime's side of an outside clock (Ableton Link, see [`crate::engine::follow`]): the
-//! transport follows the outside beat and tempo, and a tempo the patch changes is sent out.
+//! The runtime's side of the clocks outside it: live MIDI is placed by the time each
+//! callback starts, the transport follows an outside beat and tempo (Ableton Link, see
+//! [`crate::engine::follow`]), and a tempo the patch changes is sent out.
 
 use super::Runtime;
 use crate::engine::core::follow::Mark;
 use crate::engine::core::transport::TransportSettings;
+use crate::midi::arrival::ArrivalWindow;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// When an audio callback starts, by the backend's clock (handed in: the runtime reads no
+/// clock itself).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallbackStart {
+    /// When the callback started (the clock live MIDI is stamped with).
+    pub started: Instant,
+    /// How long after `started` the device plays the callback's first frame.
+    pub latency: Duration,
+    /// Frames the callback plays.
+    pub frames: usize,
+}
 
 impl Runtime {
-    /// While an outside clock is followed: adopts its latest target (unless it predates the
-    /// last tempo request) and publishes where this callback starts. The audio callback calls
-    /// it once per callback with the instant the callback started; offline renders never do.
-    pub fn begin_callback(&mut self, started: Instant) {
+    /// Places the live MIDI events of this callback by their arrival (see
+    /// [`crate::midi::arrival`]) and, while an outside clock is followed, adopts its latest
+    /// target (unless it predates the last tempo request) and publishes where this callback
+    /// is heard. The audio callback calls it once per callback; offline renders never do.
+    pub fn begin_callback(&mut self, start: CallbackStart) {
+        if let Some(midi) = self.midi.as_mut() {
+            midi.set_window(ArrivalWindow {
+                frame: self.position,
+                started: start.started,
+                frames: start.frames as u64,
+                sample_rate: self.sample_rate,
+            });
+        }
         if !self.follow.active() {
             return;
         }
@@ -22,7 +45,8 @@ impl Runtime {
                 self.clock.follow_session(target.bpm, at, self.position);
             }
         }
-        let since = started.saturating_duration_since(self.follow.epoch());
+        let heard = start.started + start.latency;
+        let since = heard.saturating_duration_since(self.follow.epoch());
         let tempo = self.clock.tempo(self.position);
         self.follow.publish_mark(Mark {
             frame: self.position,
