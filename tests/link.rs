@@ -296,3 +296,82 @@ fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A player in this process: an engine on the null backend in the Link session.
+struct InProcessPlayer {
+    engine: patches_tui::engine::Engine,
+    link: patches_tui::engine::link::LinkSession,
+    _output: patches_tui::engine::NullOutput,
+}
+
+impl InProcessPlayer {
+    fn start() -> InProcessPlayer {
+        use patches_tui::engine::link::LinkSession;
+        use patches_tui::engine::{AudioCallback, Engine, EngineConfig, NullOutput};
+        let (mut engine, runtime) = Engine::new(EngineConfig::new(48000.0).unobserved());
+        let link = LinkSession::join(engine.transport_follow()).expect("Link starts");
+        let (graph, _) = patches_tui::dsl::parse(&patch(240)).expect("the patch parses");
+        let registry = patches_tui::modules::Registry::seed();
+        engine.commit(patches_tui::engine::validate(&graph, &registry).expect("valid"));
+        let callback = AudioCallback::new(runtime, 48000.0);
+        let output = NullOutput::start(callback, 48000, 256, || ()).expect("null backend");
+        InProcessPlayer {
+            engine,
+            link,
+            _output: output,
+        }
+    }
+
+    /// The transport's beat at the end of the last callback.
+    fn beat(&self) -> f64 {
+        let beat = &self.engine.counters().beat;
+        f64::from_bits(beat.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Whether the transport moves over 100 ms.
+    fn runs(&self) -> bool {
+        let before = self.beat();
+        std::thread::sleep(Duration::from_millis(100));
+        self.beat() != before
+    }
+
+    /// Waits up to `within` for the transport to run (`true`) or stand still.
+    fn expect_running(&self, running: bool, within: Duration, what: &str) {
+        let deadline = Instant::now() + within;
+        while self.runs() != running {
+            assert!(Instant::now() < deadline, "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_stop_and_a_start_of_one_player_stop_and_start_the_other_over_link() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    require_loopback();
+    let a = InProcessPlayer::start();
+    let b = InProcessPlayer::start();
+    let deadline = Instant::now() + DISCOVERY;
+    while a.link.status().peers != 1 || b.link.status().peers != 1 {
+        assert!(Instant::now() < deadline, "the players never met");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    b.expect_running(true, TEMPO, "b plays with the session");
+    // Past beat 6 (at 240 BPM, a second and a half), so that a restart shows.
+    while b.beat() < 6.0 {
+        assert!(Instant::now() < deadline + TEMPO, "b's transport is slow");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    a.engine.transport_follow().request_playing(false);
+    b.expect_running(false, TEMPO, "a's stop never stopped b");
+    a.expect_running(false, TEMPO, "a's stop never stopped a");
+    let held = b.beat();
+    a.engine.transport_follow().request_playing(true);
+    b.expect_running(true, TEMPO, "a's start never started b");
+    a.expect_running(true, TEMPO, "a's start never started a");
+    // A start puts the session's beat 0 at the next bar line in phase: the transport runs
+    // again from within a bar of beat 0, not from where it was held.
+    let bar = b.beat() / 4.0;
+    eprintln!("b held at beat {held:.3}, runs again at bar {bar:.3}");
+    assert!((-1.0..1.0).contains(&bar), "b runs again at bar {bar:.3}");
+    assert!(held > 6.0, "held at beat {held}");
+}

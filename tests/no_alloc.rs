@@ -835,7 +835,8 @@ fn midi_storm(sync_midi: bool) {
 }
 
 /// The transport follows a real Ableton Link session (its own thread) while commits change
-/// the patch's tempo, which goes out to the session: the audio thread only touches atomics.
+/// the patch's tempo, which goes out to the session, and the session stops and starts: the
+/// audio thread only touches atomics.
 #[cfg(feature = "link")]
 #[test]
 fn following_ableton_link_never_allocates_on_the_audio_thread() {
@@ -861,6 +862,11 @@ fn following_ableton_link_never_allocates_on_the_audio_thread() {
         });
         engine.commit(validate(&graph, &registry).expect("valid"));
         engine.pump();
+        if serial % 10 == 5 {
+            // Stops and starts go out to the session and come back to hold and restart the
+            // transport.
+            engine.transport_follow().request_playing(serial % 20 == 15);
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     // The last tempo reaches the session and comes back to the transport.

@@ -3,8 +3,9 @@
 //! lands on the outside bar, a tempo the patch changes is requested, and a target made before
 //! that request is ignored.
 
-use patches_tui::engine::follow::Target;
+use patches_tui::engine::follow::{Target, TransportFollow};
 use patches_tui::engine::runtime::CallbackStart;
+use patches_tui::engine::transport::{MAX_SLEW, SLEW_LIMIT_BEATS};
 use patches_tui::engine::{
     validate, Engine, EngineConfig, ModuleGraph, Node, Quantize, Runtime, TransportSettings,
 };
@@ -63,6 +64,8 @@ fn a_quantised_commit_lands_on_the_outside_bar_at_the_outside_tempo() {
         beat: 2.5,
         bpm: 100.0,
         requests_seen: 1,
+        playing: true,
+        moves: 0,
     });
     callback(&mut runtime);
     let (_, mark) = follow.mark().expect("a mark");
@@ -124,6 +127,8 @@ fn a_tempo_the_patch_changes_is_requested_and_older_targets_are_ignored() {
         beat: 0.0,
         bpm: 120.0,
         requests_seen: 1,
+        playing: true,
+        moves: 0,
     });
     callback(&mut runtime);
     assert_eq!(bpm(), 90.0);
@@ -132,6 +137,8 @@ fn a_tempo_the_patch_changes_is_requested_and_older_targets_are_ignored() {
         beat: 0.0,
         bpm: 90.0,
         requests_seen: 2,
+        playing: true,
+        moves: 0,
     });
     callback(&mut runtime);
     let (_, mark) = follow.mark().expect("a mark");
@@ -151,10 +158,141 @@ fn without_a_follower_the_runtime_neither_marks_nor_requests() {
         beat: 3.0,
         bpm: 60.0,
         requests_seen: 0,
+        playing: true,
+        moves: 0,
     });
     callback(&mut runtime);
     assert_eq!(follow.mark(), None);
     assert_eq!(follow.tempo_request().0, 0);
     let bpm = f64::from_bits(engine.counters().bpm.load(Ordering::Relaxed));
     assert_eq!(bpm, 120.0);
+}
+
+/// 120 BPM: beats per frame at 48 kHz.
+const BEATS_PER_FRAME: f64 = 120.0 / 60.0 / SR as f64;
+
+/// A session at 120 BPM whose beat is `offset` at frame 0; its target at `frame`.
+fn session(frame: u64, offset: f64, playing: bool) -> Target {
+    Target {
+        frame,
+        beat: offset + frame as f64 * BEATS_PER_FRAME,
+        bpm: 120.0,
+        requests_seen: 1,
+        playing,
+        moves: 0,
+    }
+}
+
+/// A runtime following a session at 120 BPM, started on its beat `offset`.
+fn following(offset: f64) -> (Engine, Runtime, std::sync::Arc<TransportFollow>) {
+    let (mut engine, mut runtime) = Engine::new(EngineConfig::new(SR).unobserved());
+    let follow = engine.transport_follow();
+    follow.set_active(true);
+    commit(&mut engine, &graph(120.0, 220.0));
+    callback(&mut runtime);
+    follow.publish_target(session(runtime.position(), offset, true));
+    callback(&mut runtime);
+    (engine, runtime, follow)
+}
+
+/// The transport's beat at the start of the last callback, and that frame.
+fn mark(follow: &TransportFollow) -> (u64, f64) {
+    let (_, mark) = follow.mark().expect("a mark");
+    (mark.frame, mark.beat)
+}
+
+#[test]
+fn a_five_ms_phase_error_is_slewed_away_within_five_beats_without_a_step() {
+    let (_engine, mut runtime, follow) = following(0.0);
+    let (frame, beat) = mark(&follow);
+    assert!(
+        (beat - frame as f64 * BEATS_PER_FRAME).abs() < 1e-9,
+        "started in phase"
+    );
+    // The session moves 5 ms (0.01 beat at 120 BPM) ahead; targets come every callback.
+    let ahead = 0.01;
+    let (mut last_frame, mut last_beat) = (frame, beat);
+    let mut gone_at = None;
+    let mut error_after_one_beat = None;
+    while last_frame < 10 * 24000 {
+        follow.publish_target(session(runtime.position(), ahead, true));
+        callback(&mut runtime);
+        let (frame, beat) = mark(&follow);
+        let per_frame = (beat - last_beat) / (frame - last_frame) as f64 / BEATS_PER_FRAME;
+        assert!(
+            (1.0 - MAX_SLEW - 1e-9..=1.0 + MAX_SLEW + 1e-9).contains(&per_frame),
+            "pace {per_frame} at frame {frame}"
+        );
+        let error = ahead + frame as f64 * BEATS_PER_FRAME - beat;
+        if frame >= 24000 && error_after_one_beat.is_none() {
+            error_after_one_beat = Some(error);
+        }
+        match gone_at {
+            None if error.abs() < 1e-5 => gone_at = Some(frame),
+            Some(_) => assert!(error.abs() < 1e-5, "stays gone: {error} at {frame}"),
+            None => {}
+        }
+        (last_frame, last_beat) = (frame, beat);
+    }
+    let after_one = error_after_one_beat.unwrap();
+    assert!(
+        (0.004..0.006).contains(&after_one),
+        "half a percent a beat: {after_one} left after one beat"
+    );
+    let beats = (gone_at.expect("the error went") - frame) as f64 * BEATS_PER_FRAME;
+    assert!(beats < 5.0, "gone after {beats} beats");
+}
+
+#[test]
+fn a_phase_error_past_an_eighth_of_a_beat_is_jumped() {
+    let (_engine, mut runtime, follow) = following(0.0);
+    let off = SLEW_LIMIT_BEATS + 0.01;
+    follow.publish_target(session(runtime.position(), off, true));
+    callback(&mut runtime);
+    let (frame, beat) = mark(&follow);
+    assert!((beat - (off + frame as f64 * BEATS_PER_FRAME)).abs() < 1e-9);
+}
+
+#[test]
+fn a_small_error_is_jumped_when_the_outside_timeline_moved() {
+    let (_engine, mut runtime, follow) = following(0.0);
+    let moved = Target {
+        moves: 1,
+        ..session(runtime.position(), 0.01, true)
+    };
+    follow.publish_target(moved);
+    callback(&mut runtime);
+    let (frame, beat) = mark(&follow);
+    assert!((beat - (0.01 + frame as f64 * BEATS_PER_FRAME)).abs() < 1e-9);
+}
+
+#[test]
+fn a_stopped_session_holds_the_transport_and_a_restart_jumps_to_its_beat() {
+    let (engine, mut runtime, follow) = following(0.0);
+    follow.publish_target(session(runtime.position(), 0.0, false));
+    callback(&mut runtime);
+    let (_, held) = mark(&follow);
+    for _ in 0..10 {
+        follow.publish_target(session(runtime.position(), 0.0, false));
+        callback(&mut runtime);
+        assert_eq!(mark(&follow).1, held, "held while the session is stopped");
+    }
+    let beat = f64::from_bits(engine.counters().beat.load(Ordering::Relaxed));
+    assert_eq!(beat, held, "held to the end of the callback");
+    // Restarted on a beat a little off ours (within the slew limit): taken at once.
+    let frame = runtime.position();
+    let restart = Target {
+        frame,
+        beat: held + 0.05,
+        bpm: 120.0,
+        requests_seen: 1,
+        playing: true,
+        moves: 0,
+    };
+    follow.publish_target(restart);
+    callback(&mut runtime);
+    assert!((mark(&follow).1 - (held + 0.05)).abs() < 1e-12);
+    callback(&mut runtime);
+    let expected = held + 0.05 + BLOCK as f64 * BEATS_PER_FRAME;
+    assert!((mark(&follow).1 - expected).abs() < 1e-12, "runs again");
 }

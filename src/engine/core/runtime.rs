@@ -52,6 +52,11 @@ pub struct Runtime {
     follow: Arc<TransportFollow>,
     /// Serial number of the last target adopted from it.
     follow_seen: u64,
+    /// Whether the transport runs with the outside clock (false before its first target
+    /// and while it is stopped).
+    follow_running: bool,
+    /// The outside timeline's moves at the last target adopted.
+    follow_moves: u64,
     /// Tempo requests made to it so far.
     tempo_requests: u64,
     /// The tempo of the last patch adopted.
@@ -108,6 +113,8 @@ impl Runtime {
             landing: None,
             follow: Arc::default(),
             follow_seen: 0,
+            follow_running: false,
+            follow_moves: 0,
             tempo_requests: 0,
             patch_bpm: None,
             panic: None,

@@ -1,6 +1,6 @@
 //! `--link`: joins the Ableton Link session on the local network. The transport follows the
-//! session's tempo and its beat and bar phase (the quantum is the patch's beats per bar), and
-//! a tempo the patch changes becomes the session's. Link runs on a thread of its own; the
+//! session's tempo, its beat and bar phase (the quantum is the patch's beats per bar) and its
+//! start and stop; a tempo the patch changes and our own start or stop become the session's. Link runs on a thread of its own; the
 //! audio thread only loads and stores atomics (see [`crate::engine::follow`]).
 
 #[cfg(feature = "link")]

@@ -3,7 +3,7 @@
 //! [`crate::engine::follow`]), and a tempo the patch changes is sent out.
 
 use super::Runtime;
-use crate::engine::core::follow::Mark;
+use crate::engine::core::follow::{Mark, Target};
 use crate::engine::core::transport::TransportSettings;
 use crate::midi::arrival::ArrivalWindow;
 use std::sync::atomic::Ordering;
@@ -41,8 +41,7 @@ impl Runtime {
         if let Some((serial, target)) = self.follow.target() {
             if serial != self.follow_seen && target.requests_seen >= self.tempo_requests {
                 self.follow_seen = serial;
-                let at = (target.frame, target.beat);
-                self.clock.follow_session(target.bpm, at, self.position);
+                self.adopt_target(target);
             }
         }
         let heard = start.started + start.latency;
@@ -54,6 +53,33 @@ impl Runtime {
             beat: tempo.beat,
             beats_per_bar: tempo.beats_per_bar,
         });
+    }
+
+    /// Follows the outside clock's `target`: holds the transport while the outside one is
+    /// stopped, jumps to its beat when it (re)starts, its timeline moved or it is far off,
+    /// and slews a small phase
+    /// error away (see [`crate::engine::transport`]). A quantised commit waiting to land is
+    /// placed again: on the same beat after a slew, on the moved grid after a jump or stop.
+    fn adopt_target(&mut self, target: Target) {
+        let frame = self.position;
+        if !target.playing {
+            if self.follow_running {
+                self.follow_running = false;
+                self.landing = None;
+            }
+            self.clock.hold(frame, target.bpm);
+            return;
+        }
+        let waiting = self.landing.map(|at| self.clock.beat(at.max(frame)));
+        let jump = !self.follow_running || target.moves != self.follow_moves;
+        self.follow_running = true;
+        self.follow_moves = target.moves;
+        let at = (target.frame, target.beat);
+        let jumped = self.clock.follow_session(target.bpm, at, frame, jump);
+        self.landing = match waiting {
+            Some(beat) if !jumped => Some(self.clock.frame_at_beat(beat, frame)),
+            _ => None,
+        };
     }
 
     /// Applies a commit's `transport:`. While an outside clock is followed, a tempo the patch
