@@ -296,3 +296,52 @@ fn a_stopped_session_holds_the_transport_and_a_restart_jumps_to_its_beat() {
     let expected = held + 0.05 + BLOCK as f64 * BEATS_PER_FRAME;
     assert!((mark(&follow).1 - expected).abs() < 1e-12, "runs again");
 }
+
+#[test]
+fn a_quantised_commit_lands_on_the_bar_of_a_slewing_transport() {
+    let (mut engine, mut runtime, follow) = following(0.0);
+    // The landing frame is placed in phase; then the session turns out 12 ms ahead of us
+    // (slewed, not jumped): the transport runs faster and reaches the bar earlier.
+    engine.set_quantize(Quantize::Bar);
+    commit(&mut engine, &graph(120.0, 330.0));
+    let counters = engine.counters().clone();
+    callback(&mut runtime);
+    let placed = counters.landing.load(Ordering::Relaxed);
+    assert!(placed > 0, "the commit waits for the bar");
+    let behind = 0.024;
+    let plan = engine.planner().plan_id();
+    let mut landing = 0;
+    let mut marks = Vec::new();
+    while counters.plan_id.load(Ordering::Relaxed) != plan {
+        assert!(runtime.position() < 200_000, "the commit never landed");
+        follow.publish_target(session(runtime.position(), behind, true));
+        callback(&mut runtime);
+        marks.push(mark(&follow));
+        let waiting = counters.landing.load(Ordering::Relaxed);
+        if waiting != 0 {
+            landing = waiting;
+        }
+    }
+    follow.publish_target(session(runtime.position(), behind, true));
+    callback(&mut runtime);
+    marks.push(mark(&follow));
+    let landed = landing - 1;
+    // The beat at the landing frame, from the callback's mark and its pace.
+    let i = marks
+        .iter()
+        .rposition(|&(frame, _)| frame <= landed)
+        .unwrap();
+    let ((frame, beat), (next_frame, next_beat)) = (marks[i], marks[i + 1]);
+    let per_frame = (next_beat - beat) / (next_frame - frame) as f64;
+    let at_landing = beat + (landed - frame) as f64 * per_frame;
+    let bar = at_landing / 4.0;
+    assert!(
+        (bar - bar.round()).abs() * 4.0 < per_frame,
+        "landed at beat {at_landing} (frame {landed})"
+    );
+    assert!(
+        per_frame > BEATS_PER_FRAME,
+        "the transport was still slewing"
+    );
+    assert!(landing < placed, "placed again, earlier");
+}
