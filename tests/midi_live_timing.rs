@@ -1,7 +1,8 @@
 //! Live MIDI stamped to the sample: a fake port delivers notes at chosen instants and the
 //! runtime is driven by a fake callback clock; every note lands exactly one callback period
-//! after it arrived, an old one on the callback's first frame, a future one on its last,
-//! however the callback is cut into blocks.
+//! after it arrived (also one that arrives while a callback runs), an old one on the
+//! callback's first frame, one stamped far ahead on its last, however the callback is cut into
+//! blocks.
 
 use patches_tui::engine::runtime::CallbackStart;
 use patches_tui::engine::{validate, Cable, Engine, EngineConfig, ModuleGraph, Node, Runtime};
@@ -77,7 +78,8 @@ fn play(block: usize) -> Vec<f32> {
     // Older than a period when callback 3 starts: its first frame.
     fake.play_at(PORT, at(PERIOD_US), &on);
     gate.extend(callback(&mut runtime, at(3 * PERIOD_US), block));
-    // Stamped after callback 4 starts: its last frame.
+    // Stamped more than a period after callback 4 starts (a clock out of step): its last
+    // frame.
     fake.play_at(PORT, at(10 * PERIOD_US), &off);
     gate.extend(callback(&mut runtime, at(4 * PERIOD_US), block));
     gate
@@ -115,4 +117,35 @@ fn without_a_callback_clock_a_live_note_lands_on_the_next_block() {
     fake.play(PORT, &[0x90, 69, 100]);
     runtime.process(&mut left, &mut right);
     assert!(left.iter().all(|&x| x == 1.0));
+}
+
+#[test]
+fn a_note_that_arrives_while_a_callback_runs_lands_in_the_next_one_on_its_frame() {
+    let (mut engine, mut runtime) = engine_with_keys();
+    let fake = FakeMidi::new(&[PORT]);
+    let _input = MidiInput::open(&fake, PORT, engine.take_midi_sender().unwrap()).unwrap();
+    let t0 = Instant::now() + Duration::from_secs(1);
+    runtime.begin_callback(CallbackStart {
+        started: t0,
+        latency: Duration::ZERO,
+        frames: PERIOD,
+    });
+    let (mut left, mut right) = (vec![0.0; 64], vec![0.0; 64]);
+    runtime.process(&mut left, &mut right);
+    // Arrives 60 frames after the callback started, before its second block.
+    fake.play_at(
+        PORT,
+        t0 + Duration::from_micros(10 * US_PER_6_FRAMES),
+        &[0x90, 69, 100],
+    );
+    let mut gate = left.clone();
+    let (mut left, mut right) = (vec![0.0; PERIOD - 64], vec![0.0; PERIOD - 64]);
+    runtime.process(&mut left, &mut right);
+    gate.extend(left);
+    gate.extend(callback(
+        &mut runtime,
+        t0 + Duration::from_micros(PERIOD_US),
+        PERIOD,
+    ));
+    assert_eq!(edges(&gate), [(PERIOD + 60, '+')]);
 }
