@@ -345,3 +345,23 @@ fn a_quantised_commit_lands_on_the_bar_of_a_slewing_transport() {
     );
     assert!(landing < placed, "placed again, earlier");
 }
+
+#[test]
+fn leaving_a_stopped_session_lets_the_transport_run_on_at_its_tempo() {
+    let (_engine, mut runtime, follow) = following(0.0);
+    follow.publish_target(session(runtime.position(), 0.0, false));
+    callback(&mut runtime);
+    let (_, held) = mark(&follow);
+    callback(&mut runtime);
+    assert_eq!(mark(&follow).1, held, "held");
+    follow.set_active(false);
+    callback(&mut runtime);
+    callback(&mut runtime);
+    follow.set_active(true);
+    callback(&mut runtime);
+    let expected = held + 2.0 * BLOCK as f64 * BEATS_PER_FRAME;
+    assert!(
+        (mark(&follow).1 - expected).abs() < 1e-12,
+        "runs on at 120 BPM"
+    );
+}

@@ -57,6 +57,8 @@ pub struct Runtime {
     follow_running: bool,
     /// The outside timeline's moves at the last target adopted.
     follow_moves: u64,
+    /// Whether a target of the outside clock set the transport since it became active.
+    follow_adopted: bool,
     /// Tempo requests made to it so far.
     tempo_requests: u64,
     /// The tempo of the last patch adopted.
@@ -115,6 +117,7 @@ impl Runtime {
             follow_seen: 0,
             follow_running: false,
             follow_moves: 0,
+            follow_adopted: false,
             tempo_requests: 0,
             patch_bpm: None,
             panic: None,

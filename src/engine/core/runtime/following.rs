@@ -36,6 +36,7 @@ impl Runtime {
             });
         }
         if !self.follow.active() {
+            self.release_follow();
             return;
         }
         if let Some((serial, target)) = self.follow.target() {
@@ -55,13 +56,28 @@ impl Runtime {
         });
     }
 
+    /// After the outside clock is left: the transport runs on from where it is at its tempo
+    /// (not held by a stopped session, not slewing), and the next outside clock is joined
+    /// with a jump.
+    fn release_follow(&mut self) {
+        if self.follow_adopted {
+            self.follow_adopted = false;
+            self.follow_running = false;
+            self.landing = None;
+            let frame = self.position;
+            let (beat, bpm) = (self.clock.beat(frame), self.clock.bpm());
+            self.clock.follow(frame, beat, bpm, 1.0);
+        }
+    }
+
     /// Follows the outside clock's `target`: holds the transport while the outside one is
     /// stopped, jumps to its beat when it (re)starts, its timeline moved or it is far off,
-    /// and slews a small phase
-    /// error away (see [`crate::engine::transport`]). A quantised commit waiting to land is
-    /// placed again: on the same beat after a slew, on the moved grid after a jump or stop.
+    /// and slews a small phase error away (see [`crate::engine::transport`]). A quantised
+    /// commit waiting to land is placed again: on the same beat after a slew, on the moved
+    /// grid after a jump or stop.
     fn adopt_target(&mut self, target: Target) {
         let frame = self.position;
+        self.follow_adopted = true;
         if !target.playing {
             if self.follow_running {
                 self.follow_running = false;
