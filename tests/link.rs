@@ -364,10 +364,12 @@ fn a_stop_and_a_start_of_one_player_stop_and_start_the_other_over_link() {
     a.engine.transport_follow().request_playing(false);
     b.expect_running(false, TEMPO, "a's stop never stopped b");
     a.expect_running(false, TEMPO, "a's stop never stopped a");
+    assert!(b.link.status().summary().ends_with(" stopped"));
     let held = b.beat();
     a.engine.transport_follow().request_playing(true);
     b.expect_running(true, TEMPO, "a's start never started b");
     a.expect_running(true, TEMPO, "a's start never started a");
+    assert!(!b.link.status().stopped);
     // A start puts the session's beat 0 at the next bar line in phase: the transport runs
     // again from within a bar of beat 0, not from where it was held.
     let bar = b.beat() / 4.0;

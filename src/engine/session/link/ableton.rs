@@ -221,6 +221,7 @@ impl Follower {
             bpm,
             beat: mark.beat,
             micros: started,
+            stopped: !playing,
         };
         *self.status.lock().unwrap_or_else(|e| e.into_inner()) = status;
     }
