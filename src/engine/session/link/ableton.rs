@@ -180,7 +180,10 @@ impl Follower {
         let started = mark.micros as i64 + offset;
         let mut time = self.filter.sample_time_to_host_time(started, mark.frame);
         if (time - started).abs() > RESTART_FILTER_MICROS {
+            // Our frames stepped against the clock (a stall, a device restarted, a null
+            // backend that fell behind): the transport jumps rather than slewing for seconds.
             self.filter.reset();
+            self.moves += 1;
             time = self.filter.sample_time_to_host_time(started, mark.frame);
         }
         self.link.capture_app_session_state(&mut self.state);
@@ -202,12 +205,9 @@ impl Follower {
         let beat = self.state.beat_at_time(time, quantum);
         self.last_target = Some((time, beat));
         let bpm = self.state.tempo();
-        // A start or stop scheduled after the mark has not happened yet at its frame.
-        let playing = if time >= self.state.time_for_is_playing() {
-            self.state.is_playing()
-        } else {
-            !self.state.is_playing()
-        };
+        // The run state now, not at its scheduled time: after a join the session's start can
+        // map to a time ahead on the new timeline, which would hold a playing transport.
+        let playing = self.state.is_playing();
         self.follow.publish_target(Target {
             frame: mark.frame,
             beat,
