@@ -259,12 +259,10 @@ fn two_players_share_peers_phase_and_tempo_over_link() {
     assert!(phase.abs() < PHASE_MS, "phase differs by {phase:.3} ms");
 }
 
-#[test]
-fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
-    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = ui_support::TempDir::new("link-status");
+/// The screen in a Link session of its own, playing `patch(bpm)`.
+fn linked_app(dir: &ui_support::TempDir, bpm: u32) -> App {
     let path = dir.join("set.yaml");
-    std::fs::write(&path, patch(133)).unwrap();
+    std::fs::write(&path, patch(bpm)).unwrap();
     let null = OutputOptions {
         null: true,
         ..OutputOptions::default()
@@ -272,7 +270,7 @@ fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
     let mut sound = LiveSession::new(start_output(&null, true).expect("the null backend"));
     sound.join_link().expect("Link starts");
     let recovery = Recovery::new(&dir.join("data"), &path);
-    let mut app = App::open(
+    App::open(
         &path,
         read_disk(&path),
         sound,
@@ -280,11 +278,14 @@ fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
         Some(recovery),
         Options::default(),
         Instant::now(),
-    );
-    let wanted = "133 BPM · link 0 peers 133.0 BPM · q off";
+    )
+}
+
+/// Waits up to 10 s for a row of the screen containing `wanted`.
+fn expect_on_screen(app: &mut App, wanted: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let rows = ui_support::screen(&mut app, 160, 45);
+        let rows = ui_support::screen(app, 160, 45);
         if rows.iter().any(|row| row.contains(wanted)) {
             break;
         }
@@ -295,6 +296,34 @@ fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = ui_support::TempDir::new("link-status");
+    let mut app = linked_app(&dir, 133);
+    expect_on_screen(&mut app, "133 BPM · link 0 peers 133.0 BPM · q off");
+}
+
+#[test]
+fn ctrl_t_stops_and_starts_the_session_and_the_status_line_says_so() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = ui_support::TempDir::new("link-start-stop");
+    let mut app = linked_app(&dir, 120);
+    expect_on_screen(&mut app, "link 0 peers 120.0 BPM · q off");
+    app.key(ui_support::ctrl('t'), Instant::now());
+    expect_on_screen(&mut app, "link: stopping the session's transport");
+    expect_on_screen(&mut app, "link 0 peers 120.0 BPM stopped · q off");
+    let counters = app.sound_mut().counters().clone();
+    let beat = || counters.beat.load(std::sync::atomic::Ordering::Relaxed);
+    let held = beat();
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(beat(), held, "the transport is held");
+    app.key(ui_support::ctrl('t'), Instant::now());
+    expect_on_screen(&mut app, "link 0 peers 120.0 BPM · q off");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_ne!(beat(), held, "the transport runs again");
 }
 
 /// A player in this process: an engine on the null backend in the Link session.
