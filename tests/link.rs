@@ -259,12 +259,10 @@ fn two_players_share_peers_phase_and_tempo_over_link() {
     assert!(phase.abs() < PHASE_MS, "phase differs by {phase:.3} ms");
 }
 
-#[test]
-fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
-    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = ui_support::TempDir::new("link-status");
+/// The screen in a Link session of its own, playing `patch(bpm)`.
+fn linked_app(dir: &ui_support::TempDir, bpm: u32) -> App {
     let path = dir.join("set.yaml");
-    std::fs::write(&path, patch(133)).unwrap();
+    std::fs::write(&path, patch(bpm)).unwrap();
     let null = OutputOptions {
         null: true,
         ..OutputOptions::default()
@@ -272,7 +270,7 @@ fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
     let mut sound = LiveSession::new(start_output(&null, true).expect("the null backend"));
     sound.join_link().expect("Link starts");
     let recovery = Recovery::new(&dir.join("data"), &path);
-    let mut app = App::open(
+    App::open(
         &path,
         read_disk(&path),
         sound,
@@ -280,11 +278,14 @@ fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
         Some(recovery),
         Options::default(),
         Instant::now(),
-    );
-    let wanted = "133 BPM · link 0 peers 133.0 BPM · q off";
+    )
+}
+
+/// Waits up to 10 s for a row of the screen containing `wanted`.
+fn expect_on_screen(app: &mut App, wanted: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let rows = ui_support::screen(&mut app, 160, 45);
+        let rows = ui_support::screen(app, 160, 45);
         if rows.iter().any(|row| row.contains(wanted)) {
             break;
         }
@@ -295,4 +296,113 @@ fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn the_status_line_shows_the_link_peers_and_the_patch_tempo_the_session_took() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = ui_support::TempDir::new("link-status");
+    let mut app = linked_app(&dir, 133);
+    expect_on_screen(&mut app, "133 BPM · link 0 peers 133.0 BPM · q off");
+}
+
+#[test]
+fn ctrl_t_stops_and_starts_the_session_and_the_status_line_says_so() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = ui_support::TempDir::new("link-start-stop");
+    let mut app = linked_app(&dir, 120);
+    expect_on_screen(&mut app, "link 0 peers 120.0 BPM · q off");
+    app.key(ui_support::ctrl('t'), Instant::now());
+    expect_on_screen(&mut app, "link: stopping the session's transport");
+    expect_on_screen(&mut app, "link 0 peers 120.0 BPM stopped · q off");
+    let counters = app.sound_mut().counters().clone();
+    let beat = || counters.beat.load(std::sync::atomic::Ordering::Relaxed);
+    let held = beat();
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(beat(), held, "the transport is held");
+    app.key(ui_support::ctrl('t'), Instant::now());
+    expect_on_screen(&mut app, "link 0 peers 120.0 BPM · q off");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_ne!(beat(), held, "the transport runs again");
+}
+
+/// A player in this process: an engine on the null backend in the Link session.
+struct InProcessPlayer {
+    engine: patches_tui::engine::Engine,
+    link: patches_tui::engine::link::LinkSession,
+    _output: patches_tui::engine::NullOutput,
+}
+
+impl InProcessPlayer {
+    fn start() -> InProcessPlayer {
+        use patches_tui::engine::link::LinkSession;
+        use patches_tui::engine::{AudioCallback, Engine, EngineConfig, NullOutput};
+        let (mut engine, runtime) = Engine::new(EngineConfig::new(48000.0).unobserved());
+        let link = LinkSession::join(engine.transport_follow()).expect("Link starts");
+        let (graph, _) = patches_tui::dsl::parse(&patch(240)).expect("the patch parses");
+        let registry = patches_tui::modules::Registry::seed();
+        engine.commit(patches_tui::engine::validate(&graph, &registry).expect("valid"));
+        let callback = AudioCallback::new(runtime, 48000.0);
+        let output = NullOutput::start(callback, 48000, 256, || ()).expect("null backend");
+        InProcessPlayer {
+            engine,
+            link,
+            _output: output,
+        }
+    }
+
+    /// The transport's beat at the end of the last callback.
+    fn beat(&self) -> f64 {
+        let beat = &self.engine.counters().beat;
+        f64::from_bits(beat.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Whether the transport moves over 100 ms.
+    fn runs(&self) -> bool {
+        let before = self.beat();
+        std::thread::sleep(Duration::from_millis(100));
+        self.beat() != before
+    }
+
+    /// Waits up to `within` for the transport to run (`true`) or stand still.
+    fn expect_running(&self, running: bool, within: Duration, what: &str) {
+        let deadline = Instant::now() + within;
+        while self.runs() != running {
+            assert!(Instant::now() < deadline, "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_stop_and_a_start_of_one_player_stop_and_start_the_other_over_link() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    require_loopback();
+    let a = InProcessPlayer::start();
+    let b = InProcessPlayer::start();
+    let deadline = Instant::now() + DISCOVERY;
+    while a.link.status().peers != 1 || b.link.status().peers != 1 {
+        assert!(Instant::now() < deadline, "the players never met");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    b.expect_running(true, TEMPO, "b plays with the session");
+    // Past beat 6 (at 240 BPM, a second and a half), so that a restart shows.
+    while b.beat() < 6.0 {
+        assert!(Instant::now() < deadline + TEMPO, "b's transport is slow");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    a.engine.transport_follow().request_playing(false);
+    b.expect_running(false, TEMPO, "a's stop never stopped b");
+    a.expect_running(false, TEMPO, "a's stop never stopped a");
+    assert!(b.link.status().summary().ends_with(" stopped"));
+    let held = b.beat();
+    a.engine.transport_follow().request_playing(true);
+    b.expect_running(true, TEMPO, "a's start never started b");
+    a.expect_running(true, TEMPO, "a's start never started a");
+    assert!(!b.link.status().stopped);
+    // A start puts the session's beat 0 at the next bar line in phase: the transport runs
+    // again from within a bar of beat 0, not from where it was held.
+    let bar = b.beat() / 4.0;
+    eprintln!("b held at beat {held:.3}, runs again at bar {bar:.3}");
+    assert!((-1.0..1.0).contains(&bar), "b runs again at bar {bar:.3}");
+    assert!(held > 6.0, "held at beat {held}");
 }

@@ -717,6 +717,7 @@ fn a_transport_following_midi_clock_never_allocates_on_the_audio_thread() {
 /// Notes, controllers, clock, start and stop through the live ring across reshaping commits;
 /// with `sync_midi` the transport follows the clock and commits land on its bar.
 fn midi_storm(sync_midi: bool) {
+    use patches_tui::engine::runtime::CallbackStart;
     use patches_tui::midi::{MidiEvent, MidiMessage, MIDI_RING};
     let registry = support::test_registry();
     let (mut engine, mut runtime) = Engine::new(EngineConfig::new(48000.0));
@@ -734,6 +735,11 @@ fn midi_storm(sync_midi: bool) {
             let mut loudest = 0.0f32;
             watch();
             while !stop.load(Ordering::Acquire) {
+                runtime.begin_callback(CallbackStart {
+                    started: std::time::Instant::now(),
+                    latency: std::time::Duration::ZERO,
+                    frames: left.len(),
+                });
                 runtime.process(&mut left, &mut right);
                 for x in left.iter().chain(right.iter()) {
                     loudest = loudest.max(x.abs());
@@ -789,10 +795,21 @@ fn midi_storm(sync_midi: bool) {
                     MidiMessage::Continue,
                 ][rng.below(4)],
             };
-            // Live input is stamped "now" (0); some land a little ahead, as a file's would.
+            // Live input is stamped with its arrival, placed by each callback's clock (some
+            // old, some ahead); some land a little ahead on a sample, as a file's would.
             let now = engine.counters().frames.load(Ordering::Relaxed);
-            let time = [0, now + rng.below(512) as u64][rng.below(2)];
-            if midi.send(MidiEvent { time, message }) {
+            let arrived = std::time::Instant::now()
+                + std::time::Duration::from_micros(rng.below(4000) as u64)
+                - std::time::Duration::from_micros(rng.below(8000) as u64);
+            let queued = match rng.below(3) {
+                0 => midi.send(MidiEvent { time: 0, message }),
+                1 => midi.send(MidiEvent {
+                    time: now + rng.below(512) as u64,
+                    message,
+                }),
+                _ => midi.send_arrived(arrived, message),
+            };
+            if queued {
                 sent += 1;
             }
         }
@@ -818,7 +835,8 @@ fn midi_storm(sync_midi: bool) {
 }
 
 /// The transport follows a real Ableton Link session (its own thread) while commits change
-/// the patch's tempo, which goes out to the session: the audio thread only touches atomics.
+/// the patch's tempo, which goes out to the session, and the session stops and starts: the
+/// audio thread only touches atomics.
 #[cfg(feature = "link")]
 #[test]
 fn following_ableton_link_never_allocates_on_the_audio_thread() {
@@ -844,6 +862,11 @@ fn following_ableton_link_never_allocates_on_the_audio_thread() {
         });
         engine.commit(validate(&graph, &registry).expect("valid"));
         engine.pump();
+        if serial % 10 == 5 {
+            // Stops and starts go out to the session and come back to hold and restart the
+            // transport.
+            engine.transport_follow().request_playing(serial % 20 == 15);
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     // The last tempo reaches the session and comes back to the transport.

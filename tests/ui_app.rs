@@ -322,6 +322,25 @@ fn a_crash_writes_the_buffer_to_the_recovery_file_and_says_where() {
 }
 
 #[test]
+fn ctrl_t_without_link_says_start_and_stop_are_links_and_the_transport_runs_on() {
+    let dir = TempDir::new("ctrl-t");
+    let mut app = open_text(&dir, SET);
+    let counters = app.sound_mut().counters().clone();
+    app.key(ctrl('t'), Instant::now());
+    let rows = ui_support::screen(&mut app, 160, 45);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("start / stop is Link's: the transport runs")),
+        "{}",
+        rows.join("\n")
+    );
+    let beat = || counters.beat.load(std::sync::atomic::Ordering::Relaxed);
+    let before = beat();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_ne!(beat(), before, "the transport runs on");
+}
+
+#[test]
 fn ctrl_p_panics_and_says_so_in_the_status_line() {
     let dir = TempDir::new("panic");
     let mut app = open_text(&dir, SET);

@@ -40,10 +40,12 @@ fn the_activity_line_shows_notes_controllers_and_the_clock_tempo() {
         midi_row(&mut app)
     );
     // A clock at 24 per beat, 125 BPM: 20 ms a clock, then start.
+    let start = Instant::now();
+    let at = |micros: u64| start + std::time::Duration::from_micros(micros);
     for tick in 0..30u64 {
-        fake.play_at(KEYS, tick * 20_000, &[0xf8]);
+        fake.play_at(KEYS, at(tick * 20_000), &[0xf8]);
     }
-    fake.play_at(KEYS, 30 * 20_000, &[0xfa]);
+    fake.play_at(KEYS, at(30 * 20_000), &[0xfa]);
     app.tick(Instant::now());
     assert!(
         midi_row(&mut app).contains("clock 125.0 BPM playing"),

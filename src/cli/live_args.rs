@@ -78,9 +78,9 @@ pub struct LiveArgs {
     /// What the transport follows.
     #[command(flatten)]
     pub sync: SyncArgs,
-    /// Join the Ableton Link session on the local network: the transport follows its tempo
-    /// and its beat and bar phase (beats per bar is the quantum), and a tempo the patch
-    /// changes becomes the session's. Not with `--sync`: one source drives the transport.
+    /// Join the Ableton Link session on the local network: the transport follows its tempo,
+    /// its beat and bar phase (beats per bar is the quantum) and its start and stop, and a
+    /// tempo the patch changes becomes the session's. Not with `--sync`: one source drives the transport.
     #[arg(long, conflicts_with = "source")]
     pub link: bool,
     /// When commits land and how they fade.

@@ -45,14 +45,14 @@ pub struct MidiActivity {
     pub previous_cc: Option<CcSeen>,
     /// Start or continue (true) or stop (false) last seen; `None` before either.
     pub running: Option<bool>,
-    /// Port time (microseconds) of the last clocks, oldest first, at most a beat and one.
+    /// Times (microseconds) of the last clocks, oldest first, at most a beat and one.
     clocks: Vec<u64>,
-    /// Port time of the last message.
+    /// Time of the last message.
     last: u64,
 }
 
 impl MidiActivity {
-    /// Takes in `message`, received at `stamp` microseconds of port time.
+    /// Takes in `message`, received at `stamp` microseconds (since the ports opened).
     pub fn observe(&mut self, message: &super::MidiMessage, stamp: u64) {
         use super::MidiMessage;
         self.messages += 1;

@@ -1,14 +1,16 @@
 //! Live MIDI input: ports found and opened through a [`MidiSystem`] (the ALSA sequencer via
 //! `midir`, or a fake for tests), every message parsed, noted in the [`MidiActivity`] and
-//! pushed onto the engine's MIDI ring stamped "now" (it lands on the next block).
+//! pushed onto the engine's MIDI ring stamped with the instant it arrived (the audio
+//! callback places it one period later, see [`super::arrival`]).
 
 use super::activity::MidiActivity;
-use super::{MidiEvent, MidiMessage, MidiSender};
+use super::{MidiMessage, MidiSender};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-/// Called with the port's time stamp (microseconds) and the bytes of each complete message a
-/// port receives (on the port's thread).
-pub type OnMessage = Box<dyn FnMut(u64, &[u8]) + Send>;
+/// Called with the instant a message arrived (monotonic, [`Instant`]) and the bytes of each
+/// complete message a port receives (on the port's thread).
+pub type OnMessage = Box<dyn FnMut(Instant, &[u8]) + Send>;
 
 /// Where input ports come from.
 pub trait MidiSystem {
@@ -54,7 +56,10 @@ impl MidiSystem for MidirSystem {
             .connect(
                 &port,
                 CLIENT,
-                move |stamp, bytes, _| on_message(stamp, bytes),
+                // midir's own stamp (ALSA's, in microseconds) counts from an unspecified
+                // origin that the audio callbacks' clock cannot be matched to: the message is
+                // stamped with the monotonic clock on arrival instead.
+                move |_, bytes, _| on_message(Instant::now(), bytes),
                 (),
             )
             .map_err(|e| format!("cannot open MIDI port `{name}`: {e}"))?;
@@ -95,17 +100,19 @@ impl MidiInput {
             ));
         }
         let sender = Arc::new(Mutex::new(sender));
+        let opened = Instant::now();
         let activity = Arc::new(Mutex::new(MidiActivity::default()));
         let mut connections = Vec::new();
         for name in &chosen {
             let (sender, activity) = (sender.clone(), activity.clone());
-            let on_message: OnMessage = Box::new(move |stamp, bytes| {
+            let on_message: OnMessage = Box::new(move |at, bytes| {
                 if let Some(message) = MidiMessage::from_bytes(bytes) {
                     if let Ok(mut activity) = activity.lock() {
-                        activity.observe(&message, stamp);
+                        let micros = at.saturating_duration_since(opened).as_micros();
+                        activity.observe(&message, micros as u64);
                     }
                     if let Ok(mut sender) = sender.lock() {
-                        sender.send(MidiEvent { time: 0, message });
+                        sender.send_arrived(at, message);
                     }
                 }
             });
@@ -159,13 +166,14 @@ impl FakeMidi {
         }
     }
 
-    /// Delivers `bytes` from port `port` to whoever opened it; false when nobody has.
+    /// Delivers `bytes` from port `port` to whoever opened it, arriving now; false when
+    /// nobody has.
     pub fn play(&self, port: &str, bytes: &[u8]) -> bool {
-        self.play_at(port, 0, bytes)
+        self.play_at(port, Instant::now(), bytes)
     }
 
-    /// [`FakeMidi::play`] at port time `stamp` (microseconds).
-    pub fn play_at(&self, port: &str, stamp: u64, bytes: &[u8]) -> bool {
+    /// [`FakeMidi::play`] arriving at `stamp`.
+    pub fn play_at(&self, port: &str, stamp: Instant, bytes: &[u8]) -> bool {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let mut delivered = false;
         for (_, on_message) in open.iter_mut().filter(|(name, _)| name == port) {

@@ -6,13 +6,18 @@
 //! buffer, sorted by time, and a module reads the ones inside its call with
 //! [`ProcessIo::events`](crate::modules::ProcessIo::events); the frame of an event within
 //! the call is [`ProcessIo::event_frame`](crate::modules::ProcessIo::event_frame). Because
-//! the stamp is absolute, where blocks are cut never changes where an event lands.
+//! the stamp is absolute, where blocks are cut never changes where an event lands. Live
+//! input travels stamped with its arrival instant instead, and the callback that takes it
+//! turns that into a sample (see [`arrival`]).
 
 pub mod activity;
+pub mod arrival;
 pub mod input;
 pub mod smf;
 
+use arrival::ArrivalWindow;
 use rtrb::{Consumer, Producer, RingBuffer};
+use std::time::Instant;
 
 /// Events the ring to the audio thread holds; also the most one block can take.
 pub const MIDI_RING: usize = 4096;
@@ -160,22 +165,49 @@ impl MidiMessage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MidiEvent {
     /// Sample the event lands on; an event whose time has passed lands on the next frame
-    /// processed (live input is stamped 0: as soon as possible).
+    /// processed.
     pub time: u64,
     /// The message.
     pub message: MidiMessage,
 }
 
+/// When an event on the ring lands.
+#[derive(Debug, Clone, Copy)]
+enum Stamp {
+    /// On this absolute sample.
+    Sample(u64),
+    /// By the [`ArrivalWindow`] of the callback that takes it (as soon as possible without
+    /// one).
+    Arrived(Instant),
+}
+
+/// An event on its way to the audio thread.
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    stamp: Stamp,
+    message: MidiMessage,
+}
+
 /// The control side of the MIDI ring. Push events in time order: the runtime stops at the
 /// first event not yet due, so one far in the future holds back those queued behind it.
 pub struct MidiSender {
-    producer: Producer<MidiEvent>,
+    producer: Producer<Queued>,
 }
 
 impl MidiSender {
     /// Queues `event`; false (and the event is dropped) when the ring is full.
     pub fn send(&mut self, event: MidiEvent) -> bool {
-        self.producer.push(event).is_ok()
+        self.push(Stamp::Sample(event.time), event.message)
+    }
+
+    /// Queues a live `message` that arrived at `at` (monotonic, the clock the audio backend
+    /// stamps its callbacks with); false when the ring is full.
+    pub fn send_arrived(&mut self, at: Instant, message: MidiMessage) -> bool {
+        self.push(Stamp::Arrived(at), message)
+    }
+
+    fn push(&mut self, stamp: Stamp, message: MidiMessage) -> bool {
+        self.producer.push(Queued { stamp, message }).is_ok()
     }
 
     /// Room left on the ring.
@@ -186,33 +218,52 @@ impl MidiSender {
 
 /// The audio side of the MIDI ring.
 pub struct MidiReceiver {
-    consumer: Consumer<MidiEvent>,
+    consumer: Consumer<Queued>,
     /// This block's events, sorted by time; capacity [`MIDI_RING`], never grown.
     block: Vec<MidiEvent>,
+    /// Where live events of the current callback land; `None` before the first callback
+    /// (or offline), when they land as soon as possible.
+    window: Option<ArrivalWindow>,
 }
 
 impl MidiReceiver {
+    /// Places the live events taken from now on by `window` (the audio callback sets it at
+    /// its start).
+    pub fn set_window(&mut self, window: ArrivalWindow) {
+        self.window = Some(window);
+    }
+
+    /// The sample a queued event lands on before it is clamped to the block.
+    fn time_of(&self, queued: &Queued) -> u64 {
+        match queued.stamp {
+            Stamp::Sample(time) => time,
+            Stamp::Arrived(at) => self.window.map_or(0, |w| w.frame_of(at)),
+        }
+    }
+
     /// Takes every queued event before `end` into the block buffer, moving late events to
-    /// `start` (or to the last event taken, when that is later). Events before `start` (played) leave the buffer first; events at or after
-    /// `start` stay, so a block that ends earlier than its events were taken for loses none
+    /// `start` (or to the last event taken, when that is later); a live event's sample is
+    /// its arrival placed by the callback's [`ArrivalWindow`]. Events before `start` (played)
+    /// leave the buffer first; events at or after `start` stay, so a block that ends earlier than its events were taken for loses none
     /// (readers take the events of their frames with [`events_in`]). Never allocates: the
     /// buffer holds a full ring.
     pub fn take_block(&mut self, start: u64, end: u64) -> &[MidiEvent] {
         let played = self.block.partition_point(|e| e.time < start);
         self.block.drain(..played);
         while self.block.len() < self.block.capacity() {
-            match self.consumer.peek() {
-                Ok(event) if event.time < end => {
-                    let mut event = *event;
-                    // A late event lands now, and never before one taken ahead of it: the
-                    // buffer stays sorted in arrival order.
-                    let last = self.block.last().map_or(start, |e| e.time);
-                    event.time = event.time.max(start).max(last);
-                    self.block.push(event);
-                    let _ = self.consumer.pop();
-                }
-                _ => break,
+            let Ok(queued) = self.consumer.peek() else {
+                break;
+            };
+            let (time, message) = (self.time_of(queued), queued.message);
+            if time >= end {
+                break;
             }
+            // A late event lands now, and never before one taken ahead of it: the buffer
+            // stays sorted in arrival order.
+            let last = self.block.last().map_or(start, |e| e.time);
+            let time = time.max(start).max(last);
+            self.block.push(MidiEvent { time, message });
+            let _ = self.consumer.pop();
         }
         &self.block
     }
@@ -226,6 +277,7 @@ pub fn midi_ring() -> (MidiSender, MidiReceiver) {
         MidiReceiver {
             consumer,
             block: Vec::with_capacity(MIDI_RING),
+            window: None,
         },
     )
 }

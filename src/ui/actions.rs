@@ -105,6 +105,14 @@ impl App {
                 let text = "panic: silenced and every node reset".to_string();
                 self.notify(NoticeKind::Info, text, Some(now));
             }
+            Action::ToggleLinkPlaying => {
+                let text = match self.sound.toggle_link_playing() {
+                    Some(true) => "link: starting the session's transport",
+                    Some(false) => "link: stopping the session's transport",
+                    None => "start / stop is Link's: the transport runs unless a --link session stops it",
+                };
+                self.notify(NoticeKind::Info, text.into(), Some(now));
+            }
             Action::ToggleMute => {
                 let state = if self.sound.toggle_mute() {
                     "muted"

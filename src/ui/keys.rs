@@ -45,6 +45,8 @@ pub enum Action {
     CycleQuantize,
     /// Starts or stops a timestamped recording next to the patch.
     ToggleRecording,
+    /// Starts or stops the Link session's transport (with `--link`).
+    ToggleLinkPlaying,
     /// Open or close the help.
     Help,
     /// Quit, asking first when there are unsaved changes.
@@ -230,6 +232,12 @@ pub const BINDINGS: &[Binding] = &[
         &[Chord(KeyCode::F(9), NONE)],
         Action::ToggleRecording,
         "record on/off (a timestamped WAV file next to the patch)",
+    ),
+    global(
+        "Ctrl-T",
+        &[Chord(KeyCode::Char('t'), CTRL)],
+        Action::ToggleLinkPlaying,
+        "start / stop the transport of the Link session, for every player in it (with --link)",
     ),
     global(
         "F7",

@@ -28,8 +28,8 @@ pub struct Session {
     live: LiveSession,
     stats: Option<StatsClock>,
     reset_reports: ResetReports,
-    /// Link peers last said, while in a Link session.
-    link_peers: Option<u64>,
+    /// Link peers and run state last said, while in a Link session.
+    link_said: Option<(u64, bool)>,
 }
 
 impl Session {
@@ -50,7 +50,7 @@ impl Session {
             live: LiveSession::new(output),
             stats: stats.then(|| StatsClock::new(Instant::now())),
             reset_reports: ResetReports::default(),
-            link_peers: None,
+            link_said: None,
         }
     }
 
@@ -58,7 +58,7 @@ impl Session {
     /// starts at the patch's tempo).
     pub fn join_link(&mut self) -> Result<(), String> {
         self.live.join_link()?;
-        self.link_peers = Some(0);
+        self.link_said = Some((0, false));
         Ok(())
     }
 
@@ -150,8 +150,8 @@ impl Session {
             }
         }
         if let Some(link) = self.live.link_status() {
-            if self.link_peers != Some(link.peers) {
-                self.link_peers = Some(link.peers);
+            if self.link_said != Some((link.peers, link.stopped)) {
+                self.link_said = Some((link.peers, link.stopped));
                 say(link.summary());
             }
         }

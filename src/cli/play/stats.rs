@@ -81,6 +81,7 @@ mod tests {
             bpm: 128.0,
             beat: 17.25,
             micros: 5_000_250,
+            stopped: false,
         };
         assert_eq!(
             link_line(&link),

@@ -2,7 +2,7 @@
 //! buffers, writes any channel layout and any sample format, and measures the DSP load.
 
 use super::load::{LoadMeter, LoadShared};
-use crate::engine::core::runtime::Runtime;
+use crate::engine::core::runtime::{CallbackStart, Runtime};
 use crate::modules::MAX_BLOCK;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -59,7 +59,8 @@ impl AudioCallback {
 
     /// Fills an interleaved buffer of `channels` channels: left and right go to the first two
     /// channels (a mono device gets their mean), the rest get `silence`. `convert` turns an
-    /// f32 sample into the device format.
+    /// f32 sample into the device format. The callback is taken to start now (the monotonic
+    /// clock live MIDI is stamped with).
     pub fn fill_interleaved<T: Copy>(
         &mut self,
         out: &mut [T],
@@ -67,10 +68,27 @@ impl AudioCallback {
         silence: T,
         convert: impl Fn(f32) -> T,
     ) {
-        let started = Instant::now();
-        self.runtime.begin_callback(started + self.latency);
+        self.fill_interleaved_at(Instant::now(), out, channels, silence, convert);
+    }
+
+    /// [`AudioCallback::fill_interleaved`] for a callback that started at `started` by the
+    /// backend's own clock (the null backend's pacing).
+    pub fn fill_interleaved_at<T: Copy>(
+        &mut self,
+        started: Instant,
+        out: &mut [T],
+        channels: usize,
+        silence: T,
+        convert: impl Fn(f32) -> T,
+    ) {
+        let measured = Instant::now();
         let channels = channels.max(1);
         let frames = out.len() / channels;
+        self.runtime.begin_callback(CallbackStart {
+            started,
+            latency: self.latency,
+            frames,
+        });
         let mut done = 0;
         while done < frames {
             let n = (frames - done).min(MAX_BLOCK);
@@ -93,7 +111,7 @@ impl AudioCallback {
             done += n;
         }
         out[frames * channels..].fill(silence);
-        self.load.record(started, frames);
+        self.load.record(measured, frames);
     }
 
     /// Ramps the master gain towards 0 (muted) or 1 and applies it to the first `n` frames.

@@ -38,7 +38,9 @@ impl NullOutput {
                 let guard = on_start();
                 let mut next = Instant::now();
                 while !stopping.load(Ordering::Acquire) {
-                    callback.fill_interleaved(&mut buffer, 2, 0.0, |x| x);
+                    // The pacing clock is the sample clock: the callback is due at `next`
+                    // (a late wake-up does not move where live MIDI lands).
+                    callback.fill_interleaved_at(next, &mut buffer, 2, 0.0, |x| x);
                     next += period;
                     let now = Instant::now();
                     if next > now {

@@ -4,9 +4,9 @@
 //! At the start of every callback the audio thread publishes a *mark*: the frame it is about
 //! to play, when (microseconds since [`TransportFollow::epoch`]), the transport's beat at that
 //! frame and the beats in a bar. The follower turns marks into the outside clock's times and
-//! publishes a *target*: the outside beat and tempo at a frame, which the audio thread adopts
-//! at its next callback. A tempo the patch sets goes the other way as a *request*. Both
-//! sides only load and store atomics: the audio thread never waits, and a torn read is
+//! publishes a *target*: the outside beat, tempo and run state at a frame, which the audio
+//! thread adopts at its next callback. A tempo the patch sets and a start or stop of our own
+//! go the other way as *requests*. Both sides only load and store atomics: the audio thread never waits, and a torn read is
 //! retried at the next callback.
 
 use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
@@ -79,6 +79,11 @@ pub struct Target {
     /// How many tempo requests the follower had handled when it made this target: the
     /// audio thread ignores targets older than its last request.
     pub requests_seen: u64,
+    /// Whether the outside transport plays at that frame (the transport holds while not).
+    pub playing: bool,
+    /// How many times the outside timeline has moved (a session joined, a peer's start):
+    /// when it changes the transport jumps to the outside beat instead of slewing to it.
+    pub moves: u64,
 }
 
 /// The state the audio thread and a follower share.
@@ -87,9 +92,11 @@ pub struct TransportFollow {
     epoch: Instant,
     active: AtomicBool,
     mark: SeqLock<4>,
-    target: SeqLock<4>,
+    target: SeqLock<6>,
     request_bpm: AtomicU64,
     requests: AtomicU64,
+    /// Start and stop requests: their number times two, plus one when the last is a start.
+    run_requests: AtomicU64,
 }
 
 impl Default for TransportFollow {
@@ -101,6 +108,7 @@ impl Default for TransportFollow {
             target: SeqLock::default(),
             request_bpm: AtomicU64::new(0),
             requests: AtomicU64::new(0),
+            run_requests: AtomicU64::new(0),
         }
     }
 }
@@ -152,18 +160,22 @@ impl TransportFollow {
             target.beat.to_bits(),
             target.bpm.to_bits(),
             target.requests_seen,
+            u64::from(target.playing),
+            target.moves,
         ]);
     }
 
     /// The latest target and its serial number, unless none was published or one is being
     /// written.
     pub fn target(&self) -> Option<(u64, Target)> {
-        let (serial, [frame, beat, bpm, requests_seen]) = self.target.read()?;
+        let (serial, [frame, beat, bpm, requests_seen, playing, moves]) = self.target.read()?;
         let target = Target {
             frame,
             beat: f64::from_bits(beat),
             bpm: f64::from_bits(bpm),
             requests_seen,
+            playing: playing != 0,
+            moves,
         };
         Some((serial, target))
     }
@@ -175,6 +187,22 @@ impl TransportFollow {
         let requests = self.requests.load(Ordering::Relaxed) + 1;
         self.requests.store(requests, Ordering::Release);
         requests
+    }
+
+    /// Asks the follower to start (`true`) or stop the outside transport (the control side:
+    /// one thread at a time); the number of such requests made so far. The transport starts
+    /// or stops when the outside clock's target says so.
+    pub fn request_playing(&self, playing: bool) -> u64 {
+        let requests = (self.run_requests.load(Ordering::Relaxed) >> 1) + 1;
+        let value = requests << 1 | u64::from(playing);
+        self.run_requests.store(value, Ordering::Release);
+        requests
+    }
+
+    /// The number of start and stop requests made so far and whether the last was a start.
+    pub fn playing_request(&self) -> (u64, bool) {
+        let value = self.run_requests.load(Ordering::Acquire);
+        (value >> 1, value & 1 == 1)
     }
 
     /// The number of tempo requests made so far and the tempo of the last one.
@@ -204,6 +232,8 @@ mod tests {
                         beat: i as f64,
                         bpm: i as f64,
                         requests_seen: i,
+                        playing: i % 2 == 0,
+                        moves: i,
                     });
                 }
             })
@@ -213,6 +243,7 @@ mod tests {
             if let Some((_, t)) = follow.target() {
                 let i = t.frame;
                 assert_eq!((t.beat, t.bpm, t.requests_seen), (i as f64, i as f64, i));
+                assert_eq!((t.playing, t.moves), (i % 2 == 0, i));
                 seen += 1;
             }
         }
@@ -229,5 +260,9 @@ mod tests {
         assert_eq!(follow.tempo_request().0, 0);
         assert_eq!(follow.request_tempo(133.0), 1);
         assert_eq!(follow.tempo_request(), (1, 133.0));
+        assert_eq!(follow.playing_request(), (0, false));
+        assert_eq!(follow.request_playing(true), 1);
+        assert_eq!(follow.request_playing(false), 2);
+        assert_eq!(follow.playing_request(), (2, false));
     }
 }

@@ -7,6 +7,8 @@
 
 mod following;
 
+pub use following::CallbackStart;
+
 use super::containment::{has_non_finite, Containment};
 use super::fades::{ramp_step, NodeFade, NodeGain};
 use super::follow::TransportFollow;
@@ -50,6 +52,13 @@ pub struct Runtime {
     follow: Arc<TransportFollow>,
     /// Serial number of the last target adopted from it.
     follow_seen: u64,
+    /// Whether the transport runs with the outside clock (false before its first target
+    /// and while it is stopped).
+    follow_running: bool,
+    /// The outside timeline's moves at the last target adopted.
+    follow_moves: u64,
+    /// Whether a target of the outside clock set the transport since it became active.
+    follow_adopted: bool,
     /// Tempo requests made to it so far.
     tempo_requests: u64,
     /// The tempo of the last patch adopted.
@@ -58,6 +67,8 @@ pub struct Runtime {
     panic: Option<u64>,
     /// Frames a panic's ramps down and back up take.
     panic_frames: u64,
+    /// Frames per second.
+    sample_rate: f64,
 }
 
 /// Mutes or unmutes the node in a module slot (ramped).
@@ -104,10 +115,14 @@ impl Runtime {
             landing: None,
             follow: Arc::default(),
             follow_seen: 0,
+            follow_running: false,
+            follow_moves: 0,
+            follow_adopted: false,
             tempo_requests: 0,
             patch_bpm: None,
             panic: None,
             panic_frames: ((PANIC_RAMP * sample_rate).round() as u64).max(1),
+            sample_rate,
         }
     }
 

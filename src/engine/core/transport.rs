@@ -86,6 +86,15 @@ impl FromStr for Quantize {
 /// commit wait a whole beat.
 const FRAME_TOLERANCE: f64 = 1e-6;
 
+/// The largest phase error (in beats) a transport following a session slews away; a larger
+/// one it jumps.
+pub const SLEW_LIMIT_BEATS: f64 = 0.125;
+/// The most a slewing transport's pace departs from the session tempo (0.5 %).
+pub const MAX_SLEW: f64 = 0.005;
+/// A slewing transport's pace is off by its error over this many beats (up to
+/// [`MAX_SLEW`]), so the error shrinks by about this time constant once it is small.
+const SLEW_BEATS: f64 = 0.5;
+
 /// The audio thread's musical clock.
 #[derive(Debug, Clone)]
 pub(crate) struct Clock {
@@ -180,15 +189,50 @@ impl Clock {
 
     /// Follows a shared session clock (Ableton Link) from absolute `frame` on: its tempo is
     /// `bpm` and its beat was `beat` at `at_frame`. Bars are whole multiples of beats-per-bar
-    /// beats from the session's beat 0, so every follower of that clock shares them.
-    pub(crate) fn follow_session(&mut self, bpm: f64, (at_frame, beat): (u64, f64), frame: u64) {
+    /// beats from the session's beat 0, so every follower of that clock shares them. With
+    /// `jump`, or when the phase is more than [`SLEW_LIMIT_BEATS`] off, the beat jumps to the
+    /// session's; a smaller error is slewed away: the beat runs on from where it is at a pace
+    /// at most [`MAX_SLEW`] off the session tempo. True when it jumped.
+    pub(crate) fn follow_session(
+        &mut self,
+        bpm: f64,
+        (at_frame, beat): (u64, f64),
+        frame: u64,
+        jump: bool,
+    ) -> bool {
         let beats_per_frame = bpm / 60.0 / self.sample_rate;
-        self.anchor_beat = beat + (frame as f64 - at_frame as f64) * beats_per_frame;
+        let session = beat + (frame as f64 - at_frame as f64) * beats_per_frame;
+        let own = self.beat(frame);
+        let error = session - own;
+        let jumped = jump || error.abs() > SLEW_LIMIT_BEATS || !error.is_finite();
+        self.anchor_beat = if jumped { session } else { own };
         self.anchor_frame = frame;
         self.settings.bpm = bpm;
-        self.pace = 1.0;
+        self.pace = if jumped {
+            1.0
+        } else {
+            1.0 + (error / SLEW_BEATS).clamp(-MAX_SLEW, MAX_SLEW)
+        };
         self.grid_beat = 0.0;
         self.grid_bar = 0.0;
+        jumped
+    }
+
+    /// Holds the transport from absolute `frame` on where it is, at tempo `bpm` (a followed
+    /// session that stopped).
+    pub(crate) fn hold(&mut self, frame: u64, bpm: f64) {
+        self.follow(frame, self.beat(frame), bpm, 0.0);
+    }
+
+    /// The first frame at or after `from` on which the beat reaches `beat` (`from` when the
+    /// transport is held or already past it).
+    pub(crate) fn frame_at_beat(&self, beat: f64, from: u64) -> u64 {
+        let per_frame = self.beats_per_frame();
+        if per_frame <= 0.0 {
+            return from;
+        }
+        let frames = ((beat - self.anchor_beat) / per_frame - FRAME_TOLERANCE).ceil();
+        (self.anchor_frame + frames.max(0.0) as u64).max(from)
     }
 
     /// The first frame at or after `frame` that lies on a boundary of `quantize`.
@@ -246,12 +290,29 @@ mod tests {
     fn a_followed_clock_takes_the_outside_beat_and_bars_from_its_beat_zero() {
         let mut clock = Clock::new(48000.0);
         // The outside clock was at beat 13.5 at frame 1000, at 90 BPM (1.5 beats a second).
-        clock.follow_session(90.0, (1000, 13.5), 49000);
+        assert!(clock.follow_session(90.0, (1000, 13.5), 49000, false));
         assert!((clock.beat(49000) - 15.0).abs() < 1e-9);
         assert_eq!(clock.bpm(), 90.0);
         // The next bar starts at outside beat 16: 1 beat (32000 frames) after frame 49000.
         assert_eq!(clock.next_boundary(49000, Quantize::Bar), 81000);
         assert!((clock.tempo(81000).bar - 4.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_small_phase_error_is_slewed_at_most_half_a_percent_and_a_large_one_jumped() {
+        let mut clock = Clock::new(48000.0);
+        // Own beat 1.0 at frame 24000; the session is 0.01 beat (5 ms) ahead.
+        assert!(!clock.follow_session(120.0, (24000, 1.01), 24000, false));
+        assert_eq!(clock.beat(24000), 1.0, "no step");
+        let per_frame = clock.tempo(24000).beats_per_frame;
+        assert!((per_frame / (120.0 / 60.0 / 48000.0) - (1.0 + MAX_SLEW)).abs() < 1e-12);
+        // 0.2 beat off: a jump.
+        assert!(clock.follow_session(120.0, (24000, 1.21), 24000, false));
+        assert!((clock.beat(24000) - 1.21).abs() < 1e-12);
+        assert!(
+            clock.follow_session(120.0, (24000, 1.22), 24000, true),
+            "asked to"
+        );
     }
 
     #[test]

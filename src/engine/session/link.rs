@@ -1,6 +1,6 @@
 //! `--link`: joins the Ableton Link session on the local network. The transport follows the
-//! session's tempo and its beat and bar phase (the quantum is the patch's beats per bar), and
-//! a tempo the patch changes becomes the session's. Link runs on a thread of its own; the
+//! session's tempo, its beat and bar phase (the quantum is the patch's beats per bar) and its
+//! start and stop; a tempo the patch changes and our own start or stop become the session's. Link runs on a thread of its own; the
 //! audio thread only loads and stores atomics (see [`crate::engine::follow`]).
 
 #[cfg(feature = "link")]
@@ -21,13 +21,20 @@ pub struct LinkStatus {
     /// When the transport was at `beat`: Link's clock in microseconds (on Linux the
     /// system-wide monotonic clock, the same in every process of the machine).
     pub micros: i64,
+    /// The session's transport is stopped (start/stop sync), so ours is held.
+    pub stopped: bool,
 }
 
 impl LinkStatus {
-    /// `link 1 peer 120.0 BPM`: the peers and the session tempo.
+    /// `link 1 peer 120.0 BPM`: the peers and the session tempo (and ` stopped` while the
+    /// session is).
     pub fn summary(&self) -> String {
         let plural = if self.peers == 1 { "" } else { "s" };
-        format!("link {} peer{plural} {:.1} BPM", self.peers, self.bpm)
+        let stopped = if self.stopped { " stopped" } else { "" };
+        format!(
+            "link {} peer{plural} {:.1} BPM{stopped}",
+            self.peers, self.bpm
+        )
     }
 }
 
@@ -60,5 +67,22 @@ impl LinkSession {
         return self.thread.status();
         #[cfg(not(feature = "link"))]
         match self.never {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_says_peers_tempo_and_a_stopped_session() {
+        let mut status = LinkStatus {
+            peers: 2,
+            bpm: 98.5,
+            ..LinkStatus::default()
+        };
+        assert_eq!(status.summary(), "link 2 peers 98.5 BPM");
+        status.stopped = true;
+        assert_eq!(status.summary(), "link 2 peers 98.5 BPM stopped");
     }
 }

@@ -148,6 +148,15 @@ impl LiveSession {
         Ok(())
     }
 
+    /// Starts the Link session's transport when it is stopped and stops it when it plays,
+    /// for every player in the session; whether it was asked to play (`None` when not in a
+    /// Link session).
+    pub fn toggle_link_playing(&mut self) -> Option<bool> {
+        let play = self.link.as_ref()?.status().stopped;
+        self.engine.transport_follow().request_playing(play);
+        Some(play)
+    }
+
     /// The Link session's peers and tempo, while joined.
     pub fn link_status(&self) -> Option<LinkStatus> {
         self.link.as_ref().map(LinkSession::status)
