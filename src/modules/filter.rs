@@ -21,7 +21,9 @@
 //! only when a CV changed: modulation costs one coefficient update per lane per 16 samples,
 //! not per sample, with `tan` and `exp2` as branch-free approximations within 1e-5 that
 //! vectorise across lanes. The update runs in state-space form (two multiply-adds on the recurrence
-//! instead of five dependent operations). At every segment start, a state below 1e-20 is set
+//! instead of five dependent operations); a mono filter runs four samples at a time from the
+//! state at each group's start (`filter_quad.rs`), since one lane alone is bound by the
+//! recurrence's latency. At every segment start, a state below 1e-20 is set
 //! to exactly 0, so that a decaying filter reaches true silence and never produces subnormal
 //! numbers, on every platform alike.
 
@@ -29,6 +31,7 @@ use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
 };
 use super::fast_math;
+use super::filter_quad::Quad;
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
@@ -84,6 +87,8 @@ struct Lowpass {
     /// Whether either CV input is connected; when neither is, CVs are not read.
     cv_connected: bool,
     lanes: Lanes,
+    /// The four-sample form a mono filter runs in (unused with more lanes).
+    quad: Quad,
 }
 
 impl Lowpass {
@@ -110,6 +115,19 @@ impl Lowpass {
         lanes.b[l] = 2.0 * a2;
         lanes.c2[l] = 1.0 - 2.0 * a3;
         lanes.d[l] = 2.0 * a3;
+        self.refresh_quad();
+    }
+
+    /// Derives the mono filter's four-sample coefficients from lane 0's.
+    fn refresh_quad(&mut self) {
+        if let ([c1], [c2], [b], [d]) = (
+            &*self.lanes.c1,
+            &*self.lanes.c2,
+            &*self.lanes.b,
+            &*self.lanes.d,
+        ) {
+            self.quad.tune(*c1, *c2, *b, *d);
+        }
     }
 
     /// Recomputes every lane's coefficients for these cutoff CVs (damping unchanged).
@@ -132,6 +150,7 @@ impl Lowpass {
             c2[l] = 1.0 - 2.0 * a3;
             d[l] = 2.0 * a3;
         }
+        self.refresh_quad();
     }
 
     /// Recomputes every lane for the CVs it last saw (after a parameter change).
@@ -176,20 +195,14 @@ impl Lowpass {
         }
     }
 
-    /// Filters `frames` frames (interleaved by lane) with fixed coefficients.
-    fn run(&mut self, input: &[f32], out: &mut [f32]) {
+    /// Filters `frames` frames (interleaved by lane) with fixed coefficients, the first at
+    /// stream position `position`.
+    fn run(&mut self, input: &[f32], out: &mut [f32], position: u64) {
         let s = &mut self.lanes;
-        if let ([ic1], [ic2], [c1], [c2], [b], [d]) =
-            (&mut *s.ic1, &mut *s.ic2, &*s.c1, &*s.c2, &*s.b, &*s.d)
-        {
-            let (mut z1, mut z2) = (*ic1, *ic2);
-            for (o, &x) in out.iter_mut().zip(input) {
-                let n1 = c1 * z1 + b * (x - z2);
-                let n2 = c2 * z2 + b * z1 + d * x;
-                *o = 0.5 * (z2 + n2);
-                (z1, z2) = (n1, n2);
-            }
-            (*ic1, *ic2) = (z1, z2);
+        if let ([ic1], [ic2]) = (&mut *s.ic1, &mut *s.ic2) {
+            let mut state = [*ic1, *ic2];
+            self.quad.run(&mut state, input, out, position);
+            [*ic1, *ic2] = state;
             return;
         }
         let lanes = s.ic1.len();
@@ -247,6 +260,7 @@ impl Module for Lowpass {
         let Some(old) = same_type::<Self>(old) else {
             return;
         };
+        self.quad.keep_inputs(&old.quad);
         let (new, old) = (&mut self.lanes, &old.lanes);
         keep_lanes(&mut new.ic1, &old.ic1);
         keep_lanes(&mut new.ic2, &old.ic2);
@@ -272,7 +286,7 @@ impl Module for Lowpass {
             let to_next = (SEGMENT - position % SEGMENT) as usize;
             let n = to_next.min(frames - f);
             let range = f * lanes..(f + n) * lanes;
-            self.run(&input[range.clone()], &mut out[range]);
+            self.run(&input[range.clone()], &mut out[range], position);
             f += n;
             position += n as u64;
         }
@@ -336,6 +350,7 @@ pub fn resonant_lowpass_type() -> ModuleType {
                     resonance_cv: lane(0.0),
                     tuned: false,
                 },
+                quad: Quad::default(),
             };
             filter.retune_all();
             Box::new(filter)

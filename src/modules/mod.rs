@@ -10,6 +10,7 @@ pub mod audio_out;
 pub mod envelope;
 mod fast_math;
 pub mod filter;
+mod filter_quad;
 pub mod glide;
 pub mod midi;
 pub mod mix;
