@@ -11,7 +11,7 @@
 //! - `plan/replan_one_param_200`: planning the 200-node patch against a planner that already
 //!   runs it with one parameter different.
 //!
-//! Render benchmarks render one second (48000 frames at 48 kHz, blocks of 64) per iteration
+//! Render benchmarks render one second (48000 frames at 48 kHz, in `render`'s blocks of 512) per iteration
 //! and count `frames × nodes` elements, so criterion reports module-samples per second. The
 //! fundsp reference counts the node count of our equivalent patch, so the two compare
 //! directly. Parse and plan times include dropping the results, which the UI thread pays for
@@ -26,15 +26,15 @@ use patches_tui::dsl;
 use patches_tui::engine::{
     validate, OfflineRenderer, Planner, PoolSizes, StereoBuffer, ValidGraph,
 };
-use patches_tui::modules::Registry;
+use patches_tui::modules::{Registry, OFFLINE_BLOCK};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Sample rate of every render.
 const SAMPLE_RATE: f32 = 48000.0;
-/// Frames per engine block.
-const BLOCK: usize = 64;
+/// Frames per engine block: what `render` uses.
+const BLOCK: usize = OFFLINE_BLOCK;
 /// Frames rendered per iteration: one second.
 const FRAMES: usize = 48000;
 /// Iterations the summary times per render workload, per round.
@@ -331,7 +331,7 @@ fn print_summary(registry: &Registry, workloads: &mut [Workload], inputs: &PlanI
 }
 
 fn main() {
-    let registry = Registry::seed();
+    let registry = Registry::standard();
     let mut criterion = Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))

@@ -9,7 +9,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use patches_tui::engine::render_midi_with;
 use patches_tui::midi::{smf, MidiEvent};
-use patches_tui::modules::{Registry, DEFAULT_BLOCK, MAX_BLOCK};
+use patches_tui::modules::{Registry, MAX_BLOCK, OFFLINE_BLOCK};
 use patches_tui::wav::{self, WavWriter};
 use std::io::{self, BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ pub struct RenderArgs {
     #[arg(long, default_value_t = 48000, value_parser = clap::value_parser!(u32).range(8000..=384_000))]
     sample_rate: u32,
     /// Frames per engine block (1..=512); the output does not depend on it.
-    #[arg(long, default_value_t = DEFAULT_BLOCK, value_parser = parse_block)]
+    #[arg(long, default_value_t = OFFLINE_BLOCK, value_parser = parse_block)]
     block_size: usize,
     /// Switch to another patch at T seconds, as a live commit would: `--then 2.5=b.yaml`.
     /// Repeatable.

@@ -7,8 +7,10 @@ use std::fmt;
 /// The largest number of frames a module is asked to process in one call.
 pub const MAX_BLOCK: usize = 512;
 
-/// The block size the engine uses when nothing else is asked for.
-pub const DEFAULT_BLOCK: usize = 64;
+/// Frames per block of an offline render when nothing else is asked for: the largest, since
+/// offline has no latency to keep short and output does not depend on the block size, so
+/// every per-block cost is paid as rarely as it can be.
+pub const OFFLINE_BLOCK: usize = MAX_BLOCK;
 
 /// The shape of a node: the sizes that fix its ports and capacity.
 ///
