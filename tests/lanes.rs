@@ -351,6 +351,41 @@ fn every_envelope_lane_follows_its_own_gate() {
 }
 
 #[test]
+fn an_envelope_lane_is_bit_identical_to_a_mono_envelope_with_its_inputs() {
+    // Four lanes with their own gates and triggers (edges at different frames, retriggers
+    // mid-stage, releases mid-attack); each lane against a mono envelope fed that lane alone.
+    let (lanes, frames) = (4, 9600);
+    let gate_of = |l: usize, f: usize| (f / (700 + 311 * l)) % 2 == 1;
+    let trigger_of = |l: usize, f: usize| f % (1900 + 97 * l) < 3;
+    let high = |on: bool| if on { 1.0 } else { 0.0 };
+    let gate: Vec<f32> = (0..frames * lanes)
+        .map(|i| high(gate_of(i % lanes, i / lanes)))
+        .collect();
+    let trigger: Vec<f32> = (0..frames * lanes)
+        .map(|i| high(trigger_of(i % lanes, i / lanes)))
+        .collect();
+    let params = [
+        ("attack", float(0.02)),
+        ("decay", float(0.03)),
+        ("sustain", float(0.4)),
+        ("release", float(0.05)),
+    ];
+    let poly = harness("AdsrEnvelope", lanes, &params)
+        .run_long(&[&trigger, &gate], frames, 37)
+        .remove(0);
+    for l in 0..lanes {
+        let (t, g) = (lane(&trigger, lanes, l), lane(&gate, lanes, l));
+        let mono = harness("AdsrEnvelope", 1, &params)
+            .run_long(&[&t, &g], frames, 64)
+            .remove(0);
+        let poly = lane(&poly, lanes, l);
+        assert!(poly.iter().any(|&v| v == 1.0), "lane {l} reaches the peak");
+        let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&poly), bits(&mono), "lane {l}");
+    }
+}
+
+#[test]
 fn every_filter_lane_has_its_own_cutoff() {
     // Lanes at cutoff_cv 0 and +2 (1 kHz and 4 kHz) filtering the same 2 kHz sine.
     let lanes = 2;

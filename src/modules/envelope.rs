@@ -17,9 +17,11 @@
 //! at any stage, reaching 0 in `release` seconds. The edge is detected on the sample it
 //! happens, and that sample already moves one step.
 //!
-//! Every lane (`voices`) has its own envelope; parameters are shared. A block is processed
-//! lane by lane as runs: between two input edges each stage runs as one tight loop, so the
-//! stage is looked at once per run, not once per sample.
+//! Every lane (`voices`) has its own envelope; parameters are shared. Within a stage a lane's
+//! level is a closed form of the samples since the stage began, so the per-sample work is the
+//! same few operations for every lane, run across all lanes of a frame at once (they
+//! vectorise); the lanes where an edge or a stage's end falls on the frame are then settled
+//! one by one. A single lane runs as runs of that closed form between events.
 
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
@@ -39,7 +41,7 @@ const TRIGGER: usize = 0;
 const GATE: usize = 1;
 
 /// Levels this close to a segment's end count as having reached it (absorbs rounding).
-const EPSILON: f64 = 1e-9;
+const EPSILON: f32 = 1e-6;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Stage {
@@ -50,177 +52,215 @@ enum Stage {
     Release,
 }
 
-/// One lane's state.
-#[derive(Clone, Copy)]
-struct Lane {
-    stage: Stage,
-    level: f64,
-    /// Level change per sample in the release, fixed when it starts.
-    release_step: f64,
-    trigger_high: bool,
-    gate_high: bool,
+/// Every lane's state, struct of arrays. In each stage the level is a closed form,
+/// `origin + slope * elapsed`, with `elapsed` the samples since the stage began (an exact
+/// count in f32), so a lane's value never depends on how the stream was cut into blocks and
+/// the per-sample work is the same few operations for every lane, which vectorise.
+struct Lanes {
+    stage: Box<[Stage]>,
+    origin: Box<[f32]>,
+    slope: Box<[f32]>,
+    elapsed: Box<[f32]>,
+    /// The level output last.
+    level: Box<[f32]>,
+    /// The stage ends on the first sample where `sign * level >= limit` (never for the
+    /// stationary stages: `limit` is infinite).
+    sign: Box<[f32]>,
+    limit: Box<[f32]>,
+    /// Whether the trigger and gate were high on the last sample (1 or 0).
+    trigger_high: Box<[f32]>,
+    gate_high: Box<[f32]>,
 }
 
-/// The shared parameters as per-sample steps.
+/// The shared parameters, times in samples.
 #[derive(Clone, Copy)]
-struct Steps {
-    attack: f64,
-    decay: f64,
-    sustain: f64,
-    /// Release time in samples.
-    release: f64,
+struct Times {
+    attack: f32,
+    decay: f32,
+    sustain: f32,
+    release: f32,
 }
 
-impl Lane {
-    fn start_release(&mut self, steps: &Steps) {
-        self.stage = Stage::Release;
-        self.release_step = self.level / steps.release;
-    }
-
-    /// Advances one sample given this sample's trigger and gate (the sample of an edge).
-    fn step(&mut self, trigger: f32, gate: f32, steps: &Steps) -> f32 {
-        let trigger_high = trigger >= 0.5;
-        let gate_high = gate >= 0.5;
-        let triggered = trigger_high && !self.trigger_high;
-        let gate_rose = gate_high && !self.gate_high;
-        let gate_fell = !gate_high && self.gate_high;
-        self.trigger_high = trigger_high;
-        self.gate_high = gate_high;
-        if triggered || gate_rose {
-            self.stage = Stage::Attack;
-        } else if gate_fell && self.stage != Stage::Idle {
-            self.start_release(steps);
+impl Lanes {
+    fn new(voices: usize) -> Self {
+        let lane = |value: f32| vec![value; voices].into_boxed_slice();
+        Lanes {
+            stage: vec![Stage::Idle; voices].into_boxed_slice(),
+            origin: lane(0.0),
+            slope: lane(0.0),
+            elapsed: lane(0.0),
+            level: lane(0.0),
+            sign: lane(1.0),
+            limit: lane(f32::INFINITY),
+            trigger_high: lane(0.0),
+            gate_high: lane(0.0),
         }
-        let mut one = [0.0];
-        self.hold(&mut one, 1, steps);
-        one[0]
     }
 
-    /// Runs the envelope with its inputs unchanged over every `stride`-th float of `out`.
-    fn hold(&mut self, out: &mut [f32], stride: usize, steps: &Steps) {
-        let mut samples = out.iter_mut().step_by(stride);
-        loop {
-            match self.stage {
-                Stage::Idle | Stage::Sustain => {
-                    if self.stage == Stage::Sustain {
-                        self.level = steps.sustain;
-                    }
-                    let level = self.level as f32;
-                    samples.for_each(|o| *o = level);
-                    return;
+    /// Starts `stage` on lane `l` from level `from`.
+    fn enter(&mut self, l: usize, stage: Stage, from: f32, times: &Times) {
+        let (origin, slope, sign, limit) = match stage {
+            Stage::Idle => (0.0, 0.0, 1.0, f32::INFINITY),
+            Stage::Sustain => (times.sustain, 0.0, 1.0, f32::INFINITY),
+            Stage::Attack => (from, 1.0 / times.attack, 1.0, 1.0 - EPSILON),
+            Stage::Decay => (
+                from,
+                -(1.0 - times.sustain) / times.decay,
+                -1.0,
+                -(times.sustain + EPSILON),
+            ),
+            Stage::Release => (from, -from / times.release, -1.0, -EPSILON),
+        };
+        self.stage[l] = stage;
+        self.origin[l] = origin;
+        self.slope[l] = slope;
+        self.sign[l] = sign;
+        self.limit[l] = limit;
+        self.elapsed[l] = 0.0;
+    }
+
+    /// Re-anchors every lane at its current level for changed parameters: moving stages go
+    /// on from where they are at the new rate (a release keeps its rate), the sustain level
+    /// follows at once.
+    fn retime(&mut self, times: &Times) {
+        for l in 0..self.stage.len() {
+            match self.stage[l] {
+                Stage::Attack | Stage::Decay | Stage::Sustain => {
+                    let (stage, level) = (self.stage[l], self.level[l]);
+                    self.enter(l, stage, level, times);
                 }
-                Stage::Attack => {
-                    for o in samples.by_ref() {
-                        self.level += steps.attack;
-                        if self.level >= 1.0 - EPSILON {
-                            self.level = 1.0;
-                            *o = 1.0;
-                            if self.gate_high {
-                                self.stage = Stage::Decay;
-                            } else {
-                                self.start_release(steps);
-                            }
-                            break;
-                        }
-                        *o = self.level as f32;
-                    }
-                    if self.stage == Stage::Attack {
-                        return;
-                    }
-                }
-                Stage::Decay => {
-                    for o in samples.by_ref() {
-                        self.level -= steps.decay;
-                        if self.level <= steps.sustain + EPSILON {
-                            self.level = steps.sustain;
-                            self.stage = Stage::Sustain;
-                            *o = self.level as f32;
-                            break;
-                        }
-                        *o = self.level as f32;
-                    }
-                    if self.stage == Stage::Decay {
-                        return;
-                    }
-                }
-                Stage::Release => {
-                    for o in samples.by_ref() {
-                        self.level -= self.release_step;
-                        if self.level <= EPSILON {
-                            self.level = 0.0;
-                            self.stage = Stage::Idle;
-                            *o = 0.0;
-                            break;
-                        }
-                        *o = self.level as f32;
-                    }
-                    if self.stage == Stage::Release {
-                        return;
-                    }
-                }
+                Stage::Idle | Stage::Release => {}
             }
         }
     }
 
-    /// Whether `trigger` and `gate` leave both inputs where they were (no edge of any kind).
-    fn unchanged(&self, trigger: f32, gate: f32) -> bool {
-        (trigger >= 0.5) == self.trigger_high && (gate >= 0.5) == self.gate_high
+    /// Lane `l`'s sample given its trigger and gate, when an edge or the end of a stage
+    /// falls on it (the fast pass has already counted the sample in `elapsed`).
+    fn settle(&mut self, l: usize, trigger: f32, gate: f32, times: &Times) -> f32 {
+        self.elapsed[l] -= 1.0;
+        let before = self.origin[l] + self.slope[l] * self.elapsed[l];
+        let (trigger_high, gate_high) = (trigger >= 0.5, gate >= 0.5);
+        let triggered = trigger_high && self.trigger_high[l] == 0.0;
+        let gate_rose = gate_high && self.gate_high[l] == 0.0;
+        let gate_fell = !gate_high && self.gate_high[l] != 0.0;
+        self.trigger_high[l] = f32::from(u8::from(trigger_high));
+        self.gate_high[l] = f32::from(u8::from(gate_high));
+        if triggered || gate_rose {
+            self.enter(l, Stage::Attack, before, times);
+        } else if gate_fell && self.stage[l] != Stage::Idle {
+            self.enter(l, Stage::Release, before, times);
+        }
+        self.elapsed[l] += 1.0;
+        let level = self.origin[l] + self.slope[l] * self.elapsed[l];
+        let level = if self.sign[l] * level < self.limit[l] {
+            level
+        } else {
+            match self.stage[l] {
+                Stage::Attack if gate_high => self.enter(l, Stage::Decay, 1.0, times),
+                Stage::Attack => self.enter(l, Stage::Release, 1.0, times),
+                Stage::Decay => self.enter(l, Stage::Sustain, times.sustain, times),
+                _ => self.enter(l, Stage::Idle, 0.0, times),
+            }
+            self.origin[l]
+        };
+        self.level[l] = level;
+        level
     }
+
+    /// One frame of every lane: the closed form for all, then `settle` for the lanes where
+    /// an input edge or a stage's end falls on this frame.
+    #[inline(always)]
+    fn frame(&mut self, out: &mut [f32], trigger: &[f32], gate: &[f32], times: &Times) {
+        let lanes = self.stage.len();
+        let (out, trigger, gate) = (&mut out[..lanes], &trigger[..lanes], &gate[..lanes]);
+        let (origin, slope, sign, limit) = (
+            &self.origin[..lanes],
+            &self.slope[..lanes],
+            &self.sign[..lanes],
+            &self.limit[..lanes],
+        );
+        let (trigger_high, gate_high) = (&self.trigger_high[..lanes], &self.gate_high[..lanes]);
+        let (elapsed, level) = (&mut self.elapsed[..lanes], &mut self.level[..lanes]);
+        let mut events = 0u32;
+        for l in 0..lanes {
+            let e = elapsed[l] + 1.0;
+            let v = origin[l] + slope[l] * e;
+            elapsed[l] = e;
+            level[l] = v;
+            out[l] = v;
+            let t = if trigger[l] >= 0.5 { 1.0 } else { 0.0 };
+            let g = if gate[l] >= 0.5 { 1.0 } else { 0.0 };
+            let ended = u32::from(sign[l] * v >= limit[l]);
+            let edge = u32::from(t != trigger_high[l]) | u32::from(g != gate_high[l]);
+            events |= ended | edge;
+        }
+        if events != 0 {
+            for l in 0..lanes {
+                let t = if trigger[l] >= 0.5 { 1.0 } else { 0.0 };
+                let g = if gate[l] >= 0.5 { 1.0 } else { 0.0 };
+                let ended = sign_ended(self.sign[l], self.level[l], self.limit[l]);
+                if ended || t != self.trigger_high[l] || g != self.gate_high[l] {
+                    out[l] = self.settle(l, trigger[l], gate[l], times);
+                }
+            }
+        }
+    }
+}
+
+impl Lanes {
+    /// A block of a single lane: runs of the closed form between events, each run one
+    /// tight loop (the same values `frame` gives, since `elapsed + n` is exact).
+    fn run_mono(&mut self, out: &mut [f32], trigger: &[f32], gate: &[f32], times: &Times) {
+        let frames = out.len();
+        let mut f = 0;
+        while f < frames {
+            let (origin, slope, start) = (self.origin[0], self.slope[0], self.elapsed[0]);
+            let (sign, limit) = (self.sign[0], self.limit[0]);
+            let (trigger_high, gate_high) = (self.trigger_high[0] != 0.0, self.gate_high[0] != 0.0);
+            let mut end = f;
+            while end < frames {
+                let v = origin + slope * (start + (end - f + 1) as f32);
+                let edge = (trigger[end] >= 0.5) != trigger_high || (gate[end] >= 0.5) != gate_high;
+                if edge || sign * v >= limit {
+                    break;
+                }
+                out[end] = v;
+                end += 1;
+            }
+            if end > f {
+                self.elapsed[0] = start + (end - f) as f32;
+                self.level[0] = out[end - 1];
+            }
+            if end < frames {
+                self.elapsed[0] += 1.0;
+                out[end] = self.settle(0, trigger[end], gate[end], times);
+                end += 1;
+            }
+            f = end;
+        }
+    }
+}
+
+/// Whether a level has reached its stage's end.
+#[inline(always)]
+fn sign_ended(sign: f32, level: f32, limit: f32) -> bool {
+    sign * level >= limit
 }
 
 struct Adsr {
-    lanes: Box<[Lane]>,
-    /// Scratch for the edge scan: each lane's trigger and gate state as 0 or 1, and the first
-    /// frame of the block where either input leaves it.
-    trigger_flags: Box<[f32]>,
-    gate_flags: Box<[f32]>,
-    first_edge: Box<[f32]>,
-    /// Attack, decay and release in samples; sustain as a level.
-    attack: f64,
-    decay: f64,
-    sustain: f64,
-    release: f64,
-    sample_rate: f64,
+    lanes: Lanes,
+    attack: f32,
+    decay: f32,
+    sustain: f32,
+    release: f32,
+    sample_rate: f32,
 }
 
 impl Adsr {
-    /// Finds, for every lane at once (lanes innermost, branch-free, so it vectorises), the
-    /// first frame where its trigger or gate leaves the state it is in.
-    fn scan_edges(&mut self, trigger: &[f32], gate: &[f32], frames: usize) {
-        let lanes = self.lanes.len();
-        if let ([lane], [first]) = (&*self.lanes, &mut *self.first_edge) {
-            // One lane: a search that stops at the first edge.
-            let edge = trigger
-                .iter()
-                .zip(gate)
-                .position(|(&t, &g)| !lane.unchanged(t, g));
-            *first = edge.unwrap_or(frames) as f32;
-            return;
-        }
-        let flag = |high: bool| if high { 1.0 } else { 0.0 };
-        for (l, lane) in self.lanes.iter().enumerate() {
-            self.trigger_flags[l] = flag(lane.trigger_high);
-            self.gate_flags[l] = flag(lane.gate_high);
-        }
-        let (trigger_flags, gate_flags) = (&self.trigger_flags[..lanes], &self.gate_flags[..lanes]);
-        let first = &mut self.first_edge[..lanes];
-        first.fill(frames as f32);
-        let rows = trigger.chunks_exact(lanes).zip(gate.chunks_exact(lanes));
-        for (f, (t, g)) in rows.enumerate() {
-            let (t, g, at) = (&t[..lanes], &g[..lanes], f as f32);
-            for l in 0..lanes {
-                let t_high = if t[l] >= 0.5 { 1.0 } else { 0.0 };
-                let g_high = if g[l] >= 0.5 { 1.0 } else { 0.0 };
-                let moved = t_high != trigger_flags[l] || g_high != gate_flags[l];
-                first[l] = if moved && at < first[l] { at } else { first[l] };
-            }
-        }
-    }
-
-    fn steps(&self) -> Steps {
-        Steps {
-            attack: 1.0 / self.attack,
-            decay: (1.0 - self.sustain) / self.decay,
+    fn times(&self) -> Times {
+        Times {
+            attack: self.attack,
+            decay: self.decay,
             sustain: self.sustain,
             release: self.release,
         }
@@ -230,52 +270,48 @@ impl Adsr {
 impl Module for Adsr {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         let Some(v) = value.as_f64() else { return };
+        let v = v as f32;
         match index {
             ATTACK => self.attack = v * self.sample_rate,
             DECAY => self.decay = v * self.sample_rate,
             SUSTAIN => self.sustain = v,
             RELEASE => self.release = v * self.sample_rate,
-            _ => {}
+            _ => return,
         }
+        let times = self.times();
+        self.lanes.retime(&times);
     }
 
     fn reshape_from(&mut self, old: &dyn Module) {
         let Some(old) = same_type::<Self>(old) else {
             return;
         };
-        keep_lanes(&mut self.lanes, &old.lanes);
+        let (new, old) = (&mut self.lanes, &old.lanes);
+        keep_lanes(&mut new.stage, &old.stage);
+        keep_lanes(&mut new.origin, &old.origin);
+        keep_lanes(&mut new.slope, &old.slope);
+        keep_lanes(&mut new.elapsed, &old.elapsed);
+        keep_lanes(&mut new.level, &old.level);
+        keep_lanes(&mut new.sign, &old.sign);
+        keep_lanes(&mut new.limit, &old.limit);
+        keep_lanes(&mut new.trigger_high, &old.trigger_high);
+        keep_lanes(&mut new.gate_high, &old.gate_high);
+        let times = self.times();
+        self.lanes.retime(&times);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
         let lanes = io.lanes();
-        let frames = io.frames();
         let trigger = io.input(TRIGGER);
         let gate = io.input(GATE);
         let out = io.output(0);
-        let steps = self.steps();
-        self.scan_edges(trigger, gate, frames);
-        for (l, lane) in self.lanes.iter_mut().enumerate() {
-            // Until its first edge a lane just holds its stage.
-            let mut f = self.first_edge[l] as usize;
-            if f > 0 {
-                lane.hold(&mut out[l..f * lanes], lanes, &steps);
-            }
-            while f < frames {
-                let mut edge = f;
-                while edge < frames
-                    && lane.unchanged(trigger[edge * lanes + l], gate[edge * lanes + l])
-                {
-                    edge += 1;
-                }
-                if edge > f {
-                    lane.hold(&mut out[f * lanes + l..edge * lanes], lanes, &steps);
-                }
-                if edge < frames {
-                    let i = edge * lanes + l;
-                    out[i] = lane.step(trigger[i], gate[i], &steps);
-                }
-                f = edge + 1;
-            }
+        let times = self.times();
+        if lanes == 1 {
+            return self.lanes.run_mono(out, trigger, gate, &times);
+        }
+        let rows = out.chunks_exact_mut(lanes).zip(trigger.chunks_exact(lanes));
+        for ((out, trigger), gate) in rows.zip(gate.chunks_exact(lanes)) {
+            self.lanes.frame(out, trigger, gate, &times);
         }
     }
 }
@@ -327,25 +363,13 @@ pub fn adsr_type() -> ModuleType {
             ],
         },
         create: |shape, sample_rate| {
-            let sr = f64::from(sample_rate);
-            let idle = Lane {
-                stage: Stage::Idle,
-                level: 0.0,
-                release_step: 0.0,
-                trigger_high: false,
-                gate_high: false,
-            };
-            let lane = || vec![0.0; shape.voices].into_boxed_slice();
             Box::new(Adsr {
-                lanes: vec![idle; shape.voices].into_boxed_slice(),
-                trigger_flags: lane(),
-                gate_flags: lane(),
-                first_edge: lane(),
-                attack: 0.01 * sr,
-                decay: 0.1 * sr,
+                lanes: Lanes::new(shape.voices),
+                attack: 0.01 * sample_rate,
+                decay: 0.1 * sample_rate,
                 sustain: 0.7,
-                release: 0.3 * sr,
-                sample_rate: sr,
+                release: 0.3 * sample_rate,
+                sample_rate,
             })
         },
     }
