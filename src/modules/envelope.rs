@@ -40,6 +40,9 @@ const TRIGGER: usize = 0;
 /// Index of the `gate` input.
 const GATE: usize = 1;
 
+/// Samples a single lane computes at once between events.
+const CHUNK: usize = 8;
+
 /// Levels this close to a segment's end count as having reached it (absorbs rounding).
 const EPSILON: f32 = 1e-6;
 
@@ -218,8 +221,26 @@ impl Lanes {
             let (sign, limit) = (self.sign[0], self.limit[0]);
             let (trigger_high, gate_high) = (self.trigger_high[0] != 0.0, self.gate_high[0] != 0.0);
             let mut end = f;
+            // Whole chunks while nothing happens in them (a branch-free loop that
+            // vectorises), then sample by sample up to the event.
+            while end + CHUNK <= frames {
+                let mut values = [0.0; CHUNK];
+                let mut events = 0u32;
+                for (k, value) in values.iter_mut().enumerate() {
+                    let v = origin + slope * (start + (end - f + k + 1) as i32 as f32);
+                    *value = v;
+                    let edge = u32::from((trigger[end + k] >= 0.5) != trigger_high)
+                        | u32::from((gate[end + k] >= 0.5) != gate_high);
+                    events |= edge | u32::from(sign * v >= limit);
+                }
+                if events != 0 {
+                    break;
+                }
+                out[end..end + CHUNK].copy_from_slice(&values);
+                end += CHUNK;
+            }
             while end < frames {
-                let v = origin + slope * (start + (end - f + 1) as f32);
+                let v = origin + slope * (start + (end - f + 1) as i32 as f32);
                 let edge = (trigger[end] >= 0.5) != trigger_high || (gate[end] >= 0.5) != gate_high;
                 if edge || sign * v >= limit {
                     break;
@@ -228,7 +249,7 @@ impl Lanes {
                 end += 1;
             }
             if end > f {
-                self.elapsed[0] = start + (end - f) as f32;
+                self.elapsed[0] = start + (end - f) as i32 as f32;
                 self.level[0] = out[end - 1];
             }
             if end < frames {

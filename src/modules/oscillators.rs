@@ -209,6 +209,11 @@ impl Phases {
     fn steady(&self, voct: &[f32]) -> bool {
         let lanes = self.last_voct.len();
         let last = &self.last_voct[..lanes];
+        if let [last] = last {
+            // One lane: the whole block against one value, in a loop that vectorises.
+            let last = last.to_bits();
+            return !self.stale && voct.iter().fold(0, |d, v| d | (v.to_bits() ^ last)) == 0;
+        }
         let mut differ = 0u32;
         for frame in voct.chunks_exact(lanes) {
             let frame = &frame[..lanes];
