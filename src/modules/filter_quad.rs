@@ -75,9 +75,10 @@ impl Quad {
                 self.from_input[i][j] = if j >= i { impulse[j - i] as f32 } else { 0.0 };
             }
         }
-        for k in 0..2 {
-            self.advance[k] = [power[0][k] as f32, power[1][k] as f32];
-        }
+        self.advance = [
+            [power[0][0] as f32, power[1][0] as f32],
+            [power[0][1] as f32, power[1][1] as f32],
+        ];
         let mut fed = [b, d];
         for i in (0..GROUP).rev() {
             self.feed[i] = [fed[0] as f32, fed[1] as f32];
