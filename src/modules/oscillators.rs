@@ -259,20 +259,26 @@ impl Saw {
             *phase = ph;
             return;
         }
+        // Tiles of frames, lane by lane within a tile: a lane's phase, increment and table
+        // stay in registers through the tile, and the tile's output stays in the L1 cache
+        // while its lanes fill it in.
         let lanes = p.phase.len();
-        for frame in out.chunks_exact_mut(lanes) {
-            for (((o, ph), &inc), &table) in frame
-                .iter_mut()
-                .zip(p.phase.iter_mut())
-                .zip(p.increment.iter())
-                .zip(p.table.iter())
-            {
-                *o = read_fixed(table, *ph);
-                *ph = ph.wrapping_add(inc);
+        for tile in out.chunks_mut(TILE_FRAMES * lanes) {
+            for (l, ph) in p.phase.iter_mut().enumerate() {
+                let (inc, table) = (p.increment[l], p.table[l]);
+                let mut phase = *ph;
+                for frame in tile.chunks_exact_mut(lanes) {
+                    frame[l] = read_fixed(table, phase);
+                    phase = phase.wrapping_add(inc);
+                }
+                *ph = phase;
             }
         }
     }
 }
+
+/// Frames per tile of a poly saw whose pitches hold.
+const TILE_FRAMES: usize = 16;
 
 impl Module for Saw {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
