@@ -64,8 +64,6 @@ struct Lanes {
     origin: Box<[f32]>,
     slope: Box<[f32]>,
     elapsed: Box<[f32]>,
-    /// The level output last.
-    level: Box<[f32]>,
     /// The stage ends on the first sample where `sign * level >= limit` (never for the
     /// stationary stages: `limit` is infinite).
     sign: Box<[f32]>,
@@ -92,12 +90,17 @@ impl Lanes {
             origin: lane(0.0),
             slope: lane(0.0),
             elapsed: lane(0.0),
-            level: lane(0.0),
             sign: lane(1.0),
             limit: lane(f32::INFINITY),
             trigger_high: lane(0.0),
             gate_high: lane(0.0),
         }
+    }
+
+    /// Lane `l`'s level: the closed form at its current count (what it output last).
+    #[inline(always)]
+    fn level(&self, l: usize) -> f32 {
+        self.origin[l] + self.slope[l] * self.elapsed[l]
     }
 
     /// Starts `stage` on lane `l` from level `from`.
@@ -129,7 +132,7 @@ impl Lanes {
         for l in 0..self.stage.len() {
             match self.stage[l] {
                 Stage::Attack | Stage::Decay | Stage::Sustain => {
-                    let (stage, level) = (self.stage[l], self.level[l]);
+                    let (stage, level) = (self.stage[l], self.level(l));
                     self.enter(l, stage, level, times);
                 }
                 Stage::Idle | Stage::Release => {}
@@ -141,7 +144,7 @@ impl Lanes {
     /// falls on it (the fast pass has already counted the sample in `elapsed`).
     fn settle(&mut self, l: usize, trigger: f32, gate: f32, times: &Times) -> f32 {
         self.elapsed[l] -= 1.0;
-        let before = self.origin[l] + self.slope[l] * self.elapsed[l];
+        let before = self.level(l);
         let (trigger_high, gate_high) = (trigger >= 0.5, gate >= 0.5);
         let triggered = trigger_high && self.trigger_high[l] == 0.0;
         let gate_rose = gate_high && self.gate_high[l] == 0.0;
@@ -154,20 +157,15 @@ impl Lanes {
             self.enter(l, Stage::Release, before, times);
         }
         self.elapsed[l] += 1.0;
-        let level = self.origin[l] + self.slope[l] * self.elapsed[l];
-        let level = if self.sign[l] * level < self.limit[l] {
-            level
-        } else {
+        if ended(self.sign[l], self.level(l), self.limit[l]) {
             match self.stage[l] {
                 Stage::Attack if gate_high => self.enter(l, Stage::Decay, 1.0, times),
                 Stage::Attack => self.enter(l, Stage::Release, 1.0, times),
                 Stage::Decay => self.enter(l, Stage::Sustain, times.sustain, times),
                 _ => self.enter(l, Stage::Idle, 0.0, times),
             }
-            self.origin[l]
-        };
-        self.level[l] = level;
-        level
+        }
+        self.level(l)
     }
 
     /// One frame of every lane: the closed form for all, then `settle` for the lanes where
@@ -183,26 +181,25 @@ impl Lanes {
             &self.limit[..lanes],
         );
         let (trigger_high, gate_high) = (&self.trigger_high[..lanes], &self.gate_high[..lanes]);
-        let (elapsed, level) = (&mut self.elapsed[..lanes], &mut self.level[..lanes]);
+        let elapsed = &mut self.elapsed[..lanes];
         let mut events = 0u32;
         for l in 0..lanes {
             let e = elapsed[l] + 1.0;
             let v = origin[l] + slope[l] * e;
             elapsed[l] = e;
-            level[l] = v;
             out[l] = v;
             let t = if trigger[l] >= 0.5 { 1.0 } else { 0.0 };
             let g = if gate[l] >= 0.5 { 1.0 } else { 0.0 };
-            let ended = u32::from(sign[l] * v >= limit[l]);
+            let reached = u32::from(ended(sign[l], v, limit[l]));
             let edge = u32::from(t != trigger_high[l]) | u32::from(g != gate_high[l]);
-            events |= ended | edge;
+            events |= reached | edge;
         }
         if events != 0 {
             for l in 0..lanes {
                 let t = if trigger[l] >= 0.5 { 1.0 } else { 0.0 };
                 let g = if gate[l] >= 0.5 { 1.0 } else { 0.0 };
-                let ended = sign_ended(self.sign[l], self.level[l], self.limit[l]);
-                if ended || t != self.trigger_high[l] || g != self.gate_high[l] {
+                let reached = ended(self.sign[l], self.level(l), self.limit[l]);
+                if reached || t != self.trigger_high[l] || g != self.gate_high[l] {
                     out[l] = self.settle(l, trigger[l], gate[l], times);
                 }
             }
@@ -231,7 +228,7 @@ impl Lanes {
                     *value = v;
                     let edge = u32::from((trigger[end + k] >= 0.5) != trigger_high)
                         | u32::from((gate[end + k] >= 0.5) != gate_high);
-                    events |= edge | u32::from(sign * v >= limit);
+                    events |= edge | u32::from(ended(sign, v, limit));
                 }
                 if events != 0 {
                     break;
@@ -242,7 +239,7 @@ impl Lanes {
             while end < frames {
                 let v = origin + slope * (start + (end - f + 1) as i32 as f32);
                 let edge = (trigger[end] >= 0.5) != trigger_high || (gate[end] >= 0.5) != gate_high;
-                if edge || sign * v >= limit {
+                if edge || ended(sign, v, limit) {
                     break;
                 }
                 out[end] = v;
@@ -250,7 +247,6 @@ impl Lanes {
             }
             if end > f {
                 self.elapsed[0] = start + (end - f) as i32 as f32;
-                self.level[0] = out[end - 1];
             }
             if end < frames {
                 self.elapsed[0] += 1.0;
@@ -264,7 +260,7 @@ impl Lanes {
 
 /// Whether a level has reached its stage's end.
 #[inline(always)]
-fn sign_ended(sign: f32, level: f32, limit: f32) -> bool {
+fn ended(sign: f32, level: f32, limit: f32) -> bool {
     sign * level >= limit
 }
 
@@ -312,7 +308,6 @@ impl Module for Adsr {
         keep_lanes(&mut new.origin, &old.origin);
         keep_lanes(&mut new.slope, &old.slope);
         keep_lanes(&mut new.elapsed, &old.elapsed);
-        keep_lanes(&mut new.level, &old.level);
         keep_lanes(&mut new.sign, &old.sign);
         keep_lanes(&mut new.limit, &old.limit);
         keep_lanes(&mut new.trigger_high, &old.trigger_high);
