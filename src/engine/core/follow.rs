@@ -222,34 +222,42 @@ mod tests {
 
     #[test]
     fn a_reader_never_sees_half_a_write() {
+        /// Whole targets the reader must see while the writer writes.
+        const READS: u32 = 10_000;
         let follow = Arc::new(TransportFollow::default());
+        let enough = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let writer = {
-            let follow = follow.clone();
+            let (follow, enough) = (follow.clone(), enough.clone());
+            // Writes until the reader has seen enough, so that the two overlap however
+            // the threads are scheduled; returns the last frame written.
             std::thread::spawn(move || {
-                for i in 1..200_000u64 {
+                let mut i = 0u64;
+                while !enough.load(std::sync::atomic::Ordering::Relaxed) {
+                    i += 1;
                     follow.publish_target(Target {
                         frame: i,
                         beat: i as f64,
                         bpm: i as f64,
                         requests_seen: i,
-                        playing: i % 2 == 0,
+                        playing: i.is_multiple_of(2),
                         moves: i,
                     });
                 }
+                i
             })
         };
         let mut seen = 0;
-        while !writer.is_finished() {
+        while seen < READS {
             if let Some((_, t)) = follow.target() {
                 let i = t.frame;
                 assert_eq!((t.beat, t.bpm, t.requests_seen), (i as f64, i as f64, i));
-                assert_eq!((t.playing, t.moves), (i % 2 == 0, i));
+                assert_eq!((t.playing, t.moves), (i.is_multiple_of(2), i));
                 seen += 1;
             }
         }
-        writer.join().unwrap();
-        assert!(seen > 0);
-        assert_eq!(follow.target().unwrap().1.frame, 199_999);
+        enough.store(true, std::sync::atomic::Ordering::Relaxed);
+        let last = writer.join().unwrap();
+        assert_eq!(follow.target().unwrap().1.frame, last);
     }
 
     #[test]
