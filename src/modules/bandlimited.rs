@@ -34,13 +34,15 @@ const LEVELS: usize = 22;
 /// Lowest frequency an alias may fold down to, in Hz (the top of the audible band).
 const AUDIBLE_TOP_HZ: f32 = 20000.0;
 
-/// One wavetable: `TABLE_SIZE + 1` points, the last repeating the first.
-pub type Table = [f32; TABLE_SIZE + 1];
+/// One wavetable: `TABLE_SIZE` points, each stored as its value and the step to the next
+/// point (the last point's next is the first), so that an interpolated read is one load of
+/// a pair instead of two loads and a subtraction. The step is `next - value` in f32, so the
+/// read is bit-identical to interpolating between the two points.
+pub type Table = [[f32; 2]; TABLE_SIZE];
 
-/// The tables of one waveform: `LEVELS` tables of `TABLE_SIZE + 1` points (the last
-/// repeats the first, so interpolation never wraps).
+/// The tables of one waveform: `LEVELS` tables.
 struct Mipmap {
-    levels: Vec<f32>,
+    levels: Vec<[f32; 2]>,
 }
 
 impl Mipmap {
@@ -51,7 +53,7 @@ impl Mipmap {
             .map(|i| (std::f64::consts::TAU * i as f64 / TABLE_SIZE as f64).sin())
             .collect();
         let mut sum = vec![0.0f64; TABLE_SIZE];
-        let mut levels = Vec::with_capacity(LEVELS * (TABLE_SIZE + 1));
+        let mut levels = Vec::with_capacity(LEVELS * TABLE_SIZE);
         let mut done = 0;
         for level in 0..LEVELS {
             let budget = level_budget(level);
@@ -64,8 +66,9 @@ impl Mipmap {
                 }
             }
             done = budget;
-            levels.extend(sum.iter().map(|&s| s as f32));
-            levels.push(sum[0] as f32);
+            let points: Vec<f32> = sum.iter().map(|&s| s as f32).collect();
+            let nexts = points.iter().skip(1).chain(&points[..1]);
+            levels.extend(points.iter().zip(nexts).map(|(&a, &b)| [a, b - a]));
         }
         Mipmap { levels }
     }
@@ -73,10 +76,10 @@ impl Mipmap {
     /// The table of `level`.
     #[inline]
     fn table(&self, level: usize) -> &Table {
-        let start = level * (TABLE_SIZE + 1);
-        self.levels[start..start + TABLE_SIZE + 1]
+        let start = level * TABLE_SIZE;
+        self.levels[start..start + TABLE_SIZE]
             .try_into()
-            .expect("a level holds TABLE_SIZE + 1 points")
+            .expect("a level holds TABLE_SIZE points")
     }
 }
 
@@ -183,15 +186,14 @@ impl Kernel {
     }
 }
 
-/// Linear interpolation in a table of `TABLE_SIZE + 1` points at `phase` in [0, 1).
+/// Linear interpolation in `table` at `phase` in [0, 1).
 #[inline]
-fn read(table: &[f32], phase: f32) -> f32 {
+fn read(table: &Table, phase: f32) -> f32 {
     let position = phase * TABLE_SIZE as f32;
     let index = (position as usize).min(TABLE_SIZE - 1);
     let fraction = position - index as f32;
-    let a = table[index];
-    let b = table[index + 1];
-    a + (b - a) * fraction
+    let [value, step] = table[index];
+    value + step * fraction
 }
 
 /// Linear interpolation in `table` at a 32-bit fixed-point phase (a fraction of a cycle):
@@ -200,13 +202,13 @@ fn read(table: &[f32], phase: f32) -> f32 {
 #[inline(always)]
 pub fn read_fixed(table: &Table, phase: u32) -> f32 {
     const INDEX_SHIFT: u32 = 32 - TABLE_SIZE.trailing_zeros();
-    const FRACTION_BITS: u32 = 24 - TABLE_SIZE.trailing_zeros();
+    // The 24-bit phase's fraction bits below the index, in place: `bits / 2^INDEX_SHIFT`
+    // is exactly the fraction of 24-bit phase steps (a multiple of 2^-(24 - index bits)).
+    const FRACTION_MASK: u32 = ((1 << INDEX_SHIFT) - 1) & !0xff;
     let index = (phase >> INDEX_SHIFT) as usize;
-    let fraction = ((phase >> 8) & ((1 << FRACTION_BITS) - 1)) as i32 as f32
-        * (1.0 / (1u32 << FRACTION_BITS) as f32);
-    let a = table[index];
-    let b = table[index + 1];
-    a + (b - a) * fraction
+    let fraction = (phase & FRACTION_MASK) as i32 as f32 * (1.0 / (1u32 << INDEX_SHIFT) as f32);
+    let [value, step] = table[index];
+    value + step * fraction
 }
 
 /// Advances a phase in [0, 1) by `dt` (any sign, |dt| < 1) and wraps it back into [0, 1).

@@ -259,22 +259,46 @@ impl Saw {
             *phase = ph;
             return;
         }
-        // Tiles of frames, lane by lane within a tile: a lane's phase, increment and table
-        // stay in registers through the tile, and the tile's output stays in the L1 cache
-        // while its lanes fill it in.
+        // Tiles of frames, groups of lanes within a tile: a group's phases, increments and
+        // tables stay in registers through the tile, its phase and interpolation arithmetic
+        // runs on all its lanes at once, and the tile's output stays in the L1 cache while
+        // the groups fill it in.
         let lanes = p.phase.len();
+        let grouped = lanes - lanes % GROUP;
         for tile in out.chunks_mut(TILE_FRAMES * lanes) {
-            for (l, ph) in p.phase.iter_mut().enumerate() {
-                let (inc, table) = (p.increment[l], p.table[l]);
-                let mut phase = *ph;
-                for frame in tile.chunks_exact_mut(lanes) {
-                    frame[l] = read_fixed(table, phase);
-                    phase = phase.wrapping_add(inc);
-                }
-                *ph = phase;
+            for first in (0..grouped).step_by(GROUP) {
+                steady_lanes::<GROUP>(p, first, lanes, tile);
+            }
+            for l in grouped..lanes {
+                steady_lanes::<1>(p, l, lanes, tile);
             }
         }
     }
+}
+
+/// Lanes a poly saw computes together.
+const GROUP: usize = 8;
+
+/// Fills lanes `first..first + W` of `tile` (frames interleaved by `lanes`) from their
+/// phases, advancing them.
+#[inline(always)]
+fn steady_lanes<const W: usize>(p: &mut Phases, first: usize, lanes: usize, tile: &mut [f32]) {
+    let group = first..first + W;
+    let mut phase: [u32; W] = p.phase[group.clone()].try_into().expect("W lanes");
+    let increment: [u32; W] = p.increment[group.clone()].try_into().expect("W lanes");
+    let table: [&Table; W] = p.table[group].try_into().expect("W lanes");
+    // Samples of a frame are `lanes` apart: stepped by index, since chunking the tile
+    // would divide its length by `lanes` for every group.
+    let mut at = first;
+    while at + W <= tile.len() {
+        let frame: &mut [f32; W] = (&mut tile[at..at + W]).try_into().expect("W lanes");
+        for l in 0..W {
+            frame[l] = read_fixed(table[l], phase[l]);
+            phase[l] = phase[l].wrapping_add(increment[l]);
+        }
+        at += lanes;
+    }
+    p.phase[first..first + W].copy_from_slice(&phase);
 }
 
 /// Frames per tile of a poly saw whose pitches hold.
