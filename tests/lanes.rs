@@ -4,7 +4,9 @@
 mod support;
 
 use patches_tui::dsl;
-use patches_tui::engine::{Cable, ModuleGraph, Node, OfflineRenderer, StereoBuffer};
+use patches_tui::engine::{
+    Cable, ModuleGraph, Node, OfflineRenderer, Planner, PoolSizes, StereoBuffer,
+};
 use patches_tui::modules::{self, ModuleHarness, ParamValue, Registry, Shape, MAX_BLOCK};
 use support::{test_registry, valid};
 
@@ -145,6 +147,38 @@ fn poly_to_poly_is_lane_to_lane_and_poly_to_mono_sums_the_lanes() {
     }
     for hz in [150.0, 300.0, 800.0] {
         assert!(amplitude_at(&out.left, hz) < 0.01, "nothing at {hz} Hz");
+    }
+}
+
+#[test]
+fn two_inputs_that_sum_the_same_terms_share_one_sum() {
+    // The chord into both sides of the output: one sum of the lanes, read by both sides.
+    let graph = sine_chord()
+        .with_cable(Cable::new("osc", "out", "out", "right").with_scale(1.0 / 3.0))
+        .with_node(Node::new("half", "Vca"))
+        .with_cable(Cable::new("osc", "out", "half", "in").with_scale(0.5))
+        .with_cable(Cable::new("osc", "out", "half", "cv").with_scale(1.0 / 3.0));
+    let valid = std::sync::Arc::new(valid(&graph, &test_registry()));
+    let planned = Planner::new(SR, PoolSizes::default()).plan(&valid);
+    let plan = planned.update.plan.as_ref().expect("a plan");
+    let out = plan
+        .nodes
+        .iter()
+        .find(|n| n.inputs.len() == 2 && n.outputs.is_empty());
+    let out = out.expect("the AudioOut is planned");
+    assert_eq!(out.inputs[0], out.inputs[1], "left and right read one sum");
+    assert_eq!(plan.output, [out.inputs[0], out.inputs[0]]);
+    assert_eq!(
+        plan.mixes.len(),
+        3,
+        "out's sum, then half's two different sums"
+    );
+
+    let rendered = render(&graph, 4800, 64);
+    assert_eq!(rendered.left, rendered.right);
+    for hz in [100.0, 200.0, 400.0] {
+        let a = amplitude_at(&rendered.left, hz);
+        assert!((a - 1.0 / 3.0).abs() < 0.01, "{hz} Hz at {a}");
     }
 }
 

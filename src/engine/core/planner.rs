@@ -712,8 +712,18 @@ impl Planner {
             let mix_start = plan.mixes.len() as u32;
             let mut inputs = Vec::with_capacity(incoming[n].len());
             let mut mix_buffers = Vec::new();
+            let source_lanes = |c: usize| graph.nodes[graph.cables[c].from].shape.voices as u32;
+            let term_of = |c: usize| {
+                let cable = &graph.cables[c];
+                MixTerm {
+                    source: output_buffers[cable.from][cable.output],
+                    lanes: source_lanes(c),
+                    scale: cable.scale,
+                    from_scale: from_scale[c],
+                    delay: cable_delay[c],
+                }
+            };
             for cables in &incoming[n] {
-                let source_lanes = |c: usize| graph.nodes[graph.cables[c].from].shape.voices as u32;
                 let direct = match cables.as_slice() {
                     [c] if graph.cables[*c].scale == 1.0
                         && from_scale[*c] == 1.0
@@ -729,20 +739,17 @@ impl Planner {
                 } else if let Some(c) = direct {
                     let cable = &graph.cables[c];
                     output_buffers[cable.from][cable.output]
+                } else if let Some(same) = same_mix(plan, mix_start, cables, &term_of) {
+                    // Another input of this node sums the same terms (a poly voice into
+                    // both sides of an `AudioOut`): read that sum rather than make it twice.
+                    same
                 } else {
                     let target = this.buffers.take(lanes);
                     mix_buffers.push(target);
                     let start = plan.terms.len() as u32;
                     for &c in cables {
-                        let cable = &graph.cables[c];
-                        let source = output_buffers[cable.from][cable.output];
-                        plan.terms.push(MixTerm {
-                            source,
-                            lanes: source_lanes(c),
-                            scale: cable.scale,
-                            from_scale: from_scale[c],
-                            delay: cable_delay[c],
-                        });
+                        let source = output_buffers[graph.cables[c].from][graph.cables[c].output];
+                        plan.terms.push(term_of(c));
                         if cable_delay[c] != NO_DELAY {
                             plan.delays.push(DelayStore {
                                 slot: cable_delay[c],
@@ -929,6 +936,26 @@ struct PlanFades {
     fading: bool,
     /// Float parameters that ramp, by node.
     ramps: Vec<Vec<ParamRamp>>,
+}
+
+/// The buffer of a mix of this node (its mixes start at `mix_start`) whose terms are the
+/// terms of `cables`, if there is one. Mixes with a feedback term are never shared: each
+/// feedback cable has its own delay slot.
+fn same_mix(
+    plan: &ExecutionPlan,
+    mix_start: u32,
+    cables: &[usize],
+    term_of: &impl Fn(usize) -> MixTerm,
+) -> Option<u32> {
+    plan.mixes[mix_start as usize..].iter().find_map(|mix| {
+        let terms = &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
+        let same = terms.len() == cables.len()
+            && terms
+                .iter()
+                .zip(cables)
+                .all(|(t, &c)| t.delay == NO_DELAY && *t == term_of(c));
+        same.then_some(mix.target)
+    })
 }
 
 /// Whether a port of `kind` ramps with fades (audio, CV) rather than switching (pitch,
