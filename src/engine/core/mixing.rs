@@ -38,10 +38,17 @@ fn add_term(out: &mut [f32], lanes: usize, src: &[f32], src_lanes: usize, scale:
             }
         }
     } else if src_lanes == 1 {
-        for (frame, &s) in out.chunks_exact_mut(lanes).zip(src) {
-            let x = s * scale;
-            for o in frame {
-                *o = if first { x } else { *o + x };
+        let frames = out.chunks_exact_mut(lanes).zip(src);
+        if first {
+            for (frame, &s) in frames {
+                frame.fill(s * scale);
+            }
+        } else {
+            for (frame, &s) in frames {
+                let x = s * scale;
+                for o in frame {
+                    *o += x;
+                }
             }
         }
     } else {
