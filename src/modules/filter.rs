@@ -23,7 +23,8 @@
 //! vectorise across lanes. The update runs in state-space form (two multiply-adds on the recurrence
 //! instead of five dependent operations); a mono filter runs four samples at a time from the
 //! state at each group's start (`filter_quad.rs`), since one lane alone is bound by the
-//! recurrence's latency. At every segment start, a state below 1e-20 is set
+//! recurrence's latency; a poly filter runs eight lanes at a time, their state held in
+//! registers through each segment. At every segment start, a state below 1e-20 is set
 //! to exactly 0, so that a decaying filter reaches true silence and never produces subnormal
 //! numbers, on every platform alike.
 
@@ -174,17 +175,15 @@ impl Lowpass {
                 &cutoff_cv[f * lanes..(f + 1) * lanes],
                 &resonance_cv[f * lanes..(f + 1) * lanes],
             );
-            for (l, &r) in resonances.iter().enumerate() {
-                // Bitwise, so that a NaN CV is computed once, not on every segment.
-                if r.to_bits() != self.lanes.resonance_cv[l].to_bits() {
-                    self.tune(l, cutoffs[l], r);
+            // Bitwise, so that a NaN CV is computed once, not on every segment.
+            if differ(resonances, &self.lanes.resonance_cv) {
+                for (l, &r) in resonances.iter().enumerate() {
+                    if r.to_bits() != self.lanes.resonance_cv[l].to_bits() {
+                        self.tune(l, cutoffs[l], r);
+                    }
                 }
             }
-            let moved = cutoffs
-                .iter()
-                .zip(self.lanes.cutoff_cv.iter())
-                .fold(0, |d, (c, last)| d | (c.to_bits() ^ last.to_bits()));
-            if moved != 0 {
+            if differ(cutoffs, &self.lanes.cutoff_cv) {
                 self.retune_cutoffs(cutoffs);
             }
         }
@@ -203,22 +202,64 @@ impl Lowpass {
             return;
         }
         let lanes = s.ic1.len();
-        // Slices of exactly `lanes` floats, so that the lane loop has no bounds checks and
-        // vectorises.
-        let (ic1, ic2) = (&mut s.ic1[..lanes], &mut s.ic2[..lanes]);
-        let (c1, c2, b, d) = (&s.c1[..lanes], &s.c2[..lanes], &s.b[..lanes], &s.d[..lanes]);
-        for (frame, xs) in out.chunks_exact_mut(lanes).zip(input.chunks_exact(lanes)) {
-            let (frame, xs) = (&mut frame[..lanes], &xs[..lanes]);
-            for l in 0..lanes {
-                let (z1, z2, x) = (ic1[l], ic2[l], xs[l]);
-                let n1 = c1[l] * z1 + b[l] * (x - z2);
-                let n2 = c2[l] * z2 + b[l] * z1 + d[l] * x;
-                frame[l] = 0.5 * (z2 + n2);
-                ic1[l] = n1;
-                ic2[l] = n2;
-            }
+        let grouped = lanes - lanes % GROUP;
+        for first in (0..grouped).step_by(GROUP) {
+            run_lanes::<GROUP>(s, first, lanes, input, out);
+        }
+        for l in grouped..lanes {
+            run_lanes::<1>(s, l, lanes, input, out);
         }
     }
+}
+
+/// Lanes of a poly filter run together, their state held in registers through a segment.
+const GROUP: usize = 8;
+
+/// Filters lanes `first..first + W` through every frame of `input` (interleaved by `lanes`)
+/// with fixed coefficients: the recurrence runs frame after frame on `W` independent lanes,
+/// their state and coefficients loaded once rather than on every frame.
+#[inline(always)]
+fn run_lanes<const W: usize>(
+    s: &mut Lanes,
+    first: usize,
+    lanes: usize,
+    input: &[f32],
+    out: &mut [f32],
+) {
+    let lanes_of =
+        |v: &[f32], at: usize| -> [f32; W] { v[at..at + W].try_into().expect("W lanes") };
+    let (mut ic1, mut ic2) = (lanes_of(&s.ic1, first), lanes_of(&s.ic2, first));
+    let (c1, c2) = (lanes_of(&s.c1, first), lanes_of(&s.c2, first));
+    let (b, d) = (lanes_of(&s.b, first), lanes_of(&s.d, first));
+    // Frames stepped by index (chunking would divide by `lanes` for every group); read
+    // into and written from whole arrays, so that the lane loop runs on vectors.
+    let mut at = first;
+    while at < input.len() {
+        let x = lanes_of(input, at);
+        let mut y = [0.0; W];
+        for l in 0..W {
+            let (z1, z2) = (ic1[l], ic2[l]);
+            let n1 = c1[l] * z1 + b[l] * (x[l] - z2);
+            let n2 = c2[l] * z2 + b[l] * z1 + d[l] * x[l];
+            y[l] = 0.5 * (z2 + n2);
+            ic1[l] = n1;
+            ic2[l] = n2;
+        }
+        out[at..at + W].copy_from_slice(&y);
+        at += lanes;
+    }
+    s.ic1[first..first + W].copy_from_slice(&ic1);
+    s.ic2[first..first + W].copy_from_slice(&ic2);
+}
+
+/// Whether any of `values` differs bit for bit from `last`, in one pass without early exit
+/// over the bits, so that it vectorises.
+fn differ(values: &[f32], last: &[f32]) -> bool {
+    values
+        .iter()
+        .zip(last)
+        .fold(0, |d, (v, l)| d | (v.to_bits() ^ l.to_bits()))
+        != 0
 }
 
 /// Sets every state below `SILENCE` to exactly 0, with a select rather than a branch so
