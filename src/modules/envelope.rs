@@ -330,6 +330,11 @@ impl Module for Adsr {
             self.lanes.frame(out, trigger, gate, &times);
         }
     }
+
+    /// Levels are set by the stages, between 0 and 1 (a NaN trigger or gate reads low).
+    fn outputs_always_finite(&self) -> bool {
+        true
+    }
 }
 
 fn seconds(name: &'static str, default: f64, doc: &'static str) -> ParamDescriptor {

@@ -34,6 +34,15 @@ pub trait Module: Any + Send {
     /// Processes `io.frames()` frames. The output must not depend on how the stream is cut
     /// into blocks: state advances per sample, never per call.
     fn process(&mut self, io: &mut ProcessIo<'_>);
+
+    /// Whether every output sample is finite whatever the inputs (NaN and the infinities
+    /// included) and parameters, because the output is bounded by construction (a table
+    /// read, levels set by the module's own stages). The runtime then skips its scan for
+    /// non-finite output after the node runs; `tests/finite_outputs.rs` holds every module
+    /// type that says so to it, with hostile inputs and extreme parameters.
+    fn outputs_always_finite(&self) -> bool {
+        false
+    }
 }
 
 /// The buffers of one node for one call: inputs to read, outputs to write.

@@ -335,6 +335,11 @@ impl Module for Saw {
             }
         }
     }
+
+    /// Every sample is a read of a band-limited table (a NaN pitch stops the lane).
+    fn outputs_always_finite(&self) -> bool {
+        true
+    }
 }
 
 /// The `SawtoothOscillator` module type.

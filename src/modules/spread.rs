@@ -55,6 +55,11 @@ impl Module for Spread {
             frame.copy_from_slice(&self.values);
         }
     }
+
+    /// The values come from the two finite parameters; there are no inputs.
+    fn outputs_always_finite(&self) -> bool {
+        true
+    }
 }
 
 fn bound(name: &'static str, default: f64, doc: &'static str) -> ParamDescriptor {

@@ -643,7 +643,8 @@ impl Runtime {
         }
     }
 
-    /// Checks the frames `offset..offset + frames` a node just wrote. From the first
+    /// Checks the frames `offset..offset + frames` a node just wrote (unless its module
+    /// vouches that its output is always finite). From the first
     /// non-finite frame on, the node is reset (its spare swapped in) and run again, so it
     /// restarts at that exact sample whatever the block size; the feedback delays it feeds
     /// are cleared. Without a spare, or when the fresh instance blows up at once, the rest
@@ -656,6 +657,10 @@ impl Runtime {
         frames: usize,
         events: &[MidiEvent],
     ) {
+        let module = self.modules[node.slot as usize].as_deref();
+        if module.is_some_and(|m| m.outputs_always_finite()) {
+            return;
+        }
         let Some(bad) = self.first_bad_frame(node, offset, frames) else {
             return;
         };
