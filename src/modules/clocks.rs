@@ -96,6 +96,11 @@ impl Module for ClockDivider {
             self.since_cycle[l] = self.since_cycle[l].saturating_add(1);
         }
     }
+
+    /// Outputs are gates of 0 or 1; the inputs are only compared with thresholds.
+    fn outputs_always_finite(&self) -> bool {
+        true
+    }
 }
 
 /// The `ClockDivider` module type.

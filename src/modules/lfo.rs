@@ -103,6 +103,11 @@ impl Module for Lfo {
             None => self.process_free(io),
         }
     }
+
+    /// Waves of a phase in [0, 1), whose rate CV is clamped (a NaN CV reads as 0).
+    fn outputs_always_finite(&self) -> bool {
+        true
+    }
 }
 
 impl Lfo {

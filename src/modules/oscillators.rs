@@ -412,6 +412,12 @@ impl Module for Square {
             }
         }
     }
+
+    /// Every sample is two band-limited table reads and a clamped duty (a NaN width reads as the
+    /// shortest duty, a NaN pitch stops the lane).
+    fn outputs_always_finite(&self) -> bool {
+        true
+    }
 }
 
 /// One pulse sample at `phase` for `pulse_width` `width`: the difference of two reads of

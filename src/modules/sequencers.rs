@@ -203,6 +203,12 @@ impl Module for StepSequencer {
             }
         }
     }
+
+    /// Outputs are the steps' own pitches and gates of 0 or 1; inputs are only compared with
+    /// thresholds.
+    fn outputs_always_finite(&self) -> bool {
+        true
+    }
 }
 
 /// The `StepSequencer` module type.
@@ -380,6 +386,11 @@ impl Module for ClockSequencer {
                 }
             }
         }
+    }
+
+    /// Outputs are pulses of 0 or 1 from the transport or its own tempo parameter.
+    fn outputs_always_finite(&self) -> bool {
+        true
     }
 }
 
