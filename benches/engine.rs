@@ -16,7 +16,9 @@
 //! fundsp reference counts the node count of our equivalent patch, so the two compare
 //! directly. Parse and plan times include dropping the results, which the UI thread pays for
 //! too. After criterion, a summary line per patch gives ns per module-sample and the
-//! real-time factor from a short timing loop of its own.
+//! real-time factor from a short timing loop of its own, and a live-like line gives the
+//! load of the 64 voices rendered in `play`'s 256-frame calls, back to back and each after
+//! a pause as long as `play`'s sleep between callbacks.
 
 mod common;
 
@@ -43,6 +45,17 @@ const SUMMARY_RENDERS: u32 = 4;
 const SUMMARY_ROUNDS: u32 = 3;
 /// Iterations the summary times per parse or plan workload.
 const SUMMARY_PLANS: u32 = 200;
+
+/// Frames per call of the live-like measurement: `play`'s default buffer.
+const LIVE_FRAMES: usize = 256;
+/// Calls it times per round.
+const LIVE_CALLS: u32 = 400;
+/// Rounds it times (the best one counts).
+const LIVE_ROUNDS: u32 = 3;
+/// The pause before each call in its second part, as long as `play` sleeps between
+/// 256-frame callbacks, spent spinning on the clock: no sleep, no system call, no memory
+/// touched, so whatever it adds to the next call comes from outside the process.
+const LIVE_PAUSE: Duration = Duration::from_micros(5000);
 
 /// Something that renders `FRAMES` frames per call.
 trait Render {
@@ -216,6 +229,16 @@ impl PlanInputs {
 
 /// The parse and plan benchmarks.
 fn bench_plan(c: &mut Criterion, registry: &Registry, inputs: &PlanInputs) {
+    let voices = validate(&voices::graph(), registry).expect("the 64-voice patch is valid");
+    let (back_to_back, paused) = live_like_load(voices);
+    println!(
+        "  voices64 in {LIVE_FRAMES}-frame calls, wall time per call as a share of its \
+         period: {:.1}% back to back, {:.1}% after {} ms of spinning (live bar: <= 2.5%)",
+        back_to_back * 100.0,
+        paused * 100.0,
+        LIVE_PAUSE.as_millis()
+    );
+
     let fresh = Planner::new(SAMPLE_RATE, PoolSizes::default());
     let running = inputs.running_planner();
 
@@ -316,6 +339,16 @@ fn print_summary(registry: &Registry, workloads: &mut [Workload], inputs: &PlanI
         );
     }
 
+    let voices = validate(&voices::graph(), registry).expect("the 64-voice patch is valid");
+    let (back_to_back, paused) = live_like_load(voices);
+    println!(
+        "  voices64 in {LIVE_FRAMES}-frame calls, wall time per call as a share of its \
+         period: {:.1}% back to back, {:.1}% after {} ms of spinning (live bar: <= 2.5%)",
+        back_to_back * 100.0,
+        paused * 100.0,
+        LIVE_PAUSE.as_millis()
+    );
+
     let fresh = Planner::new(SAMPLE_RATE, PoolSizes::default());
     let running = inputs.running_planner();
     let parse = time(SUMMARY_PLANS, || {
@@ -336,6 +369,41 @@ fn print_summary(registry: &Registry, workloads: &mut [Workload], inputs: &PlanI
         us(parse_plan),
         us(replan)
     );
+}
+
+/// The DSP load `play --stats` would show for `graph` if rendering were all its audio
+/// thread did: the mean wall time of a `LIVE_FRAMES` call over the call's period, with the
+/// calls back to back and with each one after `LIVE_PAUSE` (best round of each).
+fn live_like_load(graph: ValidGraph) -> (f64, f64) {
+    let mut renderer = OfflineRenderer::new(SAMPLE_RATE, LIVE_FRAMES);
+    renderer.commit(graph);
+    let mut out = StereoBuffer {
+        left: Vec::with_capacity(LIVE_FRAMES),
+        right: Vec::with_capacity(LIVE_FRAMES),
+    };
+    let period = LIVE_FRAMES as f64 / f64::from(SAMPLE_RATE);
+    let mut load = |pause: Duration| {
+        let mut busy = Duration::ZERO;
+        for _ in 0..LIVE_CALLS {
+            let paused = Instant::now();
+            while paused.elapsed() < pause {
+                std::hint::spin_loop();
+            }
+            out.left.clear();
+            out.right.clear();
+            let started = Instant::now();
+            renderer.render_into(&mut out, LIVE_FRAMES);
+            busy += started.elapsed();
+        }
+        busy.as_secs_f64() / f64::from(LIVE_CALLS) / period
+    };
+    let best = |load: &mut dyn FnMut(Duration) -> f64, pause| {
+        (0..LIVE_ROUNDS)
+            .map(|_| load(pause))
+            .fold(f64::INFINITY, f64::min)
+    };
+    load(Duration::ZERO);
+    (best(&mut load, Duration::ZERO), best(&mut load, LIVE_PAUSE))
 }
 
 fn main() {
