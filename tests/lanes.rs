@@ -384,6 +384,83 @@ fn every_envelope_lane_follows_its_own_gate() {
     }
 }
 
+/// A mono clock and gate into a 4-lane envelope whose lanes then differ by their decay into
+/// a 4-lane VCA: `direct` cables, or each mono source summed with a silent one (which makes
+/// the engine broadcast it into every lane before the envelope runs).
+fn shared_gate_patch(trigger_direct: bool, gate_direct: bool) -> ModuleGraph {
+    let mut graph = ModuleGraph::new()
+        .with_node(Node::new("clock", "ClockSequencer").with_param("bpm", float(300.0)))
+        .with_node(
+            Node::new("gate", "StepSequencer")
+                .with_length(3)
+                .with_param(
+                    "steps",
+                    ParamValue::Array(vec!["C4".into(), "C4".into(), "-".into()]),
+                ),
+        )
+        .with_node(Node::new("silent", "Vca"))
+        .with_node(
+            Node::new("env", "AdsrEnvelope")
+                .with_voices(4)
+                .with_param("attack", float(0.002))
+                .with_param("decay", float(0.03))
+                .with_param("sustain", float(0.4))
+                .with_param("release", float(0.05)),
+        )
+        .with_node(
+            Node::new("pitch", "Spread")
+                .with_voices(4)
+                .with_param("from", float(0.0))
+                .with_param("to", float(1.0)),
+        )
+        .with_node(Node::new("osc", "SawtoothOscillator").with_voices(4))
+        .with_node(Node::new("vca", "Vca").with_voices(4))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("clock", "quaver", "gate", "clock"))
+        .with_cable(Cable::new("clock", "beat", "env", "trigger"))
+        .with_cable(Cable::new("gate", "gate", "env", "gate"))
+        .with_cable(Cable::new("pitch", "out", "osc", "voct"))
+        .with_cable(Cable::new("osc", "out", "vca", "in"))
+        .with_cable(Cable::new("env", "out", "vca", "cv"))
+        .with_cable(Cable::new("vca", "out", "out", "left").with_scale(0.25));
+    for (direct, input) in [(trigger_direct, "trigger"), (gate_direct, "gate")] {
+        if !direct {
+            graph = graph.with_cable(Cable::new("silent", "out", "env", input));
+        }
+    }
+    graph
+}
+
+#[test]
+fn a_shared_port_reads_a_mono_source_as_it_is_and_sounds_like_its_broadcast() {
+    let valid = std::sync::Arc::new(valid(&shared_gate_patch(true, true), &test_registry()));
+    let planned = Planner::new(SR, PoolSizes::default()).plan(&valid);
+    let plan = planned.update.plan.as_ref().expect("a plan");
+    let env = plan
+        .nodes
+        .iter()
+        .find(|n| n.lanes == 4 && n.inputs.len() == 2);
+    let env = env.expect("the envelope is planned");
+    assert_eq!(
+        *env.input_lanes,
+        [1, 1],
+        "trigger and gate read as they are"
+    );
+    assert_eq!(plan.mixes.len(), 1, "only the output's sum is mixed");
+
+    let broadcast = render(&shared_gate_patch(false, false), 24000, 64);
+    assert!(broadcast.left.iter().any(|&x| x.abs() > 0.05), "it plays");
+    for (trigger, gate) in [(true, true), (true, false), (false, true)] {
+        for block in [1, 37, MAX_BLOCK] {
+            let out = render(&shared_gate_patch(trigger, gate), 24000, block);
+            assert!(
+                out == broadcast,
+                "trigger direct {trigger}, gate direct {gate}, block {block}"
+            );
+        }
+    }
+}
+
 #[test]
 fn an_envelope_lane_is_bit_identical_to_a_mono_envelope_with_its_inputs() {
     // Four lanes with their own gates and triggers (edges at different frames, retriggers

@@ -115,6 +115,10 @@ pub struct PortDescriptor {
     pub indexed: bool,
     /// What the port carries.
     pub kind: PortKind,
+    /// Whether a poly node reads a mono source on this input as it is, one value per frame
+    /// for every lane, instead of a copy broadcast into every lane (the module then checks
+    /// [`super::ProcessIo::input_lanes`]). As VCV Rack's polyphonic inputs read a mono cable.
+    pub shared: bool,
 }
 
 impl PortDescriptor {
@@ -126,6 +130,7 @@ impl PortDescriptor {
             doc,
             indexed: false,
             kind: PortKind::Audio,
+            shared: false,
         }
     }
 
@@ -137,12 +142,20 @@ impl PortDescriptor {
             doc,
             indexed: true,
             kind: PortKind::Audio,
+            shared: false,
         }
     }
 
     /// The same port carrying `kind` (builder style).
     pub const fn kind(mut self, kind: PortKind) -> Self {
         self.kind = kind;
+        self
+    }
+
+    /// The same port, read as one lane for every lane when its source is mono (see
+    /// [`PortDescriptor::shared`]).
+    pub const fn shared(mut self) -> Self {
+        self.shared = true;
         self
     }
 

@@ -21,7 +21,9 @@
 //! level is a closed form of the samples since the stage began, so the per-sample work is the
 //! same few operations for every lane, run across all lanes of a frame at once (they
 //! vectorise); the lanes where an edge or a stage's end falls on the frame are then settled
-//! one by one. A single lane runs as runs of that closed form between events.
+//! one by one. A single lane runs as runs of that closed form between events. The trigger and
+//! gate ports are shared: a mono clock or gate into a poly envelope is read as it is, one
+//! value per frame for every lane, rather than copied into every lane first.
 
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
@@ -168,12 +170,33 @@ impl Lanes {
         self.level(l)
     }
 
+    /// Every frame of a poly block: `trigger(f)` and `gate(f)` give frame `f` of each input.
+    #[inline(always)]
+    fn run_poly<T: FrameInput, G: FrameInput>(
+        &mut self,
+        out: &mut [f32],
+        trigger: impl Fn(usize) -> T,
+        gate: impl Fn(usize) -> G,
+        times: &Times,
+    ) {
+        let lanes = self.stage.len();
+        for (f, out) in out.chunks_exact_mut(lanes).enumerate() {
+            self.frame(out, trigger(f), gate(f), times);
+        }
+    }
+
     /// One frame of every lane: the closed form for all, then `settle` for the lanes where
     /// an input edge or a stage's end falls on this frame.
     #[inline(always)]
-    fn frame(&mut self, out: &mut [f32], trigger: &[f32], gate: &[f32], times: &Times) {
+    fn frame<T: FrameInput, G: FrameInput>(
+        &mut self,
+        out: &mut [f32],
+        trigger: T,
+        gate: G,
+        times: &Times,
+    ) {
         let lanes = self.stage.len();
-        let (out, trigger, gate) = (&mut out[..lanes], &trigger[..lanes], &gate[..lanes]);
+        let (out, trigger, gate) = (&mut out[..lanes], trigger.cut(lanes), gate.cut(lanes));
         let (origin, slope, sign, limit) = (
             &self.origin[..lanes],
             &self.slope[..lanes],
@@ -188,19 +211,20 @@ impl Lanes {
             let v = origin[l] + slope[l] * e;
             elapsed[l] = e;
             out[l] = v;
-            let t = if trigger[l] >= 0.5 { 1.0 } else { 0.0 };
-            let g = if gate[l] >= 0.5 { 1.0 } else { 0.0 };
+            let t = if trigger.lane(l) >= 0.5 { 1.0 } else { 0.0 };
+            let g = if gate.lane(l) >= 0.5 { 1.0 } else { 0.0 };
             let reached = u32::from(ended(sign[l], v, limit[l]));
             let edge = u32::from(t != trigger_high[l]) | u32::from(g != gate_high[l]);
             events |= reached | edge;
         }
         if events != 0 {
-            for l in 0..lanes {
-                let t = if trigger[l] >= 0.5 { 1.0 } else { 0.0 };
-                let g = if gate[l] >= 0.5 { 1.0 } else { 0.0 };
+            for (l, out) in out.iter_mut().enumerate() {
+                let (trigger, gate) = (trigger.lane(l), gate.lane(l));
+                let t = if trigger >= 0.5 { 1.0 } else { 0.0 };
+                let g = if gate >= 0.5 { 1.0 } else { 0.0 };
                 let reached = ended(self.sign[l], self.level(l), self.limit[l]);
                 if reached || t != self.trigger_high[l] || g != self.gate_high[l] {
-                    out[l] = self.settle(l, trigger[l], gate[l], times);
+                    *out = self.settle(l, trigger, gate, times);
                 }
             }
         }
@@ -320,20 +344,70 @@ impl Module for Adsr {
         let lanes = io.lanes();
         let trigger = io.input(TRIGGER);
         let gate = io.input(GATE);
+        // A mono trigger or gate on these shared ports comes as it is, one value per frame.
+        let shared = (io.input_lanes(TRIGGER) == 1, io.input_lanes(GATE) == 1);
         let out = io.output(0);
         let times = self.times();
         if lanes == 1 {
             return self.lanes.run_mono(out, trigger, gate, &times);
         }
-        let rows = out.chunks_exact_mut(lanes).zip(trigger.chunks_exact(lanes));
-        for ((out, trigger), gate) in rows.zip(gate.chunks_exact(lanes)) {
-            self.lanes.frame(out, trigger, gate, &times);
+        let l = &mut self.lanes;
+        match shared {
+            (false, false) => {
+                l.run_poly(out, per_lane(trigger, lanes), per_lane(gate, lanes), &times)
+            }
+            (true, false) => l.run_poly(out, one_lane(trigger), per_lane(gate, lanes), &times),
+            (false, true) => l.run_poly(out, per_lane(trigger, lanes), one_lane(gate), &times),
+            (true, true) => l.run_poly(out, one_lane(trigger), one_lane(gate), &times),
         }
     }
 
     /// Levels are set by the stages, between 0 and 1 (a NaN trigger or gate reads low).
     fn outputs_always_finite(&self) -> bool {
         true
+    }
+}
+
+/// Frame `f` of an input of `lanes` lanes.
+fn per_lane<'a>(input: &'a [f32], lanes: usize) -> impl Fn(usize) -> &'a [f32] {
+    move |f| &input[f * lanes..(f + 1) * lanes]
+}
+
+/// Frame `f` of a mono input read by every lane.
+fn one_lane(input: &[f32]) -> impl Fn(usize) -> f32 + '_ {
+    move |f| input[f]
+}
+
+/// One frame of an input: each lane's own value, or one value for every lane (a mono
+/// source on a shared port).
+trait FrameInput: Copy {
+    /// The input cut to `lanes` lanes (so that indexing it needs no bounds check).
+    fn cut(self, lanes: usize) -> Self;
+    /// Lane `l`'s value.
+    fn lane(self, l: usize) -> f32;
+}
+
+impl FrameInput for &[f32] {
+    #[inline(always)]
+    fn cut(self, lanes: usize) -> Self {
+        &self[..lanes]
+    }
+
+    #[inline(always)]
+    fn lane(self, l: usize) -> f32 {
+        self[l]
+    }
+}
+
+impl FrameInput for f32 {
+    #[inline(always)]
+    fn cut(self, _lanes: usize) -> Self {
+        self
+    }
+
+    #[inline(always)]
+    fn lane(self, _l: usize) -> f32 {
+        self
     }
 }
 
@@ -359,12 +433,14 @@ pub fn adsr_type() -> ModuleType {
         describe: |_| Layout {
             inputs: vec![
                 PortDescriptor::new("trigger", "Rising edge restarts the attack")
-                    .kind(PortKind::Gate),
+                    .kind(PortKind::Gate)
+                    .shared(),
                 PortDescriptor::new(
                     "gate",
                     "Held high to sustain; rising edge starts the attack",
                 )
-                .kind(PortKind::Gate),
+                .kind(PortKind::Gate)
+                .shared(),
             ],
             outputs: vec![PortDescriptor::new("out", "The envelope, in [0, 1]").kind(PortKind::Cv)],
             params: vec![

@@ -61,6 +61,8 @@ pub struct ProcessIo<'a> {
     tempo: Tempo,
     events: &'a [MidiEvent],
     offset: usize,
+    /// Lanes of each input, where it differs from `lanes`: a shared port's mono source.
+    input_lanes: &'a [u32],
     inputs: &'a [*const f32],
     outputs: &'a [*mut f32],
     _buffers: PhantomData<&'a mut [f32]>,
@@ -90,10 +92,21 @@ impl<'a> ProcessIo<'a> {
             tempo: Tempo::default(),
             events: &[],
             offset,
+            input_lanes: &[],
             inputs,
             outputs,
             _buffers: PhantomData,
         }
+    }
+
+    /// The same view with input `i` carrying `input_lanes[i]` lanes (the node's lanes, or 1
+    /// for a mono source on a shared port); inputs past the slice carry the node's lanes.
+    ///
+    /// # Safety
+    /// As [`ProcessIo::from_raw`], with each input's lanes in place of the node's.
+    pub unsafe fn with_input_lanes(mut self, input_lanes: &'a [u32]) -> Self {
+        self.input_lanes = input_lanes;
+        self
     }
 
     /// Number of frames to process (1..=MAX_BLOCK).
@@ -142,10 +155,19 @@ impl<'a> ProcessIo<'a> {
         event.time.saturating_sub(self.position) as usize
     }
 
-    /// Input `index` for this call (`frames * lanes` floats); an unconnected input reads
-    /// zeros.
+    /// Lanes of input `index`: the node's lanes, or 1 where a shared port
+    /// ([`super::PortDescriptor::shared`]) reads a mono source as it is.
+    pub fn input_lanes(&self, index: usize) -> usize {
+        self.input_lanes
+            .get(index)
+            .map_or(self.lanes, |&lanes| lanes as usize)
+    }
+
+    /// Input `index` for this call (`frames * input_lanes(index)` floats); an unconnected
+    /// input reads zeros.
     pub fn input(&self, index: usize) -> &'a [f32] {
-        let (start, len) = (self.offset * self.lanes, self.frames * self.lanes);
+        let lanes = self.input_lanes(index);
+        let (start, len) = (self.offset * lanes, self.frames * lanes);
         // SAFETY: guaranteed by the contract of `from_raw`.
         unsafe { std::slice::from_raw_parts(self.inputs[index].add(start), len) }
     }

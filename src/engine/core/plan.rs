@@ -78,6 +78,8 @@ pub struct NodeExec {
     pub lanes: u32,
     /// Buffer read by each input.
     pub inputs: Box<[u32]>,
+    /// Lanes of each input's buffer: `lanes`, or 1 where a shared port reads a mono source.
+    pub input_lanes: Box<[u32]>,
     /// Buffer written by each output.
     pub outputs: Box<[u32]>,
     /// Range of this node's mixes in `ExecutionPlan::mixes`.

@@ -723,17 +723,22 @@ impl Planner {
                     delay: cable_delay[c],
                 }
             };
-            for cables in &incoming[n] {
+            let mut input_lanes = Vec::with_capacity(incoming[n].len());
+            for (port, cables) in node.descriptor.inputs.iter().zip(&incoming[n]) {
+                // A shared port reads a mono source as it is rather than broadcast.
+                let readable =
+                    |c: usize| source_lanes(c) == lanes || (port.shared && source_lanes(c) == 1);
                 let direct = match cables.as_slice() {
                     [c] if graph.cables[*c].scale == 1.0
                         && from_scale[*c] == 1.0
                         && cable_delay[*c] == NO_DELAY
-                        && source_lanes(*c) == lanes =>
+                        && readable(*c) =>
                     {
                         Some(*c)
                     }
                     _ => None,
                 };
+                input_lanes.push(direct.map_or(lanes, source_lanes));
                 let buffer = if cables.is_empty() {
                     ZERO_BUFFER
                 } else if let Some(c) = direct {
@@ -840,6 +845,7 @@ impl Planner {
                 input_ptrs: vec![std::ptr::null(); inputs.len()].into_boxed_slice(),
                 output_ptrs: vec![std::ptr::null_mut(); live.outputs.len()].into_boxed_slice(),
                 inputs: inputs.into_boxed_slice(),
+                input_lanes: input_lanes.into_boxed_slice(),
                 outputs: live.outputs.iter().copied().collect(),
                 mixes: mix_start..plan.mixes.len() as u32,
                 mods,

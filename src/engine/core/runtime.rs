@@ -790,8 +790,9 @@ fn run_node(
     events: &[MidiEvent],
 ) {
     if let Some(module) = modules[node.slot as usize].as_mut() {
-        // SAFETY: pointers were resolved into the live pool at adoption; outputs are distinct
-        // buffers that no input of this node reads (the planner guarantees it).
+        // SAFETY: pointers were resolved into the live pool at adoption, each input buffer
+        // holding its `input_lanes`; outputs are distinct buffers that no input of this node
+        // reads (the planner guarantees it).
         let mut io = unsafe {
             ProcessIo::from_raw(
                 &node.input_ptrs,
@@ -801,6 +802,7 @@ fn run_node(
                 node.lanes as usize,
                 position,
             )
+            .with_input_lanes(&node.input_lanes)
         }
         .with_tempo(tempo)
         .with_events(events);
