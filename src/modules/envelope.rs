@@ -245,13 +245,18 @@ impl Lanes {
             // Whole chunks while nothing happens in them (a branch-free loop that
             // vectorises), then sample by sample up to the event.
             while end + CHUNK <= frames {
+                // Fixed-size views, so that the chunk's loop has no bounds checks.
+                let chunk = |input: &[f32]| -> [f32; CHUNK] {
+                    input[end..end + CHUNK].try_into().expect("a whole chunk")
+                };
+                let (triggers, gates) = (chunk(trigger), chunk(gate));
                 let mut values = [0.0; CHUNK];
                 let mut events = 0u32;
                 for (k, value) in values.iter_mut().enumerate() {
                     let v = origin + slope * (start + (end - f + k + 1) as i32 as f32);
                     *value = v;
-                    let edge = u32::from((trigger[end + k] >= 0.5) != trigger_high)
-                        | u32::from((gate[end + k] >= 0.5) != gate_high);
+                    let edge = u32::from((triggers[k] >= 0.5) != trigger_high)
+                        | u32::from((gates[k] >= 0.5) != gate_high);
                     events |= edge | u32::from(ended(sign, v, limit));
                 }
                 if events != 0 {
