@@ -229,16 +229,6 @@ impl PlanInputs {
 
 /// The parse and plan benchmarks.
 fn bench_plan(c: &mut Criterion, registry: &Registry, inputs: &PlanInputs) {
-    let voices = validate(&voices::graph(), registry).expect("the 64-voice patch is valid");
-    let (back_to_back, paused) = live_like_load(voices);
-    println!(
-        "  voices64 in {LIVE_FRAMES}-frame calls, wall time per call as a share of its \
-         period: {:.1}% back to back, {:.1}% after {} ms of spinning (live bar: <= 2.5%)",
-        back_to_back * 100.0,
-        paused * 100.0,
-        LIVE_PAUSE.as_millis()
-    );
-
     let fresh = Planner::new(SAMPLE_RATE, PoolSizes::default());
     let running = inputs.running_planner();
 
