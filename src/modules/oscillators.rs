@@ -251,8 +251,23 @@ impl Saw {
     fn steady(&mut self, out: &mut [f32]) {
         let p = &mut self.phases;
         if let ([phase], [inc], [table]) = (&mut *p.phase, &*p.increment, &*p.table) {
-            let (mut ph, inc, table) = (*phase, *inc, *table);
-            for o in out {
+            // `GROUP` consecutive samples at once, their phases `ph + k * inc` (the same
+            // wrapping sums as one step at a time), so that the arithmetic runs on vectors.
+            let (inc, table) = (*inc, *table);
+            let mut phases: [u32; GROUP] =
+                std::array::from_fn(|k| phase.wrapping_add(inc.wrapping_mul(k as u32)));
+            let step = inc.wrapping_mul(GROUP as u32);
+            let mut groups = out.chunks_exact_mut(GROUP);
+            for group in &mut groups {
+                let mut values = [0.0; GROUP];
+                for k in 0..GROUP {
+                    values[k] = read_fixed(table, phases[k]);
+                    phases[k] = phases[k].wrapping_add(step);
+                }
+                group.copy_from_slice(&values);
+            }
+            let mut ph = phases[0];
+            for o in groups.into_remainder() {
                 *o = read_fixed(table, ph);
                 ph = ph.wrapping_add(inc);
             }
@@ -276,7 +291,7 @@ impl Saw {
     }
 }
 
-/// Lanes a poly saw computes together.
+/// Lanes a poly saw computes together, or consecutive samples of a mono saw.
 const GROUP: usize = 8;
 
 /// Fills lanes `first..first + W` of `tile` (frames interleaved by `lanes`) from their
