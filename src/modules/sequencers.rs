@@ -297,6 +297,17 @@ impl ClockSequencer {
     }
 }
 
+/// `position % per_bar`, exactly. A bar of a power of two semiquavers (4/4 and every bar
+/// of 2^n beats) needs no `fmod` call: dividing by a power of two, truncating and multiplying
+/// back are exact, and so is the subtraction, whose exact result the remainder is.
+fn bar_remainder(position: f64, per_bar: f64) -> f64 {
+    if (per_bar as u64).is_power_of_two() && per_bar.fract() == 0.0 {
+        position - (position / per_bar).trunc() * per_bar
+    } else {
+        position % per_bar
+    }
+}
+
 impl Module for ClockSequencer {
     fn set_param(&mut self, index: usize, value: &ParamValue) {
         match (index, value) {
@@ -347,7 +358,7 @@ impl Module for ClockSequencer {
             if self.follows {
                 // The transport's position on this clock's bar grid from beat 0.
                 let beat = tempo.beat_at(i / lanes) * per_beat as f64;
-                self.position = beat % per_bar;
+                self.position = bar_remainder(beat, per_bar);
                 if self.position + tolerance >= per_bar {
                     self.position -= per_bar;
                 }
@@ -489,5 +500,23 @@ mod tests {
         assert_params(&module, &params);
         let outputs = [(0, "bar"), (1, "beat"), (2, "quaver"), (3, "semiquaver")];
         assert_outputs(&module, &outputs);
+    }
+
+    #[test]
+    fn the_bar_remainder_is_fmod_bit_for_bit() {
+        // Positions over a long set (beats times semiquavers, fractions of every size) and
+        // negative ones, against `%` for power-of-two and other bar lengths.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let position = (unit - 0.01) * 10f64.powi((x % 9) as i32);
+            for per_bar in [4.0, 8.0, 16.0, 32.0, 64.0, 12.0, 24.0, 48.0] {
+                let (ours, fmod) = (bar_remainder(position, per_bar), position % per_bar);
+                assert_eq!(ours.to_bits(), fmod.to_bits(), "{position} % {per_bar}");
+            }
+        }
     }
 }
