@@ -247,7 +247,8 @@ struct Saw {
 }
 
 impl Saw {
-    /// The block when no lane's pitch moves: one loop over frames, lanes innermost.
+    /// The block when no lane's pitch moves: a mono saw `GROUP` consecutive samples at a
+    /// time, a poly saw in tiles of frames, `GROUP` lanes at a time.
     fn steady(&mut self, out: &mut [f32]) {
         let p = &mut self.phases;
         if let ([phase], [inc], [table]) = (&mut *p.phase, &*p.increment, &*p.table) {
