@@ -8,6 +8,7 @@
 
 use super::observe::NodeLevel;
 use rtrb::Producer;
+use std::cell::Cell;
 
 /// Frames accumulated before the levels are published (about 21 ms at 48 kHz).
 pub const PUBLISH_FRAMES: u32 = 1024;
@@ -60,18 +61,21 @@ pub fn publish(
     ring: &mut Producer<NodeLevel>,
     plan_id: u64,
     nodes: impl ExactSizeIterator<Item = (u32, u32)>,
-    sums: &[LevelSum],
+    sums: &[Cell<LevelSum>],
     frames: u32,
 ) -> bool {
     let Ok(chunk) = ring.write_chunk_uninit(sums.len()) else {
         return false;
     };
-    chunk.fill_from_iter(nodes.zip(sums).map(|((node, lanes), s)| NodeLevel {
-        plan_id,
-        node,
-        frames,
-        peak: s.peak,
-        rms: (s.sum / (frames * lanes).max(1) as f32).sqrt(),
+    chunk.fill_from_iter(nodes.zip(sums).map(|((node, lanes), s)| {
+        let s = s.get();
+        NodeLevel {
+            plan_id,
+            node,
+            frames,
+            peak: s.peak,
+            rms: (s.sum / (frames * lanes).max(1) as f32).sqrt(),
+        }
     }));
     true
 }

@@ -96,6 +96,8 @@ pub struct NodeExec {
     pub continuous: Box<[bool]>,
     /// Range of this node's parameter ramps in `ExecutionPlan::ramps`.
     pub ramps: Range<u32>,
+    /// Its entry in `ExecutionPlan::meters` and `levels`, when its first output is metered.
+    pub meter: Option<u32>,
 }
 
 /// One step of a block.
@@ -164,9 +166,9 @@ pub struct ExecutionPlan {
     pub ramps: Vec<ParamRamp>,
     /// Absolute frame the plan landed on (set by the runtime on adoption).
     pub landed_at: u64,
-    /// The running level of each metered node (one per entry of `meters`), written by the
-    /// audio thread.
-    pub levels: Vec<super::levels::LevelSum>,
+    /// The running level of each metered node (one per entry of `meters`), folded by the
+    /// audio thread right after the node runs, while its output is still in cache.
+    pub levels: Vec<std::cell::Cell<super::levels::LevelSum>>,
     /// Frames folded into `levels` since they were last published.
     pub level_frames: u32,
 }

@@ -827,7 +827,9 @@ impl Planner {
             plan.ramps.extend_from_slice(&fades.ramps[n]);
             let kinds = node.descriptor.outputs.iter().map(|p| continuous(p.kind));
             let output_ramps: Box<[bool]> = kinds.collect();
+            let mut meter = None;
             if let (Some(&first), true) = (live.outputs.first(), n < fades.users) {
+                meter = Some(plan.meters.len() as u32);
                 plan.meters.push(Meter {
                     node: n as u32,
                     buffer: first,
@@ -852,6 +854,7 @@ impl Planner {
                 fade,
                 continuous: output_ramps,
                 ramps: ramp_start..plan.ramps.len() as u32,
+                meter,
             });
         };
         for group in &order.groups {

@@ -382,6 +382,7 @@ impl Runtime {
                         };
                     }
                     self.step_node(plan, node, (0, frames), block_tempo, events);
+                    self.fold_level(plan, node, frames);
                 }
                 Step::Loop(range) => {
                     let members = &plan.nodes[range.start as usize..range.end as usize];
@@ -410,6 +411,9 @@ impl Runtime {
                             self.step_node(plan, node, (i, 1), at.1, events);
                         }
                     }
+                    for node in members {
+                        self.fold_level(plan, node, frames);
+                    }
                 }
             }
         }
@@ -424,6 +428,20 @@ impl Runtime {
             };
             self.delays[slot..slot + lanes].copy_from_slice(last);
         }
+    }
+
+    /// Folds the block's `frames` frames of `node`'s metered output into its level, when
+    /// something observes the levels: right after the node ran, while they are in cache.
+    fn fold_level(&self, plan: &ExecutionPlan, node: &NodeExec, frames: usize) {
+        let (Some(m), true) = (node.meter, self.observer.is_some()) else {
+            return;
+        };
+        let meter = &plan.meters[m as usize];
+        let start = meter.buffer as usize * MAX_BLOCK;
+        let level = &plan.levels[m as usize];
+        let mut sum = level.get();
+        sum.add(&self.buffers[start..start + frames * meter.lanes as usize]);
+        level.set(sum);
     }
 
     /// Sets each modulated parameter of `node` (and of its spare) from lane 0 of its source
@@ -746,17 +764,13 @@ impl Runtime {
         }
     }
 
-    /// Folds this block into the node levels (publishing them every `PUBLISH_FRAMES`) and
+    /// Counts this block into the node levels (publishing them every `PUBLISH_FRAMES`) and
     /// publishes the guarded output frames, dropping what does not fit.
     fn observe(&mut self, left: &[f32], right: &[f32]) {
         let frames = left.len();
         let (Some(obs), Some(plan)) = (self.observer.as_mut(), self.plan.as_deref_mut()) else {
             return;
         };
-        for (meter, level) in plan.meters.iter().zip(plan.levels.iter_mut()) {
-            let start = meter.buffer as usize * MAX_BLOCK;
-            level.add(&self.buffers[start..start + frames * meter.lanes as usize]);
-        }
         plan.level_frames += frames as u32;
         if plan.level_frames >= PUBLISH_FRAMES {
             let nodes = plan.meters.iter().map(|m| (m.node, m.lanes));
@@ -769,7 +783,9 @@ impl Runtime {
             ) {
                 self.counters.dropped_levels.fetch_add(1, Ordering::Relaxed);
             }
-            plan.levels.fill(LevelSum::default());
+            for level in &plan.levels {
+                level.set(LevelSum::default());
+            }
             plan.level_frames = 0;
         }
         let n = frames.min(obs.samples.slots());
