@@ -4,7 +4,7 @@
 mod support;
 
 use patches_tui::engine::cpal_backend::{fill_device_buffer, DeviceSample};
-use patches_tui::engine::output::new_engine;
+use patches_tui::engine::output::{new_engine, OutputOptions};
 use patches_tui::engine::{AudioCallback, Cable, Engine, ModuleGraph, Node};
 use support::{test_registry, valid};
 
@@ -32,7 +32,7 @@ fn expected_right(i: usize) -> f32 {
 
 /// A callback playing `ramps` from its first sample, and the engine that sent the plan.
 fn playing() -> (Engine, AudioCallback) {
-    let (mut engine, callback) = new_engine(48000);
+    let (mut engine, callback) = new_engine(48000, &OutputOptions::default());
     engine.commit(valid(&ramps(), &test_registry()));
     (engine, callback)
 }

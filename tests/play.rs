@@ -376,3 +376,31 @@ fn play_with_stats_prints_the_load_every_two_seconds() {
     player.expect(Stream::Out, "stopped line", EXIT, |l| l == "stopped");
     assert_eq!(player.wait(EXIT).code(), Some(0));
 }
+
+#[test]
+fn play_names_a_node_it_resets_though_it_feeds_no_meters() {
+    // A sine whose pitch an LFO drives 2000 octaves deep: its frequency overflows to
+    // infinity and the containment resets it, again and again.
+    let blowing_up = "nodes:
+  lfo:
+    module: SineOscillator
+    params: {frequency: 1.0}
+  osc:
+    module: SineOscillator
+  out:
+    module: AudioOut
+cables:
+  - lfo.out -> osc.voct * 2000
+  - osc.out -> out.left
+";
+    let dir = temp_dir("resets");
+    let path = dir.path().join("set.yaml");
+    std::fs::write(&path, blowing_up).unwrap();
+    let mut player = Player::start(&[&path.display().to_string()]);
+    player.expect(Stream::Err, "reset line", Duration::from_secs(4), |l| {
+        l.starts_with("reset osc: its output went NaN or infinite")
+    });
+    player.interrupt();
+    player.expect(Stream::Out, "stopped line", EXIT, |l| l == "stopped");
+    assert_eq!(player.wait(EXIT).code(), Some(0));
+}

@@ -96,6 +96,7 @@ impl LiveArgs {
             sample_rate: self.sample_rate,
             buffer_size: self.buffer_size,
             null: self.null,
+            no_meters: false,
         }
     }
 }

@@ -11,7 +11,7 @@ use super::live_args::LiveArgs;
 use super::load::{load_text, read_text};
 use super::verbose;
 use clap::Args;
-use patches_tui::engine::{start_output, OutputInfo};
+use patches_tui::engine::{start_output, OutputInfo, OutputOptions};
 use patches_tui::modules::Registry;
 use patches_tui::watch::watch_file;
 use say::{say, warn};
@@ -67,7 +67,12 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     };
     let verbose = verbose::wanted(args.live.verbose);
     verbose::echo(verbose);
-    let mut output = match start_output(&args.live.output(), false) {
+    // No screen, so no meters: the audio thread does not fold node levels for nobody.
+    let options = OutputOptions {
+        no_meters: true,
+        ..args.live.output()
+    };
+    let mut output = match start_output(&options, false) {
         Ok(output) => output,
         Err(error) => {
             warn(error);

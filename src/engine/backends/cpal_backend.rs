@@ -157,7 +157,7 @@ pub fn start(options: &OutputOptions) -> Result<LiveOutput, String> {
     let device = find_device(&host, options.device.as_deref())?;
     let label = device_label(&device);
     let (config, format) = choose_config(&device, &label, options)?;
-    let (engine, callback) = new_engine(config.sample_rate);
+    let (engine, callback) = new_engine(config.sample_rate, options);
     let load = callback.load();
     let mute = callback.mute_switch();
     let errors = Arc::new(StreamErrors::default());

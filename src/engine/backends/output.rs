@@ -26,6 +26,9 @@ pub struct OutputOptions {
     pub buffer_size: Option<u32>,
     /// Use the null backend (no device).
     pub null: bool,
+    /// Publish no node levels or scope frames: a player without a screen has no meters to
+    /// feed, so its audio thread skips the fold and its main thread the draining.
+    pub no_meters: bool,
 }
 
 /// What is actually playing.
@@ -111,16 +114,23 @@ pub fn start_output(
     }
 }
 
-/// A new engine and its audio callback at `sample_rate`.
-pub fn new_engine(sample_rate: u32) -> (Engine, AudioCallback) {
-    let (engine, runtime) = Engine::new(EngineConfig::new(sample_rate as f32));
+/// A new engine and its audio callback at `sample_rate`, observed unless `options` asks
+/// for no meters.
+pub fn new_engine(sample_rate: u32, options: &OutputOptions) -> (Engine, AudioCallback) {
+    let config = EngineConfig::new(sample_rate as f32);
+    let config = if options.no_meters {
+        config.unobserved()
+    } else {
+        config
+    };
+    let (engine, runtime) = Engine::new(config);
     (engine, AudioCallback::new(runtime, sample_rate as f32))
 }
 
 fn start_null(options: &OutputOptions, warning: Option<String>) -> Result<LiveOutput, OutputError> {
     let sample_rate = options.sample_rate.unwrap_or(NULL_SAMPLE_RATE);
     let buffer_size = options.buffer_size.unwrap_or(NULL_BUFFER_SIZE);
-    let (engine, callback) = new_engine(sample_rate);
+    let (engine, callback) = new_engine(sample_rate, options);
     let load = callback.load();
     let mute = callback.mute_switch();
     let output =
@@ -144,4 +154,21 @@ fn start_null(options: &OutputOptions, warning: Option<String>) -> Result<LiveOu
         warning,
         stream: OutputStream::Null(output),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_without_meters_gets_an_unobserved_engine() {
+        let (mut engine, _) = new_engine(48000, &OutputOptions::default());
+        assert!(engine.observations().is_some());
+        let no_meters = OutputOptions {
+            no_meters: true,
+            ..OutputOptions::default()
+        };
+        let (mut engine, _) = new_engine(48000, &no_meters);
+        assert!(engine.observations().is_none());
+    }
 }
