@@ -197,7 +197,8 @@ impl Lowpass {
         let s = &mut self.lanes;
         if let ([ic1], [ic2]) = (&mut *s.ic1, &mut *s.ic2) {
             let mut state = [*ic1, *ic2];
-            self.quad.run(&mut state, input, out, position);
+            self.quad
+                .run::<SEGMENT>(&mut state, input, out, (position, SILENCE));
             [*ic1, *ic2] = state;
             return;
         }
@@ -324,6 +325,11 @@ impl Module for Lowpass {
         let input = io.input(IN);
         let (cutoff_cv, resonance_cv) = (io.input(CUTOFF_CV), io.input(RESONANCE_CV));
         let out = io.output(0);
+        if lanes == 1 && !self.cv_connected {
+            // Coefficients fixed for the whole block: one call, which snaps the state at
+            // every segment start itself.
+            return self.run(input, out, position);
+        }
         let mut f = 0;
         while f < frames {
             if position.is_multiple_of(SEGMENT) {

@@ -119,8 +119,27 @@ impl Quad {
     }
 
     /// Filters `input` into `out` starting at stream position `position`, moving `state`
-    /// (the current group's start state) on at every completed group.
-    pub fn run(&mut self, state: &mut [f32; 2], input: &[f32], out: &mut [f32], position: u64) {
+    /// (the current group's start state) on at every completed group. At every position
+    /// that is a multiple of `SNAP_EVERY` (a multiple of `GROUP`), a state below `silence`
+    /// in magnitude is first set to exactly 0: the filter's flush to silence, at fixed
+    /// positions of the stream (setting it again where the caller already did changes
+    /// nothing).
+    pub fn run<const SNAP_EVERY: u64>(
+        &mut self,
+        state: &mut [f32; 2],
+        input: &[f32],
+        out: &mut [f32],
+        (position, silence): (u64, f32),
+    ) {
+        const { assert!(SNAP_EVERY.is_multiple_of(GROUP as u64)) };
+        let snap = |z: (f32, f32), at: u64| {
+            let zero_below = |s: f32| if s.abs() < silence { 0.0 } else { s };
+            if at.is_multiple_of(SNAP_EVERY) {
+                (zero_below(z.0), zero_below(z.1))
+            } else {
+                z
+            }
+        };
         let mut z = (state[0], state[1]);
         let mut done = 0;
         let mut at = (position % GROUP as u64) as usize;
@@ -128,13 +147,19 @@ impl Quad {
             if at == 0 && input.len() - done >= GROUP {
                 let full = input.len() - done - (input.len() - done) % GROUP;
                 let groups = input[done..done + full].chunks_exact(GROUP);
+                let mut start = position + done as u64;
                 for (xs, ys) in groups.zip(out[done..done + full].chunks_exact_mut(GROUP)) {
                     let xs: &[f32; GROUP] = xs.try_into().expect("chunks of GROUP");
+                    z = snap(z, start);
                     ys.copy_from_slice(&self.outputs(z, xs));
                     z = self.next_state(z, xs);
+                    start += GROUP as u64;
                 }
                 done += full;
                 continue;
+            }
+            if at == 0 {
+                z = snap(z, position + done as u64);
             }
             let n = (GROUP - at).min(input.len() - done);
             self.inputs[at..at + n].copy_from_slice(&input[done..done + n]);
@@ -183,7 +208,7 @@ mod tests {
             .collect();
         let mut out = vec![0.0; input.len()];
         let mut state = [0.0; 2];
-        quad.run(&mut state, &input, &mut out, 0);
+        quad.run::<16>(&mut state, &input, &mut out, (0, 0.0));
         let mut exact = [0.0; 2];
         for (&x, &y) in input.iter().zip(&out) {
             let want = reference(c, &mut exact, f64::from(x));
@@ -195,10 +220,21 @@ mod tests {
     fn any_split_into_calls_gives_the_same_bits() {
         let mut whole = Quad::default();
         whole.tune(0.9, 0.95, 0.1, 0.05);
-        let input: Vec<f32> = (0..301).map(|n| ((n * 31) % 17) as f32 - 8.0).collect();
+        // A burst, then silence long enough for the state to fall below the threshold and
+        // snap to zero.
+        let input: Vec<f32> = (0..301)
+            .map(|n| {
+                if n < 40 {
+                    ((n * 31) % 17) as f32 - 8.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         let mut expected = vec![0.0; input.len()];
         let mut state = [0.0; 2];
-        whole.run(&mut state, &input, &mut expected, 0);
+        whole.run::<16>(&mut state, &input, &mut expected, (0, SILENCE));
+        assert_eq!(expected.last(), Some(&0.0), "the state snapped to zero");
         for block in [1, 2, 3, 5, 37] {
             let mut split = Quad::default();
             split.tune(0.9, 0.95, 0.1, 0.05);
@@ -206,15 +242,39 @@ mod tests {
             let mut state = [0.0; 2];
             for start in (0..input.len()).step_by(block) {
                 let end = (start + block).min(input.len());
-                split.run(
+                split.run::<16>(
                     &mut state,
                     &input[start..end],
                     &mut out[start..end],
-                    start as u64,
+                    (start as u64, SILENCE),
                 );
             }
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&out), bits(&expected), "block {block}");
         }
+    }
+
+    /// A threshold the test's decay crosses within its length.
+    const SILENCE: f32 = 1e-3;
+
+    #[test]
+    fn the_state_snaps_to_zero_only_at_multiples_of_snap_every() {
+        let mut quad = Quad::default();
+        quad.tune(0.9, 0.95, 0.1, 0.05);
+        let input: Vec<f32> = (0..400).map(|n| if n == 0 { 1.0 } else { 0.0 }).collect();
+        let mut first_silent = |silence: f32| {
+            let mut out = vec![0.0; input.len()];
+            quad.run::<16>(&mut [0.0; 2], &input, &mut out, (0, silence));
+            let last_sound = out.iter().rposition(|&y| y != 0.0).expect("it rings");
+            last_sound + 1
+        };
+        let snapped = first_silent(SILENCE);
+        assert!(snapped < input.len(), "the ringing stops within the render");
+        assert_eq!(
+            snapped % 16,
+            0,
+            "silence starts at a multiple of 16: {snapped}"
+        );
+        assert_eq!(first_silent(0.0), input.len(), "no threshold, no snap");
     }
 }
