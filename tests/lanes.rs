@@ -525,8 +525,11 @@ fn every_filter_lane_has_its_own_cutoff() {
 
 #[test]
 fn spread_spaces_its_lanes_evenly_and_a_mono_spread_is_from() {
-    let out = harness("Spread", 5, &[("from", float(-1.0)), ("to", float(1.0))]).run(&[], 3);
-    assert_eq!(out[0], [-1.0, -0.5, 0.0, 0.5, 1.0].repeat(3));
+    for frames in [1, 3, 37, 512] {
+        let out =
+            harness("Spread", 5, &[("from", float(-1.0)), ("to", float(1.0))]).run(&[], frames);
+        assert_eq!(out[0], [-1.0, -0.5, 0.0, 0.5, 1.0].repeat(frames));
+    }
     let out = harness("Spread", 1, &[("from", float(0.25)), ("to", float(9.0))]).run(&[], 4);
     assert_eq!(out[0], [0.25; 4]);
 }
