@@ -67,7 +67,8 @@ pub fn run(args: &PlayArgs) -> ExitCode {
     };
     let verbose = verbose::wanted(args.live.verbose);
     verbose::echo(verbose);
-    // No screen, so no meters: the audio thread does not fold node levels for nobody.
+    // No screen, so no meters: the audio thread folds no node levels and the session drains
+    // no observation rings.
     let options = OutputOptions {
         no_meters: true,
         ..args.live.output()
