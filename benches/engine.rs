@@ -53,8 +53,9 @@ const LIVE_CALLS: u32 = 400;
 /// Rounds it times (the best one counts).
 const LIVE_ROUNDS: u32 = 3;
 /// The pause before each call in its second part, as long as `play` sleeps between
-/// 256-frame callbacks, spent spinning on the clock: no sleep, no system call, no memory
-/// touched, so whatever it adds to the next call comes from outside the process.
+/// 256-frame callbacks, spent spinning on the clock: no sleep, no system call, none of the
+/// engine's memory touched, so whatever it adds to the next call comes from outside the
+/// process.
 const LIVE_PAUSE: Duration = Duration::from_micros(5000);
 
 /// Something that renders `FRAMES` frames per call.

@@ -4,7 +4,7 @@ mod support;
 
 use patches_tui::engine::{Cable, ModuleGraph, Node, OfflineRenderer, StereoBuffer};
 use patches_tui::modules::ParamValue;
-use support::{test_registry, valid, TRACER_DROPS};
+use support::{feedback_patch, test_registry, valid, TRACER_DROPS};
 
 const SR: f32 = 48000.0;
 
@@ -118,19 +118,6 @@ fn retyped_or_reshaped_node_is_rebuilt() {
     let out = render_switch(&ramp_patch("r", None), Some(&retyped), 10, 20, 8);
     assert_eq!(out.left[10], 1e-6, "the new Impulse fires at once");
     assert_eq!(out.left[11], 0.0);
-}
-
-fn feedback_patch() -> ModuleGraph {
-    // imp -> a; a -> b (x0.5); b -> a closes the loop.
-    ModuleGraph::new()
-        .with_node(Node::new("imp", "Impulse"))
-        .with_node(Node::new("a", "Pass"))
-        .with_node(Node::new("b", "Pass"))
-        .with_node(Node::new("out", "AudioOut"))
-        .with_cable(Cable::new("imp", "out", "a", "in"))
-        .with_cable(Cable::new("a", "out", "b", "in").with_scale(0.5))
-        .with_cable(Cable::new("b", "out", "a", "in"))
-        .with_cable(Cable::new("a", "out", "out", "left"))
 }
 
 #[test]

@@ -6,28 +6,20 @@ mod support;
 
 use patches_tui::engine::{Cable, Engine, EngineConfig, ModuleGraph, Node, NodeLevel};
 use patches_tui::modules::ParamValue;
-use support::{test_registry, valid};
+use support::{feedback_patch, test_registry, valid};
 
 const SR: f32 = 48000.0;
 /// Frames the runtime folds before it publishes (its `PUBLISH_FRAMES`).
 const WINDOW: usize = 1024;
 
-/// A sine of period 64 frames into the right side, and a feedback loop into the left:
-/// `imp -> a`, `a -> b` (x0.5), `b -> a`, so that `a[n] = 0.5^n` and `b[n] = 0.5^(n+1)`.
+/// The feedback loop of `feedback_patch` on the left, and a sine of period 64 frames into
+/// the right side.
 fn patch() -> ModuleGraph {
-    ModuleGraph::new()
+    feedback_patch()
         .with_node(
             Node::new("sine", "SineOscillator")
                 .with_param("frequency", ParamValue::Float(f64::from(SR) / 64.0)),
         )
-        .with_node(Node::new("imp", "Impulse"))
-        .with_node(Node::new("a", "Pass"))
-        .with_node(Node::new("b", "Pass"))
-        .with_node(Node::new("out", "AudioOut"))
-        .with_cable(Cable::new("imp", "out", "a", "in"))
-        .with_cable(Cable::new("a", "out", "b", "in").with_scale(0.5))
-        .with_cable(Cable::new("b", "out", "a", "in"))
-        .with_cable(Cable::new("a", "out", "out", "left"))
         .with_cable(Cable::new("sine", "out", "out", "right").with_scale(0.5))
 }
 

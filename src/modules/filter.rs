@@ -164,7 +164,7 @@ impl Lowpass {
         self.lanes.tuned = true;
     }
 
-    /// The segment start at frame `f`: reads the CVs (when connected) and snaps tiny state.
+    /// The segment start at frame `f`: reads the CVs (when connected).
     ///
     /// A moved resonance CV retunes its lane alone (a `powf`); cutoff CVs retune every lane
     /// in one branch-free pass that vectorises.
@@ -187,20 +187,23 @@ impl Lowpass {
                 self.retune_cutoffs(cutoffs);
             }
         }
-        snap_to_silence(&mut self.lanes.ic1);
-        snap_to_silence(&mut self.lanes.ic2);
     }
 
     /// Filters `frames` frames (interleaved by lane) with fixed coefficients, the first at
-    /// stream position `position`.
+    /// stream position `position`, snapping tiny state to 0 at every segment start first.
     fn run(&mut self, input: &[f32], out: &mut [f32], position: u64) {
         let s = &mut self.lanes;
         if let ([ic1], [ic2]) = (&mut *s.ic1, &mut *s.ic2) {
             let mut state = [*ic1, *ic2];
             self.quad
-                .run::<SEGMENT>(&mut state, input, out, (position, SILENCE));
+                .run::<SEGMENT>(&mut state, input, out, position, SILENCE);
             [*ic1, *ic2] = state;
             return;
+        }
+        // A poly call never crosses a segment start: it begins on one or inside a segment.
+        if position.is_multiple_of(SEGMENT) {
+            snap_to_silence(&mut s.ic1);
+            snap_to_silence(&mut s.ic2);
         }
         let lanes = s.ic1.len();
         let grouped = lanes - lanes % GROUP;

@@ -129,7 +129,8 @@ impl Quad {
         state: &mut [f32; 2],
         input: &[f32],
         out: &mut [f32],
-        (position, silence): (u64, f32),
+        position: u64,
+        silence: f32,
     ) {
         const { assert!(SNAP_EVERY.is_multiple_of(GROUP as u64)) };
         let snap = |z: (f32, f32), at: u64| {
@@ -208,7 +209,7 @@ mod tests {
             .collect();
         let mut out = vec![0.0; input.len()];
         let mut state = [0.0; 2];
-        quad.run::<16>(&mut state, &input, &mut out, (0, 0.0));
+        quad.run::<16>(&mut state, &input, &mut out, 0, 0.0);
         let mut exact = [0.0; 2];
         for (&x, &y) in input.iter().zip(&out) {
             let want = reference(c, &mut exact, f64::from(x));
@@ -233,7 +234,7 @@ mod tests {
             .collect();
         let mut expected = vec![0.0; input.len()];
         let mut state = [0.0; 2];
-        whole.run::<16>(&mut state, &input, &mut expected, (0, SILENCE));
+        whole.run::<16>(&mut state, &input, &mut expected, 0, SILENCE);
         assert_eq!(expected.last(), Some(&0.0), "the state snapped to zero");
         for block in [1, 2, 3, 5, 37] {
             let mut split = Quad::default();
@@ -246,7 +247,8 @@ mod tests {
                     &mut state,
                     &input[start..end],
                     &mut out[start..end],
-                    (start as u64, SILENCE),
+                    start as u64,
+                    SILENCE,
                 );
             }
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
@@ -264,7 +266,7 @@ mod tests {
         let input: Vec<f32> = (0..400).map(|n| if n == 0 { 1.0 } else { 0.0 }).collect();
         let mut first_silent = |silence: f32| {
             let mut out = vec![0.0; input.len()];
-            quad.run::<16>(&mut [0.0; 2], &input, &mut out, (0, silence));
+            quad.run::<16>(&mut [0.0; 2], &input, &mut out, 0, silence);
             let last_sound = out.iter().rposition(|&y| y != 0.0).expect("it rings");
             last_sound + 1
         };

@@ -1,7 +1,7 @@
 //! Test-only module types that make engine behaviour easy to measure.
 #![allow(dead_code)]
 
-use patches_tui::engine::{validate, ModuleGraph, ValidGraph};
+use patches_tui::engine::{validate, Cable, ModuleGraph, Node, ValidGraph};
 use patches_tui::modules::{
     Layout, Module, ModuleType, ParamDescriptor, ParamKind, ParamValue, PortDescriptor, ProcessIo,
     Registry, ShapeUse,
@@ -217,4 +217,18 @@ pub fn sine_graph() -> ValidGraph {
     patches_tui::dsl::load(text, &Registry::seed())
         .expect("valid")
         .valid
+}
+
+/// A feedback loop fed one impulse: `imp -> a`, `a -> b` (x0.5), `b -> a` closes the loop,
+/// and `a` plays on the left, so that `a[n] = 0.5^n` and `b[n] = 0.5^(n+1)`.
+pub fn feedback_patch() -> ModuleGraph {
+    ModuleGraph::new()
+        .with_node(Node::new("imp", "Impulse"))
+        .with_node(Node::new("a", "Pass"))
+        .with_node(Node::new("b", "Pass"))
+        .with_node(Node::new("out", "AudioOut"))
+        .with_cable(Cable::new("imp", "out", "a", "in"))
+        .with_cable(Cable::new("a", "out", "b", "in").with_scale(0.5))
+        .with_cable(Cable::new("b", "out", "a", "in"))
+        .with_cable(Cable::new("a", "out", "out", "left"))
 }

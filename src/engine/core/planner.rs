@@ -753,13 +753,13 @@ impl Planner {
                     mix_buffers.push(target);
                     let start = plan.terms.len() as u32;
                     for &c in cables {
-                        let source = output_buffers[graph.cables[c].from][graph.cables[c].output];
-                        plan.terms.push(term_of(c));
-                        if cable_delay[c] != NO_DELAY {
+                        let term = term_of(c);
+                        plan.terms.push(term);
+                        if term.delay != NO_DELAY {
                             plan.delays.push(DelayStore {
-                                slot: cable_delay[c],
-                                source,
-                                lanes: source_lanes(c),
+                                slot: term.delay,
+                                source: term.source,
+                                lanes: term.lanes,
                             });
                         }
                     }
