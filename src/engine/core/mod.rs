@@ -15,6 +15,7 @@ pub mod order;
 pub mod plan;
 pub mod planner;
 pub mod runtime;
+mod scratch;
 pub mod suggest;
 pub mod transport;
 pub mod validate;

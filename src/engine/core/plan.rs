@@ -82,7 +82,9 @@ pub struct NodeExec {
     pub input_lanes: Box<[u32]>,
     /// Buffer written by each output.
     pub outputs: Box<[u32]>,
-    /// Range of this node's mixes in `ExecutionPlan::mixes`.
+    /// Range of the mixes made just before this node runs in `ExecutionPlan::mixes`: a loop
+    /// member's, made sample by sample (a whole-block node's mixes run in a `Step::Mixes`
+    /// as soon as their sources are ready).
     pub mixes: Range<u32>,
     /// Its modulated parameters (the node runs in pieces split at their setting points).
     pub mods: Box<[ModExec]>,
@@ -107,6 +109,9 @@ pub enum Step {
     Block(u32),
     /// Run these nodes sample by sample (a feedback loop), then store the delayed samples.
     Loop(Range<u32>),
+    /// Make these mixes (a range of `ExecutionPlan::mixes`) for the whole block: every source
+    /// has run.
+    Mixes(Range<u32>),
 }
 
 /// A node whose first output is metered, for the observation ring.

@@ -5,8 +5,9 @@
 //! only its parameter diff (a parameter deleted from the patch reverts to its default).
 //! Otherwise a fresh instance is made here, on the control thread; when only the shape
 //! changed, it takes over what it keeps of the old instance on the audio thread, on the
-//! frame the plan lands (`Module::reshape_from`). Output buffers of kept nodes and delay
-//! slots of surviving feedback cables are stable, so their contents carry on.
+//! frame the plan lands (`Module::reshape_from`). Delay slots of surviving feedback cables
+//! are stable, so their contents carry on; signal buffers carry nothing from one block to
+//! the next, and most of them share scratch memory (`scratch`).
 
 use super::fades::{NodeFade, ParamRamp};
 use super::ghosts::with_ghosts;
@@ -15,6 +16,7 @@ use super::plan::{
     Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, ModExec, NodeExec, ParamUpdate,
     PlanUpdate, Reshape, ReshapeFrom, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
 };
+use super::scratch::{self, UNPLACED_MIX};
 use super::validate::ValidGraph;
 use crate::modules::{Module, ModuleType, ParamValue, PortKind, Shape, MAX_BLOCK, MAX_VOICES};
 use std::collections::HashMap;
@@ -113,7 +115,8 @@ struct LiveNode {
     /// The modulation of each parameter, when it has one (the runtime sets those, not a
     /// commit).
     modulated: Arc<[Option<ModKey>]>,
-    /// First unit of each output buffer (each `shape.voices` units long).
+    /// First unit of each output's own buffer (each `shape.voices` units long): where it is
+    /// written when no cable reads it, and so is left out of scratch.
     outputs: Arc<[u32]>,
     connected_inputs: Arc<[bool]>,
     connected_outputs: Arc<[bool]>,
@@ -192,7 +195,8 @@ pub struct Planned {
 pub struct Planner {
     sample_rate: f32,
     nodes: HashMap<Arc<str>, LiveNode>,
-    mix_buffers: Vec<Run>,
+    /// The scratch region of the last plan (see `scratch`), free again once the next lands.
+    scratch: Option<Run>,
     delays: HashMap<CableKey, Run>,
     scales: HashMap<ScaleKey, f32>,
     fade_frames: u32,
@@ -239,7 +243,7 @@ impl Planner {
         Planner {
             sample_rate,
             nodes: HashMap::new(),
-            mix_buffers: Vec::new(),
+            scratch: None,
             delays: HashMap::new(),
             scales: HashMap::new(),
             fade_frames: (DEFAULT_FADE_MS / 1000.0 * sample_rate).round() as u32,
@@ -382,8 +386,8 @@ impl Planner {
         let planned = PlannedGraph(augmented.map_or_else(|| shared.clone(), Arc::new));
         let graph: &ValidGraph = &planned.0;
 
-        // Retire what is gone or rebuilt; free per-plan mix buffers.
-        for run in std::mem::take(&mut next.mix_buffers) {
+        // Retire what is gone or rebuilt; free the last plan's scratch region.
+        if let Some(run) = next.scratch.take() {
             next.buffers.give_back(run);
         }
         let by_name: HashMap<&str, usize> = graph
@@ -711,7 +715,6 @@ impl Planner {
             let lanes = node.shape.voices as u32;
             let mix_start = plan.mixes.len() as u32;
             let mut inputs = Vec::with_capacity(incoming[n].len());
-            let mut mix_buffers = Vec::new();
             let source_lanes = |c: usize| graph.nodes[graph.cables[c].from].shape.voices as u32;
             let term_of = |c: usize| {
                 let cable = &graph.cables[c];
@@ -749,8 +752,7 @@ impl Planner {
                     // both sides of an `AudioOut`): read that sum rather than make it twice.
                     same
                 } else {
-                    let target = this.buffers.take(lanes);
-                    mix_buffers.push(target);
+                    let target = UNPLACED_MIX + plan.mixes.len() as u32;
                     let start = plan.terms.len() as u32;
                     for &c in cables {
                         let term = term_of(c);
@@ -764,11 +766,11 @@ impl Planner {
                         }
                     }
                     plan.mixes.push(Mix {
-                        target: target.start,
+                        target,
                         lanes,
                         terms: start..plan.terms.len() as u32,
                     });
-                    target.start
+                    target
                 };
                 inputs.push(buffer);
             }
@@ -790,7 +792,6 @@ impl Planner {
                 .nodes
                 .get_mut(node.name.as_str())
                 .expect("every node is live after planning");
-            this.mix_buffers.extend(mix_buffers);
             let connected_inputs: Vec<bool> = incoming[n].iter().map(|c| !c.is_empty()).collect();
             if *live.connected_inputs != *connected_inputs
                 || *live.connected_outputs != *connected_outputs[n]
@@ -891,6 +892,12 @@ impl Planner {
             node.feeds = runs.into_boxed_slice();
         }
         plan.levels = vec![Default::default(); plan.meters.len()];
+        let placement = scratch::place(&mut plan, &connected_outputs);
+        if placement.units > 0 {
+            let region = self.buffers.take(placement.units.next_power_of_two());
+            placement.apply(&mut plan, region.start);
+            self.scratch = Some(region);
+        }
         update.plan = Some(Box::new(plan));
     }
 

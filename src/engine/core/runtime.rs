@@ -6,6 +6,8 @@
 //! replaces goes back to the control side on the retire ring.
 
 mod following;
+#[cfg(test)]
+mod written_first;
 
 pub use following::CallbackStart;
 
@@ -374,16 +376,11 @@ impl Runtime {
             match step {
                 Step::Block(n) => {
                     let node = &plan.nodes[*n as usize];
-                    for mix in &plan.mixes[node.mixes.start as usize..node.mixes.end as usize] {
-                        let terms = &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
-                        // SAFETY: mix targets are never sources; both lie in the pool.
-                        unsafe {
-                            mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade)
-                        };
-                    }
+                    make_mixes(base, plan, &node.mixes, frames, fade);
                     self.step_node(plan, node, (0, frames), block_tempo, events);
                     self.fold_level(plan, node, frames);
                 }
+                Step::Mixes(range) => make_mixes(base, plan, range, frames, fade),
                 Step::Loop(range) => {
                     let members = &plan.nodes[range.start as usize..range.end as usize];
                     for i in 0..frames {
@@ -792,6 +789,22 @@ impl Runtime {
         if let Ok(chunk) = obs.samples.write_chunk_uninit(n) {
             chunk.fill_from_iter(left.iter().zip(right).map(|(&l, &r)| [l, r]));
         }
+    }
+}
+
+/// Makes the mixes `range` of `plan` for the whole block, in the pool at `base`.
+fn make_mixes(
+    base: *mut f32,
+    plan: &ExecutionPlan,
+    range: &std::ops::Range<u32>,
+    frames: usize,
+    fade: Fade,
+) {
+    for mix in &plan.mixes[range.start as usize..range.end as usize] {
+        let terms = &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
+        // SAFETY: a mix's target is never one of its sources (the planner places the target
+        // while the sources are live); both lie in the pool.
+        unsafe { mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade) };
     }
 }
 
