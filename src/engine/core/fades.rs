@@ -108,16 +108,34 @@ impl NodeGain {
     /// # Safety
     /// Every output pointer must hold `(offset + frames) * lanes` floats that nothing else
     /// accesses meanwhile.
+    #[inline]
     pub unsafe fn apply(
+        &self,
+        outputs: &[*mut f32],
+        continuous: &[bool],
+        lanes: usize,
+        piece: (usize, usize, u64),
+    ) {
+        // Inlined: almost every node, almost every block, has a gain of 1 (settled, or a
+        // fresh node's start from 1 to 1).
+        if self.to == 1.0 && (self.from == 1.0 || self.settled(piece.2)) {
+            return;
+        }
+        self.scale(outputs, continuous, lanes, piece);
+    }
+
+    /// `apply` for a gain that moves or stays below 1.
+    ///
+    /// # Safety
+    /// As `apply`.
+    #[inline(never)]
+    unsafe fn scale(
         &self,
         outputs: &[*mut f32],
         continuous: &[bool],
         lanes: usize,
         (offset, frames, at): (usize, usize, u64),
     ) {
-        if self.to == 1.0 && self.settled(at) {
-            return;
-        }
         debug_assert!((offset + frames) * lanes <= MAX_BLOCK * lanes);
         for (&ptr, &ramps) in outputs.iter().zip(continuous) {
             let out = std::slice::from_raw_parts_mut(ptr.add(offset * lanes), frames * lanes);
