@@ -23,8 +23,11 @@ pub struct Order {
     pub feedback: Vec<bool>,
 }
 
-/// Orders `node_count` nodes connected by `edges` (from, to). Deterministic: ties keep the
-/// order in which nodes were written.
+/// Orders `node_count` nodes connected by `edges` (from, to). Each node runs as late as its
+/// readers allow: the order is a depth-first walk from the sinks back through their inputs
+/// (in edge order), so that a voice's chain runs as one stretch just before the node that
+/// reads it, and its buffers die young (see `scratch`). Any topological order gives the
+/// same output; this one keeps the working set small. Deterministic.
 pub fn order(node_count: usize, edges: &[(usize, usize)]) -> Order {
     let mut successors = vec![Vec::new(); node_count];
     let mut self_loop = vec![false; node_count];
@@ -32,20 +35,23 @@ pub fn order(node_count: usize, edges: &[(usize, usize)]) -> Order {
         successors[from].push(to);
         self_loop[from] |= from == to;
     }
-    let components = tarjan(&successors);
+    let mut components = tarjan(&successors);
+    let mut component_of = vec![0; node_count];
+    for (c, members) in components.iter().enumerate() {
+        for &m in members {
+            component_of[m] = c;
+        }
+    }
+    let sequence = readers_last(&components, edges, &component_of);
     // Scratch shared by every loop, so that ordering stays linear in nodes and edges.
-    let mut component_of = vec![usize::MAX; node_count];
     let mut visited = vec![false; node_count];
     let mut rank = vec![0usize; node_count];
     let mut groups = Vec::with_capacity(components.len());
     let mut next_rank = 0;
-    // Tarjan emits components in reverse topological order.
-    for (c, mut members) in components.into_iter().rev().enumerate() {
+    for c in sequence {
+        let mut members = std::mem::take(&mut components[c]);
         let looped = members.len() > 1 || self_loop[members[0]];
         if looped {
-            for &m in &members {
-                component_of[m] = c;
-            }
             members = loop_order(&members, &successors, &component_of, &mut visited);
         }
         for &m in &members {
@@ -60,6 +66,48 @@ pub fn order(node_count: usize, edges: &[(usize, usize)]) -> Order {
     }
     let feedback = edges.iter().map(|&(f, t)| rank[t] <= rank[f]).collect();
     Order { groups, feedback }
+}
+
+/// The components in topological order, each as close before its readers as possible: a
+/// depth-first post-order over the components' inputs (edges into them, in edge order),
+/// from every sink in the order of its first node.
+fn readers_last(
+    components: &[Vec<usize>],
+    edges: &[(usize, usize)],
+    component_of: &[usize],
+) -> Vec<usize> {
+    let count = components.len();
+    let mut inputs = vec![Vec::new(); count];
+    let mut is_sink = vec![true; count];
+    for &(from, to) in edges {
+        let (f, t) = (component_of[from], component_of[to]);
+        if f != t {
+            inputs[t].push(f);
+            is_sink[f] = false;
+        }
+    }
+    let first_node = |c: usize| components[c].iter().min().copied().unwrap_or(0);
+    let mut sinks: Vec<usize> = (0..count).filter(|&c| is_sink[c]).collect();
+    sinks.sort_by_key(|&c| first_node(c));
+    let mut entered = vec![false; count];
+    let mut sequence = Vec::with_capacity(count);
+    for sink in sinks {
+        entered[sink] = true;
+        let mut walk = vec![(sink, 0usize)];
+        while let Some(&mut (c, ref mut next)) = walk.last_mut() {
+            if let Some(&input) = inputs[c].get(*next) {
+                *next += 1;
+                if !entered[input] {
+                    entered[input] = true;
+                    walk.push((input, 0));
+                }
+                continue;
+            }
+            sequence.push(c);
+            walk.pop();
+        }
+    }
+    sequence
 }
 
 /// Reverse DFS post-order of a loop's members from the first one written, so that only the
