@@ -119,6 +119,12 @@ pub struct PortDescriptor {
     /// for every lane, instead of a copy broadcast into every lane (the module then checks
     /// [`super::ProcessIo::input_lanes`]). As VCV Rack's polyphonic inputs read a mono cable.
     pub shared: bool,
+    /// Whether the module adds this input, as it is, to its other summed inputs and reads it
+    /// for nothing else (`Sum`). The engine may then feed every cable into the node's summed
+    /// inputs into the first of them, in input order, where that makes the same additions in
+    /// the same order (the same bits): a mix that adds each voice as soon as it is made
+    /// rather than keeping every voice until the sum runs.
+    pub summed: bool,
 }
 
 impl PortDescriptor {
@@ -131,6 +137,7 @@ impl PortDescriptor {
             indexed: false,
             kind: PortKind::Audio,
             shared: false,
+            summed: false,
         }
     }
 
@@ -143,6 +150,7 @@ impl PortDescriptor {
             indexed: true,
             kind: PortKind::Audio,
             shared: false,
+            summed: false,
         }
     }
 
@@ -156,6 +164,13 @@ impl PortDescriptor {
     /// [`PortDescriptor::shared`]).
     pub const fn shared(mut self) -> Self {
         self.shared = true;
+        self
+    }
+
+    /// The same port, added as it is to the module's other summed inputs (see
+    /// [`PortDescriptor::summed`]).
+    pub const fn summed(mut self) -> Self {
+        self.summed = true;
         self
     }
 

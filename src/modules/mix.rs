@@ -74,7 +74,7 @@ pub fn sum_type() -> ModuleType {
         },
         describe: |shape| Layout {
             inputs: (0..shape.channels)
-                .map(|i| PortDescriptor::indexed("in", i, "A signal to add"))
+                .map(|i| PortDescriptor::indexed("in", i, "A signal to add").summed())
                 .collect(),
             outputs: vec![PortDescriptor::new("out", "The sum of the inputs")],
             params: vec![],

@@ -107,8 +107,8 @@ impl Fade {
     }
 }
 
-/// Sums `terms` into `target` (with `lanes` lanes) for a whole block; a changed scale ramps
-/// as `fade` says.
+/// Sums `terms` into `target` (with `lanes` lanes) for a whole block, or adds them to it when
+/// `adds`; a changed scale ramps as `fade` says.
 ///
 /// # Safety
 /// Every buffer index must lie in the pool at `base` with room for its lanes; `target` is
@@ -118,12 +118,13 @@ pub(crate) unsafe fn mix_block(
     target: u32,
     lanes: usize,
     terms: &[MixTerm],
+    adds: bool,
     frames: usize,
     fade: Fade,
 ) {
     let at = fade.block_start;
     let out = std::slice::from_raw_parts_mut(base.add(target as usize * MAX_BLOCK), frames * lanes);
-    if let [a, b] = terms {
+    if let ([a, b], false) = (terms, adds) {
         let lane_to_lane = |t: &MixTerm| t.lanes as usize == lanes && !fade.ramps(t, at);
         if lane_to_lane(a) && lane_to_lane(b) {
             // Two sources in one pass (the sum of two modulations, say): the same products
@@ -145,10 +146,10 @@ pub(crate) unsafe fn mix_block(
             let frame_pairs = out.chunks_exact_mut(lanes).zip(src.chunks_exact(src_lanes));
             for (f, (o, s)) in frame_pairs.enumerate() {
                 let scale = fade.scale(term, at + f as u64);
-                add_term(o, lanes, s, src_lanes, scale, k == 0);
+                add_term(o, lanes, s, src_lanes, scale, k == 0 && !adds);
             }
         } else {
-            add_term(out, lanes, src, src_lanes, term.scale, k == 0);
+            add_term(out, lanes, src, src_lanes, term.scale, k == 0 && !adds);
         }
     }
 }

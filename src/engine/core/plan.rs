@@ -35,7 +35,8 @@ pub struct MixTerm {
     pub delay: u32,
 }
 
-/// An input fed by several cables, a scaled cable or a feedback cable: summed into `target`.
+/// An input fed by several cables, a scaled cable or a feedback cable: summed into `target`
+/// (or a run of its terms, added to what earlier parts summed there).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mix {
     /// The buffer the module reads.
@@ -44,6 +45,9 @@ pub struct Mix {
     pub lanes: u32,
     /// Range of terms in `ExecutionPlan::terms`.
     pub terms: Range<u32>,
+    /// Whether the first term adds to the target rather than writes it: a later part of a mix
+    /// made in parts, each as soon as its sources are ready.
+    pub adds: bool,
 }
 
 /// A parameter of a node that follows another node's output, set every `MOD_INTERVAL`

@@ -18,7 +18,9 @@ use super::plan::{
 };
 use super::scratch::{self, UNPLACED_MIX};
 use super::validate::ValidGraph;
-use crate::modules::{Module, ModuleType, ParamValue, PortKind, Shape, MAX_BLOCK, MAX_VOICES};
+use crate::modules::{
+    Module, ModuleType, ParamValue, PortDescriptor, PortKind, Shape, MAX_BLOCK, MAX_VOICES,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -681,6 +683,9 @@ impl Planner {
         for (c, cable) in graph.cables.iter().enumerate() {
             incoming[cable.to][cable.input].push(c);
         }
+        for (node, inputs) in graph.nodes.iter().zip(incoming.iter_mut()) {
+            fold_summed_inputs(&node.descriptor.inputs, inputs);
+        }
         let mut connected_outputs: Vec<Vec<bool>> = graph
             .nodes
             .iter()
@@ -769,6 +774,7 @@ impl Planner {
                         target,
                         lanes,
                         terms: start..plan.terms.len() as u32,
+                        adds: false,
                     });
                     target
                 };
@@ -972,6 +978,30 @@ fn same_mix(
                 .all(|(t, &c)| t.delay == NO_DELAY && *t == term_of(c));
         same.then_some(mix.target)
     })
+}
+
+/// Feeds the cables into every summed input (`PortDescriptor::summed`) into the first of
+/// them, in input order, leaving the others unconnected: when no summed input past the first
+/// has more than one cable, so that the mix adds the same terms in the same order as the
+/// module would (a later input's own sum of two cables would be added as one term).
+fn fold_summed_inputs(ports: &[PortDescriptor], incoming: &mut [Vec<usize>]) {
+    let summed = || {
+        ports
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.summed)
+            .map(|(i, _)| i)
+    };
+    let Some(first) = summed().next() else {
+        return;
+    };
+    if summed().skip(1).any(|i| incoming[i].len() > 1) {
+        return;
+    }
+    for i in summed().skip(1) {
+        let cables = std::mem::take(&mut incoming[i]);
+        incoming[first].extend(cables);
+    }
 }
 
 /// Whether a port of `kind` ramps with fades (audio, CV) rather than switching (pitch,

@@ -802,9 +802,10 @@ fn make_mixes(
 ) {
     for mix in &plan.mixes[range.start as usize..range.end as usize] {
         let terms = &plan.terms[mix.terms.start as usize..mix.terms.end as usize];
+        let lanes = mix.lanes as usize;
         // SAFETY: a mix's target is never one of its sources (the planner places the target
         // while the sources are live); both lie in the pool.
-        unsafe { mix_block(base, mix.target, mix.lanes as usize, terms, frames, fade) };
+        unsafe { mix_block(base, mix.target, lanes, terms, mix.adds, frames, fade) };
     }
 }
 

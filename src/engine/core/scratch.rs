@@ -3,17 +3,18 @@
 //! Most buffers hold nothing from one block to the next: a mix target is written before its
 //! node reads it, and a module writes every output a cable reads, every block. Such buffers
 //! need not each have their own memory. After the planner has built a plan, [`place`]
-//! 1. runs each whole-block node's mixes as soon as their last source has run (a step of
-//!    their own), rather than just before their node, so that the sources' buffers are free
-//!    sooner and still in cache when they are read;
+//! 1. runs each whole-block node's mixes as soon as their sources have run (a step of their
+//!    own), rather than just before their node, so that the sources' buffers are free sooner
+//!    and still in cache when they are read. A mix whose terms come from several steps is
+//!    made in parts, in term order (the same additions in the same order): the sum of 64
+//!    voices adds each voice as it is made;
 //! 2. gives those buffers scratch units by a linear scan over the steps (the register
 //!    allocation of a straight-line program): a buffer takes a free unit run of its lane
 //!    count when its step writes it, and gives it back once its last reader has run.
 //!
-//! A 64-voice patch then works in about 70 scratch buffers instead of 320, and the live
-//! working set between two audio callbacks shrinks by as much. Outputs no cable reads (a
-//! module may skip writing them) and outputs read before they are written keep the
-//! node's own buffer.
+//! With the run order of `order` (each node just before its readers), a 64-voice patch works
+//! in 6 scratch buffers instead of 320. Outputs no cable reads (a module may skip writing
+//! them) and outputs read before they are written keep the node's own buffer.
 
 use super::plan::{ExecutionPlan, Mix, Step, NO_DELAY};
 use std::collections::HashMap;
@@ -80,7 +81,8 @@ pub fn place(plan: &mut ExecutionPlan, connected: &[Vec<bool>]) -> Placement {
             }
         }
         if let Step::Mixes(range) = step {
-            for mix in &plan.mixes[range.start as usize..range.end as usize] {
+            let mixes = &plan.mixes[range.start as usize..range.end as usize];
+            for mix in mixes.iter().filter(|mix| !mix.adds) {
                 add(mix.target, mix.lanes, t);
             }
         }
@@ -187,8 +189,19 @@ fn allocate(candidates: &[Candidate], steps: usize, sharing: bool) -> Placement 
     Placement { offsets, units }
 }
 
+/// The part of `mix` with `terms`: it writes the target when it starts the mix, and adds to
+/// it otherwise.
+fn part(mix: &Mix, terms: std::ops::Range<u32>) -> Mix {
+    Mix {
+        adds: terms.start > mix.terms.start,
+        terms,
+        ..mix.clone()
+    }
+}
+
 /// Gives each whole-block node's mixes a `Step::Mixes` right after the step that writes
-/// their last source, and renumbers `plan.mixes` in step order.
+/// their last source (a mix whose terms come from several steps in parts, each right after
+/// its own last source), and renumbers `plan.mixes` in step order.
 fn hoist_mixes(plan: &mut ExecutionPlan) {
     let mut written_at: HashMap<u32, usize> = HashMap::new();
     for (t, step) in plan.steps.iter().enumerate() {
@@ -217,11 +230,24 @@ fn hoist_mixes(plan: &mut ExecutionPlan) {
                 .map(|term| written_at.get(&term.source).copied().unwrap_or(END))
                 .max()
                 .unwrap_or(END);
-            if last_source < t {
-                ready[last_source].push(mix.clone());
-            } else {
+            if last_source >= t {
                 staying[*n as usize].push(mix.clone());
+                continue;
             }
+            // In parts, in term order: each run of terms as soon as it and every term before
+            // it are ready (the same additions in the same order as in one piece).
+            let mut part_start = mix.terms.start;
+            let mut part_step = 0;
+            for (k, term) in terms.iter().enumerate() {
+                let k = mix.terms.start + k as u32;
+                let step = part_step.max(written_at[&term.source]);
+                if step != part_step && k > part_start {
+                    ready[part_step].push(part(mix, part_start..k));
+                    part_start = k;
+                }
+                part_step = step;
+            }
+            ready[part_step].push(part(mix, part_start..mix.terms.end));
         }
     }
     let old_mixes = std::mem::take(&mut plan.mixes);
