@@ -188,16 +188,8 @@ fn mutate(graph: &ModuleGraph, registry: &Registry, rng: &mut Rng, serial: usize
 }
 
 fn seed_graphs() -> Vec<ModuleGraph> {
-    let feedback = ModuleGraph::new()
-        .with_node(Node::new("imp", "Impulse"))
-        .with_node(Node::new("a", "Pass"))
-        .with_node(Node::new("b", "Pass"))
+    let feedback = support::feedback_patch()
         .with_node(Node::new("r", "Ramp"))
-        .with_node(Node::new("out", "AudioOut"))
-        .with_cable(Cable::new("imp", "out", "a", "in"))
-        .with_cable(Cable::new("a", "out", "b", "in").with_scale(0.5))
-        .with_cable(Cable::new("b", "out", "a", "in"))
-        .with_cable(Cable::new("a", "out", "out", "left"))
         .with_cable(Cable::new("r", "out", "out", "right").with_scale(1e-6));
     // A loop with gain 1.5 blows up every few hundred samples: resets run on the audio
     // thread too.

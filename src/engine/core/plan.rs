@@ -118,6 +118,17 @@ pub enum Step {
     Mixes(Range<u32>),
 }
 
+impl Step {
+    /// The nodes this step runs (indices into `ExecutionPlan::nodes`): none for a `Mixes`.
+    pub fn nodes(&self) -> Range<u32> {
+        match self {
+            Step::Block(n) => *n..*n + 1,
+            Step::Loop(range) => range.clone(),
+            Step::Mixes(_) => 0..0,
+        }
+    }
+}
+
 /// A node whose first output is metered, for the observation ring.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Meter {

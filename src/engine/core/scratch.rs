@@ -12,9 +12,10 @@
 //!    allocation of a straight-line program): a buffer takes a free unit run of its lane
 //!    count when its step writes it, and gives it back once its last reader has run.
 //!
-//! With the run order of `order` (each node just before its readers), a 64-voice patch works
-//! in 6 scratch buffers instead of 320. Outputs no cable reads (a module may skip writing
-//! them) and outputs read before they are written keep the node's own buffer.
+//! With the run order of `order` (each node just before its readers), the 324 signals of a
+//! 64-voice patch that cables read or mixes make share 6 scratch buffers. Outputs no cable
+//! reads (a module may skip writing them) and outputs read before they are written keep the
+//! node's own buffer.
 
 use super::plan::{ExecutionPlan, Mix, Step, NO_DELAY};
 use std::collections::HashMap;
@@ -63,13 +64,8 @@ pub fn place(plan: &mut ExecutionPlan, connected: &[Vec<bool>]) -> Placement {
             last_read: 0,
         });
     };
-    let nodes_of = |step: &Step| match step {
-        Step::Block(n) => *n..*n + 1,
-        Step::Loop(range) => range.clone(),
-        Step::Mixes(_) => 0..0,
-    };
     for (t, step) in plan.steps.iter().enumerate() {
-        for n in nodes_of(step) {
+        for n in step.nodes() {
             let node = &plan.nodes[n as usize];
             for (o, &b) in node.outputs.iter().enumerate() {
                 if sharing && connected[node.node as usize][o] {
@@ -140,14 +136,10 @@ fn step_reads(plan: &ExecutionPlan, step: &Step, reads: &mut Vec<u32>) {
             );
         }
     };
-    let nodes = match step {
-        Step::Block(n) => *n..*n + 1,
-        Step::Loop(range) => range.clone(),
-        Step::Mixes(range) => {
-            mix_sources(range, reads);
-            0..0
-        }
-    };
+    if let Step::Mixes(range) = step {
+        mix_sources(range, reads);
+    }
+    let nodes = step.nodes();
     for node in &plan.nodes[nodes.start as usize..nodes.end as usize] {
         mix_sources(&node.mixes, reads);
         reads.extend(node.inputs.iter().copied());
@@ -205,12 +197,7 @@ fn part(mix: &Mix, terms: std::ops::Range<u32>) -> Mix {
 fn hoist_mixes(plan: &mut ExecutionPlan) {
     let mut written_at: HashMap<u32, usize> = HashMap::new();
     for (t, step) in plan.steps.iter().enumerate() {
-        let nodes = match step {
-            Step::Block(n) => *n..*n + 1,
-            Step::Loop(range) => range.clone(),
-            Step::Mixes(_) => continue,
-        };
-        for n in nodes {
+        for n in step.nodes() {
             for &b in plan.nodes[n as usize].outputs.iter() {
                 written_at.insert(b, t);
             }
@@ -253,12 +240,7 @@ fn hoist_mixes(plan: &mut ExecutionPlan) {
     let old_mixes = std::mem::take(&mut plan.mixes);
     let old_steps = std::mem::take(&mut plan.steps);
     for (step, mixes) in old_steps.into_iter().zip(ready) {
-        let nodes = match &step {
-            Step::Block(n) => *n..*n + 1,
-            Step::Loop(range) => range.clone(),
-            Step::Mixes(_) => 0..0,
-        };
-        for n in nodes {
+        for n in step.nodes() {
             let node = &mut plan.nodes[n as usize];
             let start = plan.mixes.len() as u32;
             if matches!(step, Step::Loop(_)) {
