@@ -165,9 +165,11 @@ fn two_inputs_that_sum_the_same_terms_share_one_sum() {
         .nodes
         .iter()
         .find(|n| n.inputs.len() == 2 && n.outputs.is_empty());
-    let out = out.expect("the AudioOut is planned");
-    assert_eq!(out.inputs[0], out.inputs[1], "left and right read one sum");
-    assert_eq!(plan.output, [out.inputs[0], out.inputs[0]]);
+    let out = plan
+        .inputs
+        .buffers_of(out.expect("the AudioOut is planned"));
+    assert_eq!(out[0], out[1], "left and right read one sum");
+    assert_eq!(plan.output, [out[0], out[0]]);
     assert_eq!(
         plan.mixes.len(),
         3,
@@ -442,7 +444,7 @@ fn a_shared_port_reads_a_mono_source_as_it_is_and_sounds_like_its_broadcast() {
         .find(|n| n.lanes == 4 && n.inputs.len() == 2);
     let env = env.expect("the envelope is planned");
     assert_eq!(
-        *env.input_lanes,
+        plan.inputs.lanes_of(env),
         [1, 1],
         "trigger and gate read as they are"
     );

@@ -42,9 +42,10 @@ fn a_many_voice_patch_works_in_a_handful_of_buffers() {
     let planned = Planner::new(48000.0, PoolSizes::default()).plan(&graph);
     let plan = planned.update.plan.as_ref().expect("a plan");
     let written: HashSet<u32> = plan
-        .nodes
+        .outputs
+        .buffers
         .iter()
-        .flat_map(|n| n.outputs.iter().copied())
+        .copied()
         .chain(plan.mixes.iter().map(|m| m.target))
         .collect();
     // Signals: 3 outputs and 1 mix per voice, plus the clock's, the sum's and the output's.

@@ -14,6 +14,7 @@ pub mod observe;
 pub mod order;
 pub mod plan;
 pub mod planner;
+pub mod ports;
 pub mod runtime;
 mod scratch;
 pub mod suggest;

@@ -6,6 +6,7 @@
 //! retired modules and the replaced plan in it) to be dropped on the cleanup thread.
 
 use super::fades::{NodeFade, NodeGain, ParamRamp};
+use super::ports::{InputPorts, OutputPorts};
 use super::transport::{Quantize, TransportSettings};
 use crate::modules::{Module, ParamValue};
 use std::ops::Range;
@@ -80,26 +81,18 @@ pub struct NodeExec {
     pub feeds: Box<[Run]>,
     /// Lanes on every port of the node.
     pub lanes: u32,
-    /// Buffer read by each input.
-    pub inputs: Box<[u32]>,
-    /// Lanes of each input's buffer: `lanes`, or 1 where a shared port reads a mono source.
-    pub input_lanes: Box<[u32]>,
-    /// Buffer written by each output.
-    pub outputs: Box<[u32]>,
+    /// Its inputs: a range of every port array of `ExecutionPlan::inputs`.
+    pub inputs: Range<u32>,
+    /// Its outputs: a range of every port array of `ExecutionPlan::outputs`.
+    pub outputs: Range<u32>,
     /// Range of the mixes made just before this node runs in `ExecutionPlan::mixes`: a loop
     /// member's, made sample by sample (a whole-block node's mixes run in a `Step::Mixes`
     /// as soon as their sources are ready).
     pub mixes: Range<u32>,
     /// Its modulated parameters (the node runs in pieces split at their setting points).
     pub mods: Box<[ModExec]>,
-    /// Input pointers, resolved on the audio thread when the plan is adopted.
-    pub input_ptrs: Box<[*const f32]>,
-    /// Output pointers, resolved on the audio thread when the plan is adopted.
-    pub output_ptrs: Box<[*mut f32]>,
     /// How the node's output gain changes when the plan lands.
     pub fade: NodeFade,
-    /// Whether each output ramps with the node's gain (audio, CV) or switches (pitch, gate).
-    pub continuous: Box<[bool]>,
     /// Range of this node's parameter ramps in `ExecutionPlan::ramps`.
     pub ramps: Range<u32>,
     /// Its entry in `ExecutionPlan::meters` and `levels`, when its first output is metered.
@@ -169,6 +162,10 @@ pub struct ExecutionPlan {
     pub nodes: Vec<NodeExec>,
     /// Steps in run order.
     pub steps: Vec<Step>,
+    /// Every node's inputs, in run order.
+    pub inputs: InputPorts,
+    /// Every node's outputs, in run order.
+    pub outputs: OutputPorts,
     /// Mixed inputs of every node.
     pub mixes: Vec<Mix>,
     /// Terms of every mix.
@@ -193,7 +190,7 @@ pub struct ExecutionPlan {
     pub level_frames: u32,
 }
 
-// SAFETY: the raw pointers in `NodeExec` are only written and read by the runtime that owns
+// SAFETY: the raw pointers in the ports are only written and read by the runtime that owns
 // the buffer pool they point into; they are resolved again whenever a plan is adopted.
 unsafe impl Send for ExecutionPlan {}
 

@@ -16,6 +16,7 @@ use super::plan::{
     Connectivity, DelayStore, ExecutionPlan, Meter, Mix, MixTerm, ModExec, NodeExec, ParamUpdate,
     PlanUpdate, Reshape, ReshapeFrom, Run, SpareSwap, Step, NO_DELAY, ZERO_BUFFER,
 };
+use super::ports::{InputPorts, OutputPorts};
 use super::scratch::{self, UNPLACED_MIX};
 use super::validate::ValidGraph;
 use crate::modules::{
@@ -699,6 +700,8 @@ impl Planner {
             id: self.plan_id,
             nodes: Vec::with_capacity(graph.nodes.len()),
             steps: Vec::with_capacity(order.groups.len()),
+            inputs: InputPorts::default(),
+            outputs: OutputPorts::default(),
             mixes: Vec::new(),
             terms: Vec::new(),
             delays: Vec::new(),
@@ -719,7 +722,7 @@ impl Planner {
             let node = &graph.nodes[n];
             let lanes = node.shape.voices as u32;
             let mix_start = plan.mixes.len() as u32;
-            let mut inputs = Vec::with_capacity(incoming[n].len());
+            let inputs_start = plan.inputs.buffers.len() as u32;
             let source_lanes = |c: usize| graph.nodes[graph.cables[c].from].shape.voices as u32;
             let term_of = |c: usize| {
                 let cable = &graph.cables[c];
@@ -731,7 +734,6 @@ impl Planner {
                     delay: cable_delay[c],
                 }
             };
-            let mut input_lanes = Vec::with_capacity(incoming[n].len());
             for (port, cables) in node.descriptor.inputs.iter().zip(&incoming[n]) {
                 // A shared port reads a mono source as it is rather than broadcast.
                 let readable =
@@ -746,7 +748,7 @@ impl Planner {
                     }
                     _ => None,
                 };
-                input_lanes.push(direct.map_or(lanes, source_lanes));
+                plan.inputs.lanes.push(direct.map_or(lanes, source_lanes));
                 let buffer = if cables.is_empty() {
                     ZERO_BUFFER
                 } else if let Some(c) = direct {
@@ -778,8 +780,9 @@ impl Planner {
                     });
                     target
                 };
-                inputs.push(buffer);
+                plan.inputs.buffers.push(buffer);
             }
+            let inputs = inputs_start..plan.inputs.buffers.len() as u32;
             let mods: Box<[ModExec]> = graph
                 .mods
                 .iter()
@@ -832,8 +835,10 @@ impl Planner {
             };
             let ramp_start = plan.ramps.len() as u32;
             plan.ramps.extend_from_slice(&fades.ramps[n]);
+            let outputs_start = plan.outputs.buffers.len() as u32;
+            plan.outputs.buffers.extend_from_slice(&live.outputs);
             let kinds = node.descriptor.outputs.iter().map(|p| continuous(p.kind));
-            let output_ramps: Box<[bool]> = kinds.collect();
+            plan.outputs.continuous.extend(kinds);
             let mut meter = None;
             if let (Some(&first), true) = (live.outputs.first(), n < fades.users) {
                 meter = Some(plan.meters.len() as u32);
@@ -844,22 +849,19 @@ impl Planner {
                 });
             }
             if n == graph.audio_out {
-                plan.output = [inputs[0], inputs[1]];
+                let read = &plan.inputs.buffers[inputs.start as usize..];
+                plan.output = [read[0], read[1]];
             }
             plan.nodes.push(NodeExec {
                 slot: live.slot,
                 node: n as u32,
                 feeds: Box::new([]),
                 lanes,
-                input_ptrs: vec![std::ptr::null(); inputs.len()].into_boxed_slice(),
-                output_ptrs: vec![std::ptr::null_mut(); live.outputs.len()].into_boxed_slice(),
-                inputs: inputs.into_boxed_slice(),
-                input_lanes: input_lanes.into_boxed_slice(),
-                outputs: live.outputs.iter().copied().collect(),
+                inputs,
+                outputs: outputs_start..plan.outputs.buffers.len() as u32,
                 mixes: mix_start..plan.mixes.len() as u32,
                 mods,
                 fade,
-                continuous: output_ramps,
                 ramps: ramp_start..plan.ramps.len() as u32,
                 meter,
             });
@@ -879,6 +881,8 @@ impl Planner {
                 }
             }
         }
+        plan.inputs.finish();
+        plan.outputs.finish();
         let mut feeds: HashMap<u32, Vec<Run>> = HashMap::new();
         for store in &plan.delays {
             let run = Run {
@@ -888,8 +892,9 @@ impl Planner {
             feeds.entry(store.source).or_default().push(run);
         }
         for node in plan.nodes.iter_mut() {
-            let runs: Vec<Run> = node
+            let runs: Vec<Run> = plan
                 .outputs
+                .buffers_of(node)
                 .iter()
                 .filter_map(|b| feeds.get(b))
                 .flatten()

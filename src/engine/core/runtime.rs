@@ -318,15 +318,10 @@ impl Runtime {
         }
         if let Some(mut plan) = update.plan.take() {
             let base = self.buffers.as_mut_ptr();
-            for node in plan.nodes.iter_mut() {
-                for (ptr, &b) in node.input_ptrs.iter_mut().zip(node.inputs.iter()) {
-                    // SAFETY: the planner sized the pool to hold every buffer it names.
-                    *ptr = unsafe { base.add(b as usize * MAX_BLOCK) };
-                }
-                for (ptr, &b) in node.output_ptrs.iter_mut().zip(node.outputs.iter()) {
-                    // SAFETY: as above.
-                    *ptr = unsafe { base.add(b as usize * MAX_BLOCK) };
-                }
+            // SAFETY: the planner sized the pool to hold every buffer it names.
+            unsafe {
+                plan.inputs.resolve(base);
+                plan.outputs.resolve(base);
             }
             plan.landed_at = self.position;
             for node in plan.nodes.iter() {
@@ -478,7 +473,7 @@ impl Runtime {
         let lanes = node.lanes as usize;
         let at = self.position + offset as u64;
         if self.gains[slot][0].silent(at) {
-            for &ptr in node.output_ptrs.iter() {
+            for &ptr in plan.outputs.ptrs_of(node) {
                 // SAFETY: output buffers hold MAX_BLOCK frames of the node's lanes.
                 unsafe { std::slice::from_raw_parts_mut(ptr.add(offset * lanes), frames * lanes) }
                     .fill(0.0);
@@ -519,18 +514,26 @@ impl Runtime {
             };
             run_node(
                 &mut self.modules,
+                plan,
                 node,
                 offset + done,
                 n,
                 (from, tempo),
                 events,
             );
-            self.contain(plan.id, node, offset + done, n, events);
+            self.contain(plan, node, offset + done, n, events);
             let piece = (offset + done, n, from);
             // SAFETY: as above; nothing else holds the node's outputs now.
             for gain in &self.gains[slot] {
                 // SAFETY: as above; nothing else holds the node's outputs now.
-                unsafe { gain.apply(&node.output_ptrs, &node.continuous, lanes, piece) };
+                unsafe {
+                    gain.apply(
+                        plan.outputs.ptrs_of(node),
+                        plan.outputs.continuous_of(node),
+                        lanes,
+                        piece,
+                    )
+                };
             }
             done += n;
         }
@@ -666,7 +669,7 @@ impl Runtime {
     /// of its output is zeroed. `events` are the block's MIDI events.
     fn contain(
         &mut self,
-        plan_id: u64,
+        plan: &ExecutionPlan,
         node: &NodeExec,
         offset: usize,
         frames: usize,
@@ -676,7 +679,7 @@ impl Runtime {
         if module.is_some_and(|m| m.outputs_always_finite()) {
             return;
         }
-        let Some(bad) = self.first_bad_frame(node, offset, frames) else {
+        let Some(bad) = self.first_bad_frame(plan, node, offset, frames) else {
             return;
         };
         let end = offset + frames;
@@ -689,24 +692,24 @@ impl Runtime {
         if restarted {
             self.counters.resets.fetch_add(1, Ordering::Relaxed);
             self.containment.report(NodeReset {
-                plan_id,
+                plan_id: plan.id,
                 node: node.node,
                 slot: node.slot,
                 panic: false,
             });
             let position = self.position + bad as u64;
             let at = (position, self.clock.tempo(position));
-            run_node(&mut self.modules, node, bad, end - bad, at, events);
+            run_node(&mut self.modules, plan, node, bad, end - bad, at, events);
         }
         let silence = if restarted {
-            self.first_bad_frame(node, bad, end - bad)
+            self.first_bad_frame(plan, node, bad, end - bad)
         } else {
             Some(bad)
         };
         if let Some(from) = silence {
             self.counters.silenced.fetch_add(1, Ordering::Relaxed);
             let lanes = node.lanes as usize;
-            for &b in node.outputs.iter() {
+            for &b in plan.outputs.buffers_of(node) {
                 let start = b as usize * MAX_BLOCK;
                 self.buffers[start + from * lanes..start + end * lanes].fill(0.0);
             }
@@ -715,10 +718,16 @@ impl Runtime {
 
     /// The first of frames `offset..offset + frames` in which an output of `node` is NaN or
     /// infinite.
-    fn first_bad_frame(&self, node: &NodeExec, offset: usize, frames: usize) -> Option<usize> {
+    fn first_bad_frame(
+        &self,
+        plan: &ExecutionPlan,
+        node: &NodeExec,
+        offset: usize,
+        frames: usize,
+    ) -> Option<usize> {
         let lanes = node.lanes as usize;
         let mut first = None;
-        for &b in node.outputs.iter() {
+        for &b in plan.outputs.buffers_of(node) {
             let start = b as usize * MAX_BLOCK;
             let samples = &self.buffers[start + offset * lanes..start + (offset + frames) * lanes];
             if has_non_finite(samples) {
@@ -813,6 +822,7 @@ fn make_mixes(
 /// `(position, tempo)`; it sees the events of `events` that land within those frames.
 fn run_node(
     modules: &mut [Option<Box<dyn Module>>],
+    plan: &ExecutionPlan,
     node: &NodeExec,
     offset: usize,
     frames: usize,
@@ -825,14 +835,14 @@ fn run_node(
         // reads (the planner guarantees it).
         let mut io = unsafe {
             ProcessIo::from_raw(
-                &node.input_ptrs,
-                &node.output_ptrs,
+                plan.inputs.ptrs_of(node),
+                plan.outputs.ptrs_of(node),
                 offset,
                 frames,
                 node.lanes as usize,
                 position,
             )
-            .with_input_lanes(&node.input_lanes)
+            .with_input_lanes(plan.inputs.lanes_of(node))
         }
         .with_tempo(tempo)
         .with_events(events);

@@ -67,7 +67,7 @@ pub fn place(plan: &mut ExecutionPlan, connected: &[Vec<bool>]) -> Placement {
     for (t, step) in plan.steps.iter().enumerate() {
         for n in step.nodes() {
             let node = &plan.nodes[n as usize];
-            for (o, &b) in node.outputs.iter().enumerate() {
+            for (o, &b) in plan.outputs.buffers_of(node).iter().enumerate() {
                 if sharing && connected[node.node as usize][o] {
                     add(b, node.lanes, t);
                 }
@@ -142,7 +142,7 @@ fn step_reads(plan: &ExecutionPlan, step: &Step, reads: &mut Vec<u32>) {
     let nodes = step.nodes();
     for node in &plan.nodes[nodes.start as usize..nodes.end as usize] {
         mix_sources(&node.mixes, reads);
-        reads.extend(node.inputs.iter().copied());
+        reads.extend(plan.inputs.buffers_of(node).iter().copied());
         reads.extend(node.mods.iter().map(|m| m.source));
     }
 }
@@ -198,7 +198,7 @@ fn hoist_mixes(plan: &mut ExecutionPlan) {
     let mut written_at: HashMap<u32, usize> = HashMap::new();
     for (t, step) in plan.steps.iter().enumerate() {
         for n in step.nodes() {
-            for &b in plan.nodes[n as usize].outputs.iter() {
+            for &b in plan.outputs.buffers_of(&plan.nodes[n as usize]) {
                 written_at.insert(b, t);
             }
         }
@@ -268,9 +268,9 @@ impl Placement {
                 *b = first + offset;
             }
         };
+        plan.inputs.buffers.iter_mut().for_each(at);
+        plan.outputs.buffers.iter_mut().for_each(at);
         for node in plan.nodes.iter_mut() {
-            node.inputs.iter_mut().for_each(at);
-            node.outputs.iter_mut().for_each(at);
             for m in node.mods.iter_mut() {
                 at(&mut m.source);
             }
