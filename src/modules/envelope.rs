@@ -28,6 +28,7 @@
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, ShapeUse,
 };
+use super::lane_vec::LaneVec;
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
@@ -62,17 +63,17 @@ enum Stage {
 /// count in f32), so a lane's value never depends on how the stream was cut into blocks and
 /// the per-sample work is the same few operations for every lane, which vectorise.
 struct Lanes {
-    stage: Box<[Stage]>,
-    origin: Box<[f32]>,
-    slope: Box<[f32]>,
-    elapsed: Box<[f32]>,
+    stage: LaneVec<Stage>,
+    origin: LaneVec<f32>,
+    slope: LaneVec<f32>,
+    elapsed: LaneVec<f32>,
     /// The stage ends on the first sample where `sign * level >= limit` (never for the
     /// stationary stages: `limit` is infinite).
-    sign: Box<[f32]>,
-    limit: Box<[f32]>,
+    sign: LaneVec<f32>,
+    limit: LaneVec<f32>,
     /// Whether the trigger and gate were high on the last sample (1 or 0).
-    trigger_high: Box<[f32]>,
-    gate_high: Box<[f32]>,
+    trigger_high: LaneVec<f32>,
+    gate_high: LaneVec<f32>,
 }
 
 /// The shared parameters, times in samples.
@@ -86,9 +87,9 @@ struct Times {
 
 impl Lanes {
     fn new(voices: usize) -> Self {
-        let lane = |value: f32| vec![value; voices].into_boxed_slice();
+        let lane = |value: f32| LaneVec::new(voices, value);
         Lanes {
-            stage: vec![Stage::Idle; voices].into_boxed_slice(),
+            stage: LaneVec::new(voices, Stage::Idle),
             origin: lane(0.0),
             slope: lane(0.0),
             elapsed: lane(0.0),

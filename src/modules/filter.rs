@@ -33,6 +33,7 @@ use super::descriptor::{
 };
 use super::fast_math;
 use super::filter_quad::Quad;
+use super::lane_vec::LaneVec;
 use super::module::{Module, ProcessIo};
 use super::registry::{Layout, ModuleType};
 use super::reshape::{keep_lanes, same_type};
@@ -66,17 +67,17 @@ pub const SILENCE: f32 = 1e-20;
 /// `ic2' = c2 ic2 + b ic1 + d x`, `y = (ic2 + ic2') / 2` with `c1 = 2 a1 - 1`, `b = 2 a2`,
 /// `c2 = 1 - 2 a3`, `d = 2 a3`.
 struct Lanes {
-    ic1: Box<[f32]>,
-    ic2: Box<[f32]>,
-    c1: Box<[f32]>,
-    c2: Box<[f32]>,
-    b: Box<[f32]>,
-    d: Box<[f32]>,
+    ic1: LaneVec<f32>,
+    ic2: LaneVec<f32>,
+    c1: LaneVec<f32>,
+    c2: LaneVec<f32>,
+    b: LaneVec<f32>,
+    d: LaneVec<f32>,
     /// Damping (1 / Q) for each lane's resonance.
-    k: Box<[f32]>,
+    k: LaneVec<f32>,
     /// CV values each lane's coefficients were computed for.
-    cutoff_cv: Box<[f32]>,
-    resonance_cv: Box<[f32]>,
+    cutoff_cv: LaneVec<f32>,
+    resonance_cv: LaneVec<f32>,
     /// False while every lane's damping must be recomputed (after a parameter change).
     tuned: bool,
 }
@@ -387,7 +388,7 @@ pub fn resonant_lowpass_type() -> ModuleType {
             ],
         },
         create: |shape, sample_rate| {
-            let lane = |value: f32| vec![value; shape.voices].into_boxed_slice();
+            let lane = |value: f32| LaneVec::new(shape.voices, value);
             let mut filter = Lowpass {
                 cutoff: 1000.0,
                 resonance: 0.0,

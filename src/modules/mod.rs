@@ -12,6 +12,7 @@ mod fast_math;
 pub mod filter;
 mod filter_quad;
 pub mod glide;
+pub mod lane_vec;
 pub mod midi;
 pub mod mix;
 pub mod notes;

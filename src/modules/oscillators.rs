@@ -39,6 +39,7 @@ use super::bandlimited::{read_fixed, Kernel, Table};
 use super::descriptor::{
     ParamDescriptor, ParamKind, ParamValue, PortDescriptor, PortKind, Shape, ShapeUse,
 };
+use super::lane_vec::LaneVec;
 use super::module::{Module, ProcessIo};
 use super::notes::voct_to_hz;
 use super::registry::{Layout, ModuleType};
@@ -60,12 +61,12 @@ const CYCLE: f64 = 4_294_967_296.0;
 const PHASE_TO_UNIT: f32 = 1.0 / 16_777_216.0;
 
 /// One value per lane, all `value`.
-fn per_lane<T: Clone>(shape: Shape, value: T) -> Box<[T]> {
-    vec![value; shape.voices].into_boxed_slice()
+fn per_lane<T: Clone>(shape: Shape, value: T) -> LaneVec<T> {
+    LaneVec::new(shape.voices, value)
 }
 
 struct Sine {
-    phase: Box<[f64]>,
+    phase: LaneVec<f64>,
     frequency: f64,
     sample_period: f64,
 }
@@ -142,15 +143,15 @@ struct Phases {
     base_voct: f32,
     sample_period: f64,
     /// Phase as a fixed-point fraction of a cycle.
-    phase: Box<[u32]>,
+    phase: LaneVec<u32>,
     /// The `voct` each lane's increment was computed for.
-    last_voct: Box<[f32]>,
+    last_voct: LaneVec<f32>,
     /// Set when every increment must be recomputed (after a parameter change).
     stale: bool,
     /// Phase increment per sample, fixed point, at most half a cycle.
-    increment: Box<[u32]>,
+    increment: LaneVec<u32>,
     /// The saw table for the lane's increment (looked up when the increment changes).
-    table: Box<[&'static Table]>,
+    table: LaneVec<&'static Table>,
 }
 
 impl Phases {
