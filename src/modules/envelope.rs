@@ -58,23 +58,31 @@ enum Stage {
     Release,
 }
 
-/// Every lane's state, struct of arrays. In each stage the level is a closed form,
-/// `origin + slope * elapsed`, with `elapsed` the samples since the stage began (an exact
-/// count in f32), so a lane's value never depends on how the stream was cut into blocks and
-/// the per-sample work is the same few operations for every lane, which vectorise.
-struct Lanes {
-    stage: LaneVec<Stage>,
-    origin: LaneVec<f32>,
-    slope: LaneVec<f32>,
-    elapsed: LaneVec<f32>,
+/// Every lane's state, struct of arrays, over any storage. In each stage the level is a
+/// closed form, `origin + slope * elapsed`, with `elapsed` the samples since the stage began
+/// (an exact count in f32), so a lane's value never depends on how the stream was cut into
+/// blocks and the per-sample work is the same few operations for every lane, which
+/// vectorise.
+struct Lanes<F, S> {
+    stage: S,
+    origin: F,
+    slope: F,
+    elapsed: F,
     /// The stage ends on the first sample where `sign * level >= limit` (never for the
     /// stationary stages: `limit` is infinite).
-    sign: LaneVec<f32>,
-    limit: LaneVec<f32>,
+    sign: F,
+    limit: F,
     /// Whether the trigger and gate were high on the last sample (1 or 0).
-    trigger_high: LaneVec<f32>,
-    gate_high: LaneVec<f32>,
+    trigger_high: F,
+    gate_high: F,
 }
+
+/// The lanes as the module keeps them.
+type OwnedLanes = Lanes<LaneVec<f32>, LaneVec<Stage>>;
+
+/// The lanes as slices, taken once per call: the envelope runs on these, since taking a
+/// `LaneVec`'s slice costs a check every time.
+type LaneView<'a> = Lanes<&'a mut [f32], &'a mut [Stage]>;
 
 /// The shared parameters, times in samples.
 #[derive(Clone, Copy)]
@@ -85,7 +93,7 @@ struct Times {
     release: f32,
 }
 
-impl Lanes {
+impl OwnedLanes {
     fn new(voices: usize) -> Self {
         let lane = |value: f32| LaneVec::new(voices, value);
         Lanes {
@@ -100,6 +108,22 @@ impl Lanes {
         }
     }
 
+    /// Every field as a slice.
+    fn view(&mut self) -> LaneView<'_> {
+        Lanes {
+            stage: &mut self.stage,
+            origin: &mut self.origin,
+            slope: &mut self.slope,
+            elapsed: &mut self.elapsed,
+            sign: &mut self.sign,
+            limit: &mut self.limit,
+            trigger_high: &mut self.trigger_high,
+            gate_high: &mut self.gate_high,
+        }
+    }
+}
+
+impl LaneView<'_> {
     /// Lane `l`'s level: the closed form at its current count (what it output last).
     #[inline(always)]
     fn level(&self, l: usize) -> f32 {
@@ -232,7 +256,7 @@ impl Lanes {
     }
 }
 
-impl Lanes {
+impl LaneView<'_> {
     /// A block of a single lane: runs of the closed form between events, each run one
     /// tight loop (the same values `frame` gives, since `elapsed + n` is exact).
     fn run_mono(&mut self, out: &mut [f32], trigger: &[f32], gate: &[f32], times: &Times) {
@@ -295,7 +319,7 @@ fn ended(sign: f32, level: f32, limit: f32) -> bool {
 }
 
 struct Adsr {
-    lanes: Lanes,
+    lanes: OwnedLanes,
     attack: f32,
     decay: f32,
     sustain: f32,
@@ -326,7 +350,7 @@ impl Module for Adsr {
             _ => return,
         }
         let times = self.times();
-        self.lanes.retime(&times);
+        self.lanes.view().retime(&times);
     }
 
     fn reshape_from(&mut self, old: &dyn Module) {
@@ -343,7 +367,7 @@ impl Module for Adsr {
         keep_lanes(&mut new.trigger_high, &old.trigger_high);
         keep_lanes(&mut new.gate_high, &old.gate_high);
         let times = self.times();
-        self.lanes.retime(&times);
+        self.lanes.view().retime(&times);
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
@@ -355,9 +379,9 @@ impl Module for Adsr {
         let out = io.output(0);
         let times = self.times();
         if lanes == 1 {
-            return self.lanes.run_mono(out, trigger, gate, &times);
+            return self.lanes.view().run_mono(out, trigger, gate, &times);
         }
-        let l = &mut self.lanes;
+        let mut l = self.lanes.view();
         match shared {
             (false, false) => {
                 l.run_poly(out, per_lane(trigger, lanes), per_lane(gate, lanes), &times)

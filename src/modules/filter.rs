@@ -66,21 +66,26 @@ pub const SILENCE: f32 = 1e-20;
 /// `ic = 2v - ic`) is rewritten as `ic1' = c1 ic1 + b (x - ic2)`,
 /// `ic2' = c2 ic2 + b ic1 + d x`, `y = (ic2 + ic2') / 2` with `c1 = 2 a1 - 1`, `b = 2 a2`,
 /// `c2 = 1 - 2 a3`, `d = 2 a3`.
-struct Lanes {
-    ic1: LaneVec<f32>,
-    ic2: LaneVec<f32>,
-    c1: LaneVec<f32>,
-    c2: LaneVec<f32>,
-    b: LaneVec<f32>,
-    d: LaneVec<f32>,
+struct Lanes<F> {
+    ic1: F,
+    ic2: F,
+    c1: F,
+    c2: F,
+    b: F,
+    d: F,
     /// Damping (1 / Q) for each lane's resonance.
-    k: LaneVec<f32>,
+    k: F,
     /// CV values each lane's coefficients were computed for.
-    cutoff_cv: LaneVec<f32>,
-    resonance_cv: LaneVec<f32>,
-    /// False while every lane's damping must be recomputed (after a parameter change).
-    tuned: bool,
+    cutoff_cv: F,
+    resonance_cv: F,
 }
+
+/// The lanes as the filter keeps them.
+type OwnedLanes = Lanes<LaneVec<f32>>;
+
+/// The lanes as slices, taken once per call: taking a `LaneVec`'s slice costs a check every
+/// time.
+type LaneView<'a> = Lanes<&'a mut [f32]>;
 
 struct Lowpass {
     cutoff: f32,
@@ -88,16 +93,56 @@ struct Lowpass {
     sample_rate: f32,
     /// Whether either CV input is connected; when neither is, CVs are not read.
     cv_connected: bool,
-    lanes: Lanes,
+    /// False while every lane's damping must be recomputed (after a parameter change).
+    tuned: bool,
+    lanes: OwnedLanes,
     /// The four-sample form a mono filter runs in (unused with more lanes).
     quad: Quad,
 }
 
+/// The filter as one call works on it: its lanes as slices beside its parameters and its
+/// four-sample form.
+struct Working<'a> {
+    cutoff: f32,
+    resonance: f32,
+    sample_rate: f32,
+    cv_connected: bool,
+    tuned: &'a mut bool,
+    lanes: LaneView<'a>,
+    quad: &'a mut Quad,
+}
+
 impl Lowpass {
+    /// The filter as one call works on it.
+    fn working(&mut self) -> Working<'_> {
+        let l = &mut self.lanes;
+        Working {
+            cutoff: self.cutoff,
+            resonance: self.resonance,
+            sample_rate: self.sample_rate,
+            cv_connected: self.cv_connected,
+            tuned: &mut self.tuned,
+            lanes: Lanes {
+                ic1: &mut l.ic1,
+                ic2: &mut l.ic2,
+                c1: &mut l.c1,
+                c2: &mut l.c2,
+                b: &mut l.b,
+                d: &mut l.d,
+                k: &mut l.k,
+                cutoff_cv: &mut l.cutoff_cv,
+                resonance_cv: &mut l.resonance_cv,
+            },
+            quad: &mut self.quad,
+        }
+    }
+}
+
+impl Working<'_> {
     /// Recomputes lane `l`'s coefficients for these CV values.
     fn tune(&mut self, l: usize, cutoff_cv: f32, resonance_cv: f32) {
         let g = prewarp(self.cutoff, cutoff_cv, self.sample_rate);
-        if resonance_cv.to_bits() != self.lanes.resonance_cv[l].to_bits() || !self.lanes.tuned {
+        if resonance_cv.to_bits() != self.lanes.resonance_cv[l].to_bits() || !*self.tuned {
             let cv = if resonance_cv.is_nan() {
                 0.0
             } else {
@@ -157,12 +202,12 @@ impl Lowpass {
 
     /// Recomputes every lane for the CVs it last saw (after a parameter change).
     fn retune_all(&mut self) {
-        self.lanes.tuned = false;
+        *self.tuned = false;
         for l in 0..self.lanes.ic1.len() {
             let (c, r) = (self.lanes.cutoff_cv[l], self.lanes.resonance_cv[l]);
             self.tune(l, c, r);
         }
-        self.lanes.tuned = true;
+        *self.tuned = true;
     }
 
     /// The segment start at frame `f`: reads the CVs (when connected).
@@ -225,7 +270,7 @@ const GROUP: usize = 8;
 /// their state and coefficients loaded once rather than on every frame.
 #[inline(always)]
 fn run_lanes<const W: usize>(
-    s: &mut Lanes,
+    s: &mut LaneView,
     first: usize,
     lanes: usize,
     input: &[f32],
@@ -294,7 +339,7 @@ impl Module for Lowpass {
             RESONANCE => self.resonance = v as f32,
             _ => return,
         }
-        self.retune_all();
+        self.working().retune_all();
     }
 
     fn set_connectivity(&mut self, inputs: &[bool], _outputs: &[bool]) {
@@ -303,7 +348,7 @@ impl Module for Lowpass {
         if !self.cv_connected {
             self.lanes.cutoff_cv.fill(0.0);
             self.lanes.resonance_cv.fill(0.0);
-            self.retune_all();
+            self.working().retune_all();
         }
     }
 
@@ -319,7 +364,7 @@ impl Module for Lowpass {
         // parameters) to the CVs the old lanes read at its start.
         keep_lanes(&mut new.cutoff_cv, &old.cutoff_cv);
         keep_lanes(&mut new.resonance_cv, &old.resonance_cv);
-        self.retune_all();
+        self.working().retune_all();
     }
 
     fn process(&mut self, io: &mut ProcessIo<'_>) {
@@ -332,17 +377,18 @@ impl Module for Lowpass {
         if lanes == 1 && !self.cv_connected {
             // Coefficients fixed for the whole block: one call, which snaps the state at
             // every segment start itself.
-            return self.run(input, out, position);
+            return self.working().run(input, out, position);
         }
+        let mut working = self.working();
         let mut f = 0;
         while f < frames {
             if position.is_multiple_of(SEGMENT) {
-                self.segment_start(f, cutoff_cv, resonance_cv);
+                working.segment_start(f, cutoff_cv, resonance_cv);
             }
             let to_next = (SEGMENT - position % SEGMENT) as usize;
             let n = to_next.min(frames - f);
             let range = f * lanes..(f + n) * lanes;
-            self.run(&input[range.clone()], &mut out[range], position);
+            working.run(&input[range.clone()], &mut out[range], position);
             f += n;
             position += n as u64;
         }
@@ -394,6 +440,7 @@ pub fn resonant_lowpass_type() -> ModuleType {
                 resonance: 0.0,
                 sample_rate,
                 cv_connected: true,
+                tuned: false,
                 lanes: Lanes {
                     ic1: lane(0.0),
                     ic2: lane(0.0),
@@ -404,11 +451,10 @@ pub fn resonant_lowpass_type() -> ModuleType {
                     k: lane(0.0),
                     cutoff_cv: lane(0.0),
                     resonance_cv: lane(0.0),
-                    tuned: false,
                 },
                 quad: Quad::default(),
             };
-            filter.retune_all();
+            filter.working().retune_all();
             Box::new(filter)
         },
     }

@@ -820,6 +820,7 @@ fn make_mixes(
 
 /// Runs one node for `frames` frames starting `offset` frames into its buffers, at
 /// `(position, tempo)`; it sees the events of `events` that land within those frames.
+#[inline(always)]
 fn run_node(
     modules: &mut [Option<Box<dyn Module>>],
     plan: &ExecutionPlan,
