@@ -15,6 +15,7 @@ pub mod order;
 pub mod plan;
 pub mod planner;
 pub mod ports;
+mod prefetch;
 pub mod runtime;
 mod scratch;
 pub mod suggest;

@@ -21,6 +21,7 @@ use super::mixing::{mix_block, mix_sample, Fade};
 use super::observe::{Counters, NodeReset, ObservationSender};
 use super::plan::{ExecutionPlan, NodeExec, PlanUpdate, Step};
 use super::planner::prefaulted_pool;
+use super::prefetch::prefetch;
 use super::transport::{Clock, Quantize};
 use crate::midi::{MidiEvent, MidiReceiver};
 use crate::modules::{Module, ParamValue, ProcessIo, Tempo, MAX_BLOCK};
@@ -371,6 +372,7 @@ impl Runtime {
             match step {
                 Step::Block(n) => {
                     let node = &plan.nodes[*n as usize];
+                    self.prefetch_ahead(plan, *n as usize);
                     make_mixes(base, plan, &node.mixes, frames, fade);
                     self.step_node(plan, node, (0, frames), block_tempo, events);
                     self.fold_level(plan, node, frames);
@@ -419,6 +421,27 @@ impl Runtime {
                 )
             };
             self.delays[slot..slot + lanes].copy_from_slice(last);
+        }
+    }
+
+    /// While node `n` (in run order) runs, asks for what the next nodes will need, each
+    /// link once the one before it has had a node's time to arrive: the plan entry three
+    /// nodes on, the pool entries (module and gains) two nodes on, the module one node on.
+    #[inline(always)]
+    fn prefetch_ahead(&self, plan: &ExecutionPlan, n: usize) {
+        if let Some(node) = plan.nodes.get(n + 3) {
+            prefetch(node);
+        }
+        if let Some(node) = plan.nodes.get(n + 2) {
+            prefetch(&self.modules[node.slot as usize]);
+            prefetch(&self.gains[node.slot as usize]);
+        }
+        if let Some(Some(module)) = plan
+            .nodes
+            .get(n + 1)
+            .map(|node| &self.modules[node.slot as usize])
+        {
+            prefetch(module.as_ref());
         }
     }
 
