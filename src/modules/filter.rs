@@ -222,14 +222,14 @@ impl Working<'_> {
                 &resonance_cv[f * lanes..(f + 1) * lanes],
             );
             // Bitwise, so that a NaN CV is computed once, not on every segment.
-            if differ(resonances, &self.lanes.resonance_cv) {
+            if differ(resonances, self.lanes.resonance_cv) {
                 for (l, &r) in resonances.iter().enumerate() {
                     if r.to_bits() != self.lanes.resonance_cv[l].to_bits() {
                         self.tune(l, cutoffs[l], r);
                     }
                 }
             }
-            if differ(cutoffs, &self.lanes.cutoff_cv) {
+            if differ(cutoffs, self.lanes.cutoff_cv) {
                 self.retune_cutoffs(cutoffs);
             }
         }
@@ -248,8 +248,8 @@ impl Working<'_> {
         }
         // A poly call never crosses a segment start: it begins on one or inside a segment.
         if position.is_multiple_of(SEGMENT) {
-            snap_to_silence(&mut s.ic1);
-            snap_to_silence(&mut s.ic2);
+            snap_to_silence(s.ic1);
+            snap_to_silence(s.ic2);
         }
         let lanes = s.ic1.len();
         let grouped = lanes - lanes % GROUP;
@@ -278,9 +278,9 @@ fn run_lanes<const W: usize>(
 ) {
     let lanes_of =
         |v: &[f32], at: usize| -> [f32; W] { v[at..at + W].try_into().expect("W lanes") };
-    let (mut ic1, mut ic2) = (lanes_of(&s.ic1, first), lanes_of(&s.ic2, first));
-    let (c1, c2) = (lanes_of(&s.c1, first), lanes_of(&s.c2, first));
-    let (b, d) = (lanes_of(&s.b, first), lanes_of(&s.d, first));
+    let (mut ic1, mut ic2) = (lanes_of(s.ic1, first), lanes_of(s.ic2, first));
+    let (c1, c2) = (lanes_of(s.c1, first), lanes_of(s.c2, first));
+    let (b, d) = (lanes_of(s.b, first), lanes_of(s.d, first));
     // Frames stepped by index (chunking would divide by `lanes` for every group); read
     // into and written from whole arrays, so that the lane loop runs on vectors.
     let mut at = first;
