@@ -495,14 +495,16 @@ impl Runtime {
         let slot = node.slot as usize;
         let lanes = node.lanes as usize;
         let at = self.position + offset as u64;
+        let outputs = plan.outputs.ptrs_of(node);
         if self.gains[slot][0].silent(at) {
-            for &ptr in plan.outputs.ptrs_of(node) {
+            for &ptr in outputs {
                 // SAFETY: output buffers hold MAX_BLOCK frames of the node's lanes.
                 unsafe { std::slice::from_raw_parts_mut(ptr.add(offset * lanes), frames * lanes) }
                     .fill(0.0);
             }
             return;
         }
+        let continuous = plan.outputs.continuous_of(node);
         let ramps = &plan.ramps[node.ramps.start as usize..node.ramps.end as usize];
         let mut done = 0;
         while done < frames {
@@ -549,14 +551,7 @@ impl Runtime {
             // SAFETY: as above; nothing else holds the node's outputs now.
             for gain in &self.gains[slot] {
                 // SAFETY: as above; nothing else holds the node's outputs now.
-                unsafe {
-                    gain.apply(
-                        plan.outputs.ptrs_of(node),
-                        plan.outputs.continuous_of(node),
-                        lanes,
-                        piece,
-                    )
-                };
+                unsafe { gain.apply(outputs, continuous, lanes, piece) };
             }
             done += n;
         }
